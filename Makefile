@@ -1,0 +1,59 @@
+# Two commands do all the set-up:  make demo  |  make test
+# Everything runs from a virtualenv in .venv with the pinned packages of requirements.txt.
+
+PYTHON    ?= python3
+VENV      := .venv
+BIN       := $(VENV)/bin
+ARCHIVE_DB ?= archive.db
+SEEDS     ?= seeds/demo.yml
+PORT      ?= 8001
+# Debian's Chromium; on a machine without it `make chromium` falls back to Playwright's own build.
+CHROMIUM_PATH ?= /usr/bin/chromium
+export CHROMIUM_PATH
+
+.PHONY: install chromium demo archive crawl serve replica test clean
+
+install: $(VENV)/.installed chromium
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+# Chromium for pages whose list is built by JavaScript (scrapy-playwright) and for browser tests.
+chromium:
+	@if [ -x "$(CHROMIUM_PATH)" ]; then \
+	  echo "chromium: $(CHROMIUM_PATH)"; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
+	elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1; then \
+	  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
+	else \
+	  echo "no $(CHROMIUM_PATH) and no apt-get: using Playwright's own Chromium (needs internet)"; \
+	  $(BIN)/playwright install chromium; \
+	fi
+
+# Crawl the bundled portal replica (served on 127.0.0.1:8101 and :8102) into $(ARCHIVE_DB).
+archive: install
+	$(BIN)/python -m replica --with -- $(BIN)/scrapy crawl reports -a seeds=$(SEEDS) -s ARCHIVE_DB=$(ARCHIVE_DB)
+
+# One crawl of real portals (for cron): make crawl SEEDS=seeds/jiaxing.yml
+crawl: install
+	$(BIN)/scrapy crawl reports -a seeds=$(SEEDS) -s ARCHIVE_DB=$(ARCHIVE_DB)
+
+serve: install
+	$(BIN)/datasette serve --immutable $(ARCHIVE_DB) --metadata metadata.yml \
+	  --host 127.0.0.1 --port $(PORT) --setting sql_time_limit_ms 3000
+
+demo: archive serve
+
+# Serve the portal replica alone (foreground), e.g. to look at it in a browser.
+replica: install
+	$(BIN)/python -m replica
+
+test: install
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) .pytest_cache tests/artifacts

@@ -1,0 +1,211 @@
+"""A saved report as the extractor sees it: title, metadata fields, body text, table streams.
+
+HTML is decoded by its declared charset (w3lib, as Scrapy does), scoped to the body
+container of page.yml, and cleaned by trafilatura; its tables become cell streams. Text
+renderings keep their lines; their tables are cut out by section headings.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import lxml.html
+import yaml
+from lxml.cssselect import CSSSelector
+from w3lib.encoding import html_to_unicode
+
+from .tables import ROW_END
+from .values import fold
+
+PAGE_FILE = Path(__file__).with_name("page.yml")
+HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php"}
+TEXT_SUFFIXES = {".txt", ".text"}
+
+
+class UnreadableDocument(ValueError):
+    """The bytes are not a document this extractor reads (yet)."""
+
+
+@lru_cache(maxsize=1)
+def page_spec() -> dict:
+    data = yaml.safe_load(PAGE_FILE.read_text(encoding="utf-8"))
+    data["containers_sel"] = [CSSSelector(c) for c in data["containers"]]
+    data["title_re"] = re.compile(data["title"])
+    return data
+
+
+@dataclass
+class Document:
+    source: str
+    kind: str  # 'html' or 'text'
+    title: str | None = None
+    meta: dict = field(default_factory=dict)  # <meta name> -> content
+    fields: dict = field(default_factory=dict)  # index_number, publisher, published, …
+    body_text: str = ""
+    lines: list = field(default_factory=list)  # body text lines (text renderings: all lines)
+    tables: list = field(default_factory=list)  # HTML: one cell stream per <table>
+
+
+def sniff_kind(data: bytes, name: str = "", content_type: str = "") -> str:
+    suffix = Path(name.split("?")[0]).suffix.lower()
+    head = data[:2048].lstrip().lower()
+    if "html" in content_type or suffix in HTML_SUFFIXES or head.startswith((b"<!doctype", b"<html")):
+        return "html"
+    if head.startswith(b"%pdf"):
+        return "pdf"
+    if head.startswith(b"pk\x03\x04"):
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "ole"
+    if suffix in TEXT_SUFFIXES or content_type.startswith("text/"):
+        return "text"
+    if b"<table" in head or b"<div" in head or b"<p" in head:
+        return "html"
+    return "text" if _decodes(data) else "binary"
+
+
+def _decodes(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def decode_text(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableDocument("text is neither UTF-8 nor GB18030")
+
+
+def load(data: bytes, source: str, content_type: str = "") -> Document:
+    kind = sniff_kind(data, source, content_type)
+    if kind == "html":
+        return _load_html(data, source, content_type)
+    if kind == "text":
+        return _load_text(decode_text(data), source)
+    raise UnreadableDocument(f"cannot read a {kind} document yet")
+
+
+# --- text renderings ---------------------------------------------------------------------
+
+def _load_text(text: str, source: str) -> Document:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    doc = Document(source=source, kind="text", lines=lines, body_text=text)
+    spec = page_spec()
+    for line in lines[:30]:
+        candidate = re.sub(r"^\s*(标题|题目)\s*[:：]\s*", "", line).strip()
+        if spec["title_re"].search(candidate) and re.search(r"年度报告|年报", candidate):
+            doc.title = candidate
+            break
+    doc.fields = find_fields(lines[:40])
+    return doc
+
+
+# --- HTML --------------------------------------------------------------------------------
+
+def _load_html(data: bytes, source: str, content_type: str) -> Document:
+    _, text = html_to_unicode(content_type or None, data)
+    if not text.strip():
+        raise UnreadableDocument("empty HTML document")
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise UnreadableDocument(f"HTML does not parse: {exc}") from exc
+    for bad in root.xpath("//script|//style|//noscript|//template"):
+        bad.drop_tree()
+    doc = Document(source=source, kind="html")
+    spec = page_spec()
+    for meta in root.xpath("//meta[@name][@content]"):
+        doc.meta.setdefault(meta.get("name"), meta.get("content").strip())
+    container = next((found[0] for sel in spec["containers_sel"] if (found := sel(root))), root)
+    doc.tables = [table_stream(t) for t in container.xpath(".//table[not(ancestor::table)]")]
+    doc.body_text = clean_body(container)
+    doc.lines = [line.strip() for line in doc.body_text.split("\n")]
+    doc.title = _html_title(root, doc.meta, spec)
+    texts = [t.strip() for t in root.xpath("//body//text()") if t.strip()]
+    doc.fields = find_fields(_pairs(texts))
+    for field_name, names in spec["meta"].items():
+        for name in names:
+            if doc.meta.get(name):
+                doc.fields.setdefault("meta_" + field_name, doc.meta[name])
+    return doc
+
+
+def _html_title(root, meta: dict, spec: dict) -> str | None:
+    candidates = [meta.get(n) for n in spec["meta"]["title"]]
+    for xpath in ("//ucaptitle", "//h1", "//*[contains(@class,'title')]", "//h2", "//title"):
+        candidates += [el.text_content() for el in root.xpath(xpath)]
+    candidates = [re.sub(r"\s+", " ", c).strip() for c in candidates if c]
+    for c in candidates:
+        if spec["title_re"].search(c) and re.search(r"年度报告|年报", c):
+            return re.sub(r"\s*[-_|｜].{0,30}$", "", c) if not c.endswith("报告") else c
+    return candidates[0] if candidates else None
+
+
+def _pairs(texts: list[str]) -> list[str]:
+    """Each text node with the next one, so 'label' + 'value' in two cells read as one line."""
+    return [f"{a} {b}" for a, b in zip(texts, texts[1:] + [""])]
+
+
+def table_stream(table) -> list:
+    """A table's cells in reading order, each printed once, ROW_END after each row."""
+    stream = []
+    for row in table.iter("tr"):
+        if next(row.iterancestors("table")) is not table:
+            continue  # a row of a nested table is read as part of its own cell
+        for cell in row.xpath("./td|./th"):
+            stream.append(re.sub(r"\s+", " ", cell.text_content()).strip())
+        stream.append(ROW_END)
+    return stream
+
+
+def clean_body(container) -> str:
+    """The container's text, cleaned by trafilatura; plain text if it finds nothing."""
+    import trafilatura
+
+    html = lxml.html.tostring(container, encoding="unicode")
+    text = trafilatura.extract(
+        f"<html><body>{html}</body></html>", include_tables=True, include_comments=False,
+        favor_recall=True, deduplicate=False, output_format="txt")
+    if not text or len(text) < 0.3 * len(container.text_content().strip()):
+        text = "\n".join(t.strip() for t in container.itertext() if t.strip())
+    return text
+
+
+def _label_re(label: str) -> str:
+    return r"\s*".join(map(re.escape, label))
+
+
+_FIELD_VALUE = {
+    "published": r"(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})",
+    "index_number": r"([0-9A-Za-z][\w/\-.]*)",
+    "publisher": r"([^\s:：|]+)",
+    "document_number": r"([^\s:：|]+)",
+}
+
+
+def find_fields(lines: list[str]) -> dict:
+    """Metadata block fields by label (page.yml), first hit wins."""
+    found = {}
+    for name, labels in page_spec()["fields"].items():
+        for label in labels:
+            pattern = re.compile(_label_re(label) + r"\s*[:：]?\s*" + _FIELD_VALUE[name])
+            for line in lines:
+                m = pattern.search(line)
+                if m and not _is_label(m.group(1)):
+                    found.setdefault(name, m.group(1))
+                    break
+            if name in found:
+                break
+    return found
+
+
+def _is_label(value: str) -> bool:
+    text = fold(value)
+    return any(text.startswith(l) for labels in page_spec()["fields"].values() for l in labels)

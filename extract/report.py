@@ -1,0 +1,148 @@
+"""One saved report in, one JSON-ready dict out (the `python -m extract` object)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import checks, formats, tables
+from .document import Document, UnreadableDocument, load, page_spec
+from .values import fold
+
+SECTION_ORDER = ("active", "applications", "review_litigation", "end")
+
+
+def extract_file(path: str | Path) -> dict:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return failed(str(path), f"cannot read file: {exc.strerror or exc}")
+    return extract_bytes(data, str(path))
+
+
+def failed(source: str, error: str) -> dict:
+    return {"source": source, "format": "unknown", "report_year": None, "agency": None,
+            "published": None, "active": {}, "applications": {}, "review_litigation": {},
+            "checks": [], "errors": [error]}
+
+
+def extract_bytes(data: bytes, source: str, content_type: str = "") -> dict:
+    try:
+        doc = load(data, source, content_type)
+    except UnreadableDocument as exc:
+        return failed(source, str(exc))
+    return extract_document(doc)
+
+
+def extract_document(doc: Document) -> dict:
+    errors: list[str] = []
+    organ, year = organ_and_year(doc.title)
+    agency = organ or doc.fields.get("publisher") or doc.fields.get("meta_publisher")
+    published = normalise_date(doc.fields.get("meta_published") or doc.fields.get("published"))
+    streams = table_streams(doc)
+    all_text = doc.body_text + "\n" + "\n".join(c for s in streams.values() for c in s if c)
+    fmt = formats.detect_format(all_text, year)
+    out = {
+        "source": doc.source, "format": fmt, "report_year": year, "agency": agency,
+        "published": published, "title": doc.title,
+        "index_number": doc.fields.get("index_number"),
+        "publisher": doc.fields.get("publisher") or doc.fields.get("meta_publisher"),
+        "active": {}, "applications": {}, "review_litigation": {},
+        "raw": {"active": {}, "applications": {}, "review_litigation": {}},
+        "checks": [], "errors": errors,
+    }
+    if year is None:
+        errors.append("no report year in the title")
+    if fmt in ("2021", "2019"):
+        read_tables(out, streams, fmt, errors)
+    elif fmt == "unknown":
+        errors.append("not recognised as an annual report")
+    out["checks"] = checks.run(out)
+    out["check_status"] = checks.status_of(out["checks"])
+    out["body_text"] = doc.body_text
+    return out
+
+
+def read_tables(out: dict, streams: dict, fmt: str, errors: list) -> None:
+    if streams.get("active"):
+        t2 = tables.read_active(streams["active"], fmt)
+        errors.extend(t2.errors)
+        for key, cell in t2.cells.items():
+            out["active"][key] = cell.value
+            out["raw"]["active"][key] = cell.raw
+            if key == "procurement_amount" and cell.unit:
+                out["active"]["procurement_amount_unit"] = cell.unit
+    else:
+        errors.append("table 2 (主动公开) not found")
+    if streams.get("applications"):
+        t3 = tables.read_applications(streams["applications"], fmt)
+        errors.extend(t3.errors)
+        for row, cols in t3.cells.items():
+            out["applications"][row] = {c: cell.value for c, cell in cols.items()}
+            out["raw"]["applications"][row] = {c: cell.raw for c, cell in cols.items()}
+    else:
+        errors.append("table 3 (收到和处理政府信息公开申请) not found")
+    if streams.get("review_litigation"):
+        t4 = tables.read_review(streams["review_litigation"])
+        errors.extend(t4.errors)
+        for block, outs in t4.cells.items():
+            out["review_litigation"][block] = {o: cell.value for o, cell in outs.items()}
+            out["raw"]["review_litigation"][block] = {o: cell.raw for o, cell in outs.items()}
+    else:
+        errors.append("table 4 (行政复议、行政诉讼) not found")
+
+
+def table_streams(doc: Document) -> dict:
+    """Cell streams for tables 2, 3 and 4: HTML tables by their keywords, else text sections."""
+    sections = formats.spec()["sections"]
+    streams: dict[str, list] = {}
+    for stream in doc.tables:
+        text = fold("".join(c for c in stream if c))
+        for name in ("applications", "review_litigation", "active"):
+            if all(k in text for k in sections[name]["table_keywords"][:2]) or (
+                    name == "active" and "第二十条" in text):
+                streams.setdefault(name, []).extend(stream)
+                break
+    if streams:
+        return streams
+    return text_sections(doc.lines)
+
+
+def text_sections(lines: list[str]) -> dict:
+    """The lines of each table section of a text rendering, as cell streams."""
+    sections = formats.spec()["sections"]
+    streams: dict[str, list] = {}
+    current = None
+    for line in lines:
+        text = fold(line)
+        for name in SECTION_ORDER:
+            if sections[name]["heading_re"].search(text) and len(text) < 40:
+                # a row label such as 四、结转下年度继续办理 is not the section-四 heading
+                if name == "review_litigation" and "结转" in text:
+                    continue
+                current = name
+                break
+        else:
+            if current and current != "end" and line != "":
+                streams.setdefault(current, []).append(line.strip())
+    return streams
+
+
+def organ_and_year(title: str | None):
+    if not title:
+        return None, None
+    m = page_spec()["title_re"].search(title)
+    if not m:
+        return None, None
+    organ = re.sub(r"^(关于|公开)", "", m.group("organ").strip(" 　:：-—"))
+    return (organ or None), int(m.group("year"))
+
+
+def normalise_date(text: str | None) -> str | None:
+    if not text:
+        return None
+    m = re.search(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})", text)
+    if not m:
+        return None
+    y, mo, d = (int(g) for g in m.groups())
+    return f"{y:04d}-{mo:02d}-{d:02d}"

@@ -1,0 +1,172 @@
+"""Read tables 2, 3 and 4 from a stream of cells into canonical keys.
+
+An HTML table and a text rendering give the same stream: the cells in reading order, each
+printed once (a spanned cell is not repeated), with ROW_END after each HTML row. Rows are
+found by their labels (report_format.yml), so a local variant that adds or drops a header
+row still reads; values follow their label in column order.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import formats
+from .values import Cell, classify, fold, parse_cell
+
+ROW_END = None  # marks the end of an HTML row in a cell stream
+
+
+@dataclass
+class TableResult:
+    cells: dict = field(default_factory=dict)  # key -> Cell (tables 2) or nested dicts
+    errors: list = field(default_factory=list)
+
+
+def _rows(stream):
+    """Split a stream into (label parts, value cells) in reading order.
+
+    A row starts with one or more label cells and takes the value cells that follow; the
+    callers cut each run of values to the row's width.
+    """
+    labels, values = [], []
+    for cell in stream:
+        if cell is ROW_END:
+            if values:
+                yield labels, values, True
+                labels, values = [], []
+            continue
+        kind = classify(cell)
+        if kind == "text":
+            if values:
+                yield labels, values, False
+                labels, values = [], []
+            labels.append(cell)
+        elif labels or values or kind == "number":
+            values.append(cell)
+    if values:
+        yield labels, values, False
+
+
+def _blank(cell: str) -> bool:
+    return not (cell or "").strip()
+
+
+def _fit(values: list[str], width: int):
+    """The row's `width` value cells, or None when they cannot be told apart.
+
+    Text renderings print empty placeholder cells for spanned labels before or after a
+    row's values; extra blank cells at either end are dropped.
+    """
+    if len(values) == width:
+        return values
+    if len(values) > width:
+        if all(_blank(v) for v in values[width:]):
+            return values[:width]
+        if all(_blank(v) for v in values[:-width]):
+            return values[-width:]
+    return None
+
+
+def _placeholders(values: list[str], width: int) -> bool:
+    """A run of blank cells that is not a row's width is layout, not data."""
+    return len(values) != width and all(_blank(v) for v in values)
+
+
+def read_active(stream, fmt: str) -> TableResult:
+    result = TableResult()
+    rows = formats.active_rows(fmt)
+    for labels, values, closed in _rows(stream):
+        label = fold(labels[-1]) if labels else ""
+        row = next((r for r in rows if r["label_re"].fullmatch(label)), None)
+        if row is None:
+            continue
+        width = len(row["keys"])
+        if _placeholders(values, width):
+            continue
+        fitted = _fit(values, width)
+        if fitted is None:
+            result.errors.append(
+                f"table 2 row {labels[-1]!r}: {len(values)} cells where {width} were expected")
+            for key in row["keys"]:
+                result.cells.setdefault(key, Cell(raw=""))
+            continue
+        for key, raw in zip(row["keys"], fitted):
+            if key in result.cells and result.cells[key].raw:
+                continue  # first reading wins (a repeated label later is a note, not data)
+            result.cells[key] = parse_cell(
+                raw, unit=row.get("unit"), decimal=row.get("decimal", False),
+                keep_unit=row.get("keep_unit", False))
+    return result
+
+
+def _application_key(labels: list[str], group: str | None, rows: list[dict], groups: list[dict]):
+    """The row key for a row's label cells, and the group in force after them."""
+    key = None
+    for part in labels:
+        text = fold(part)
+        for g in groups:
+            m = g["label_re"].search(text)
+            if m:
+                group, text, key = g["key"], text[m.end():], None
+                break
+        top = [r for r in rows if "group" not in r and r["label_re"].search(text)]
+        if top:
+            group, key = None, top[-1]["key"]
+            continue
+        if group and text:
+            sub = [r for r in rows if r.get("group") == group and r["label_re"].search(text)]
+            if sub:
+                key = sub[0]["key"]
+    if key is None and group:
+        only = [r for r in rows if r.get("group") == group and r["label"] == "^$"]
+        if only and labels and any(g["label_re"].search(fold(labels[-1])) for g in groups):
+            key = only[0]["key"]
+    return key, group
+
+
+def read_applications(stream, fmt: str) -> TableResult:
+    result = TableResult()
+    rows = formats.application_rows(fmt)
+    groups = formats.spec()["application_groups"]
+    columns = formats.application_columns()
+    group = None
+    for labels, values, closed in _rows(stream):
+        key, group = _application_key(labels, group, rows, groups)
+        if _placeholders(values, len(columns)):
+            continue
+        if key is None:
+            if any(classify(v) == "number" for v in values):
+                result.errors.append(f"table 3: values under an unknown label {' '.join(labels)!r}")
+            continue
+        if key in result.cells:
+            continue
+        fitted = _fit(values, len(columns))
+        if fitted is None:
+            result.errors.append(
+                f"table 3 row {key}: {len(values)} cells where {len(columns)} were expected; "
+                "cells left undetermined")
+            result.cells[key] = {c: Cell(raw="") for c in columns}
+            continue
+        result.cells[key] = {c: parse_cell(raw) for c, raw in zip(columns, fitted)}
+    for row in rows:
+        if row["key"] not in result.cells:
+            result.errors.append(f"table 3 row {row['key']} not found")
+    return result
+
+
+def read_review(stream) -> TableResult:
+    """Table 4: fifteen values in the printed order of blocks and outcomes."""
+    result = TableResult()
+    blocks, outcomes = formats.review_blocks(), formats.review_outcomes()
+    width = len(blocks) * len(outcomes)
+    values = [v for labels, vals, closed in _rows(stream) for v in vals]
+    fitted = _fit(values, width)
+    if fitted is None:
+        numbers = [v for v in values if classify(v) != "text"]
+        result.errors.append(f"table 4: {len(numbers)} cells where {width} were expected")
+        fitted = None
+    for i, block in enumerate(blocks):
+        result.cells[block] = {}
+        for j, outcome in enumerate(outcomes):
+            raw = fitted[i * len(outcomes) + j] if fitted else ""
+            result.cells[block][outcome] = parse_cell(raw)
+    return result

@@ -1,0 +1,81 @@
+"""Cell values: fold full-width text, tell numbers from labels, keep the raw text.
+
+Blank and the "not reported" marks (无, /, —, 不适用) are null, never 0 (REPORT-FORMAT.md).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+
+NULL_MARKS = {"", "无", "/", "—", "——", "-", "--", "–", "不适用", "空", "N/A", "n/a"}
+UNITS = {"万元": Decimal(10000), "元": Decimal(1)}
+_NUMBER = re.compile(
+    r"^(?P<num>[-+]?\d[\d,]*(?:\.\d+)?)"
+    r"(?P<unit>万元|元|件|个|条|次|项|人次|家|%)?"
+    r"(?P<note>\(.*\))?$"
+)
+_SPACE = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """NFKC (full-width digits and brackets to ASCII) and no white space."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text or ""))
+
+
+@dataclass
+class Cell:
+    """One table cell: the number read from it (or None) beside the text as printed."""
+
+    raw: str
+    value: int | float | None = None
+    unit: str | None = None
+    note: str | None = None
+
+    def as_json(self):
+        return self.value
+
+
+def classify(raw: str) -> str:
+    """'number', 'null' (blank or a not-reported mark) or 'text' (a label)."""
+    text = fold(raw)
+    if text in NULL_MARKS:
+        return "null"
+    if _NUMBER.match(text):
+        return "number"
+    return "text"
+
+
+def is_value(raw: str) -> bool:
+    return classify(raw) != "text"
+
+
+def parse_cell(raw: str, unit: str | None = None, decimal: bool = False,
+               keep_unit: bool = False) -> Cell:
+    """Read a value cell. `unit` is the unit its column is printed in (e.g. 万元): a cell
+    written in another money unit is converted to it, unless `keep_unit` (then the cell's own
+    unit is kept beside the number)."""
+    raw = (raw or "").strip()
+    text = fold(raw)
+    cell = Cell(raw=raw)
+    m = _NUMBER.match(text)
+    if text in NULL_MARKS or not m:
+        return cell
+    number = Decimal(m.group("num").replace(",", ""))
+    cell.note = m.group("note")[1:-1] if m.group("note") else None
+    cell_unit = m.group("unit")
+    if keep_unit:
+        cell.unit = cell_unit
+    elif unit and cell_unit in UNITS and unit in UNITS and cell_unit != unit:
+        number = number * UNITS[cell_unit] / UNITS[unit]
+        cell.unit = unit
+    else:
+        cell.unit = unit or cell_unit
+    if number == number.to_integral_value():
+        cell.value = int(number)
+    else:
+        cell.value = float(number)
+    if not decimal and not isinstance(cell.value, int):
+        cell.value = float(number)  # kept as printed; R6 flags a non-integer count
+    return cell
