@@ -1,0 +1,78 @@
+"""Discovery rules (rules.yml) applied to a page: which links are reports, which lead
+towards the report column, how the column paginates, and whether its list needs a browser."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urljoin
+
+import yaml
+from parsel import Selector
+
+RULES_FILE = Path(__file__).with_name("rules.yml")
+
+
+@lru_cache(maxsize=1)
+def rules() -> dict:
+    data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+    compiled = {}
+    for section, entries in data.items():
+        if isinstance(entries, dict):
+            compiled[section] = {k: re.compile(v) if isinstance(v, str) else v for k, v in entries.items()}
+        else:
+            compiled[section] = entries
+    return compiled
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text or "")
+
+
+def links(html: str, base_url: str) -> list[tuple[str, str]]:
+    """(absolute URL, label) for each link; the title attribute is preferred to the text,
+    since lists cut long titles short."""
+    out = []
+    for a in Selector(text=html).css("a[href]"):
+        href = a.attrib["href"].strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            continue
+        label = a.attrib.get("title") or " ".join(a.css("::text").getall())
+        out.append((urljoin(base_url, href).split("#")[0], _squash(label)))
+    return out
+
+
+def is_report_title(label: str) -> bool:
+    r = rules()["report_title"]
+    if not r["include"].search(label) or r["exclude"].search(label):
+        return False
+    return not r["needs_year"] or re.search(r"(19|20)\d{2}", label) is not None
+
+
+def is_navigation(label: str, url: str) -> bool:
+    r = rules()["navigation"]
+    if r["avoid"].search(label) or r["avoid"].search(url):
+        return False
+    return bool(r["text"].search(label) or (r["slug"].search(url) and not url.endswith((".htm", ".shtml"))
+                                            and not re.search(r"/t\d{8}_", url)))
+
+
+def is_report_column(label: str, url: str) -> bool:
+    r = rules()["report_column"]
+    return bool(r["text"].search(label) or r["slug"].search(url))
+
+
+def pagination(html: str, url: str) -> list[str]:
+    """Further list pages: 下一页 links, and TRS createPageHTML/countPage page files."""
+    r = rules()["pagination"]
+    pages = [href for href, label in links(html, url) if r["next_text"].search(label)]
+    m = r["trs_count"].search(html)
+    if m:
+        count = int(m.group(1) or m.group(5))
+        stem, ext = (m.group(3) or "index"), (m.group(4) or "html")
+        pages += [urljoin(url, f"{stem}_{n}.{ext}") for n in range(1, count)]
+    return pages
+
+
+def builds_list_with_script(html: str) -> bool:
+    return any(marker in html for marker in rules()["script_list_markers"])

@@ -1,0 +1,65 @@
+"""One crawl run: the archive database, the WARC writer and the per-portal counters.
+
+Shared by the capture middleware, the spider and the pipeline through `CrawlSession.of`.
+"""
+from __future__ import annotations
+
+import os
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+
+from extract.load import now, open_archive
+
+from .capture import WarcCapture
+
+
+class CrawlSession:
+    def __init__(self, settings):
+        self.db_path = Path(settings.get("ARCHIVE_DB"))
+        self.db = open_archive(self.db_path)
+        warc_dir = settings.get("WARC_DIR") or self.db_path.parent / "warcs"
+        self.run = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + f"-{os.getpid()}"
+        self.capture = WarcCapture(self.db, Path(warc_dir), self.run, base=self.db_path.parent)
+        self.started_at = now()
+        self.stats: dict[str, Counter] = {}
+        self.seeds = None
+
+    @classmethod
+    def of(cls, crawler) -> "CrawlSession":
+        if getattr(crawler, "_archive_session", None) is None:
+            crawler._archive_session = cls(crawler.settings)
+        return crawler._archive_session
+
+    def count(self, portal: str | None, name: str, n: int = 1) -> None:
+        self.stats.setdefault(portal or "-", Counter())[name] += n
+
+    def error(self, portal: str | None, url: str | None, stage: str, message: str) -> None:
+        self.count(portal, "errors")
+        self.db["errors"].insert({"run": self.run, "portal": portal, "url": url,
+                                  "stage": stage, "message": message[:2000], "at": now()})
+
+    def finish(self, portals: list[dict]) -> list[str]:
+        """Write one crawl_runs row per portal; returns the portals that failed."""
+        failed = []
+        for portal in portals:
+            c = self.stats.get(portal["id"], Counter())
+            had_before = self.db["reports"].count_where("portal = ?", [portal["id"]])
+            if c["reports_found"] == 0:
+                status, note = "no_reports", ("had reports before and yields none now"
+                                              if had_before else "found no report")
+                failed.append(portal["id"])
+                self.error(portal["id"], portal["url"], "discover", f"{portal['id']}: {note}")
+            else:
+                status, note = ("ok" if not c["errors"] else "ok_with_errors"), None
+            self.db["crawl_runs"].insert({
+                "run": self.run, "portal": portal["id"], "seeds": self.seeds,
+                "started_at": self.started_at, "finished_at": now(), "status": status,
+                "pages": c["pages"], "reports_found": c["reports_found"],
+                "reports_new": c["reports_new"], "reports_updated": c["reports_updated"],
+                "reports_unchanged": c["reports_unchanged"], "captures_new": c["captures_new"],
+                "browser_renders": c["browser_renders"], "bytes": c["bytes"],
+                "errors": c["errors"], "note": note,
+            })
+        self.capture.close()
+        return failed

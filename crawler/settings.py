@@ -1,0 +1,64 @@
+"""Scrapy settings. Polite defaults for real government portals; the demo and the tests
+override the delays on the command line (-s DOWNLOAD_DELAY=0 …) for the local replica."""
+import os
+from pathlib import Path
+
+BOT_NAME = "gov-report-archive"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+COMMANDS_MODULE = "crawler.commands"
+
+# Where the archive goes: SQLite database, and WARC files in a folder beside it.
+ARCHIVE_DB = "archive.db"
+WARC_DIR = None  # default: <folder of ARCHIVE_DB>/warcs
+
+# Manners: identify ourselves, obey robots.txt, one or two requests at a time per host.
+USER_AGENT = ("gov-report-archive/0.1 (open archive of 政府信息公开工作年度报告; "
+              "polite crawler, obeys robots.txt)")
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 2.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 60
+RETRY_TIMES = 3
+REDIRECT_MAX_TIMES = 5
+DEPTH_LIMIT = 12
+# Per portal: at most this many pages (crawl traps end here).
+PORTAL_PAGE_BUDGET = 300
+# Pages of a JavaScript-built list clicked through in the browser, per list.
+BROWSER_LIST_PAGES = 30
+
+DOWNLOADER_MIDDLEWARES = {
+    # Next to the downloader, so every response (redirects and errors too) is captured.
+    "crawler.capture.CaptureMiddleware": 950,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.ArchivePipeline": 300,
+}
+
+# JavaScript-built lists: Chromium through scrapy-playwright, only for requests that ask
+# for it (meta "playwright": True); everything else is fetched plainly.
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+DOWNLOAD_HANDLERS = {
+    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+}
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+_chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "headless": True,
+    "args": ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", "--disable-dev-shm-usage"],
+}
+if Path(_chromium).exists():  # Debian's Chromium; else Playwright's own (playwright install)
+    PLAYWRIGHT_LAUNCH_OPTIONS["executable_path"] = _chromium
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"

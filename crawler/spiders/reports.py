@@ -1,0 +1,187 @@
+"""scrapy crawl reports -a seeds=PATH — find and archive the annual reports of each portal.
+
+From the homepage the spider follows navigation (政务公开 → 政府信息公开 → 年报) within the
+portal's own hosts, follows pagination, and fetches the pages whose titles name an annual
+report. A report column whose list is built by JavaScript (no report links in its HTML,
+list-building scripts present) is rendered in Chromium, and its pager clicked through.
+"""
+from __future__ import annotations
+
+import scrapy
+from parsel import Selector
+from scrapy import signals
+
+from extract.load import now, save_portal
+
+from .. import discover
+from ..items import ReportPage
+from ..seeds import in_scope, load_seeds
+from ..session import CrawlSession
+
+MAX_HOPS = 6  # navigation links from the homepage to the report column
+
+
+class ReportsSpider(scrapy.Spider):
+    name = "reports"
+
+    def __init__(self, seeds: str | None = None, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not seeds:
+            raise ValueError("usage: scrapy crawl reports -a seeds=PATH (a YAML list of portals)")
+        self.seeds_path = seeds
+        self.portals = {p["id"]: p for p in load_seeds(seeds)}
+        self.failed_portals: list[str] = []
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.on_closed, signal=signals.spider_closed)
+        return spider
+
+    @property
+    def session(self) -> CrawlSession:
+        return CrawlSession.of(self.crawler)
+
+    async def start(self):
+        self.session.seeds = self.seeds_path
+        for portal in self.portals.values():
+            save_portal(self.session.db, portal)
+            request = self.page_request(portal["id"], portal["url"], hops=0)
+            if request is not None:
+                yield request
+
+    # --- requests ------------------------------------------------------------------------
+
+    def _allowed(self, portal_id: str, url: str) -> bool:
+        if not in_scope(self.portals[portal_id], url):
+            return False
+        budget = self.settings.getint("PORTAL_PAGE_BUDGET")
+        if self.session.stats.get(portal_id, {}).get("requests", 0) >= budget:
+            self.session.count(portal_id, "budget_exhausted")
+            return False
+        self.session.count(portal_id, "requests")
+        return True
+
+    def page_request(self, portal_id, url, hops, column=False, dont_filter=False):
+        if not self._allowed(portal_id, url):
+            return None
+        return scrapy.Request(url, callback=self.parse_page, errback=self.on_error,
+                              dont_filter=dont_filter,
+                              meta={"portal": portal_id, "hops": hops, "column": column})
+
+    def report_request(self, portal_id, url, title):
+        if not self._allowed(portal_id, url):
+            return None
+        return scrapy.Request(url, callback=self.parse_report, errback=self.on_error,
+                              meta={"portal": portal_id, "list_title": title})
+
+    def render_request(self, response):
+        """The same page again, in Chromium, with the page kept open to click its pager."""
+        portal_id = response.meta["portal"]
+        self.session.count(portal_id, "browser_renders")
+        return scrapy.Request(
+            response.url, callback=self.parse_rendered, errback=self.on_error, dont_filter=True,
+            meta={"portal": portal_id, "hops": response.meta["hops"], "column": True,
+                  "playwright": True, "playwright_include_page": True})
+
+    # --- callbacks -----------------------------------------------------------------------
+
+    def parse_page(self, response):
+        portal_id = response.meta["portal"]
+        self.session.count(portal_id, "pages")
+        if not _is_html(response):
+            return
+        html = response.text
+        yield from self.requests_from_html(html, response.url, response.meta)
+        column = response.meta.get("column")
+        found_reports = any(discover.is_report_title(label)
+                            for _, label in discover.links(html, response.url))
+        if column and not found_reports and discover.builds_list_with_script(html):
+            yield self.render_request(response)
+
+    def requests_from_html(self, html: str, url: str, meta: dict):
+        portal_id, hops = meta["portal"], meta.get("hops", 0)
+        for href, label in discover.links(html, url):
+            if discover.is_report_title(label):
+                request = self.report_request(portal_id, href, label)
+            elif hops < MAX_HOPS and discover.is_navigation(label, href):
+                request = self.page_request(portal_id, href, hops + 1,
+                                            column=discover.is_report_column(label, href))
+            else:
+                continue
+            if request is not None:
+                yield request
+        if meta.get("column"):
+            for href in discover.pagination(html, url):
+                request = self.page_request(portal_id, href, hops, column=True)
+                if request is not None:
+                    yield request
+
+    async def parse_rendered(self, response):
+        """Collect report links from each page of a script-built list, clicking 下一页."""
+        page = response.meta["playwright_page"]
+        portal_id = response.meta["portal"]
+        limit = self.settings.getint("BROWSER_LIST_PAGES")
+        meta = dict(response.meta, column=False)  # the pager is clicked here, not followed
+        try:
+            for n in range(limit):
+                html = await page.content()
+                if n:
+                    self.session.capture.store(f"{response.url}#page={n + 1}", html.encode("utf-8"),
+                                               content_type="text/html; charset=utf-8", rendered=True)
+                for request in self.requests_from_html(html, response.url, meta):
+                    yield request
+                following = page.locator("a", has_text="下一页")
+                if not await following.count():
+                    break
+                following = following.first
+                classes = (await following.get_attribute("class")) or ""
+                if "disabled" in classes:
+                    break
+                before = _list_fingerprint(html, response.url)
+                await following.click()
+                for _ in range(50):  # wait until the list shows other records
+                    await page.wait_for_timeout(100)
+                    if _list_fingerprint(await page.content(), response.url) != before:
+                        break
+                else:
+                    break
+        except Exception as exc:
+            self.session.error(portal_id, response.url, "render", f"{type(exc).__name__}: {exc}")
+        finally:
+            await page.close()
+
+    def parse_report(self, response):
+        portal_id = response.meta["portal"]
+        self.session.count(portal_id, "pages")
+        if not in_scope(self.portals[portal_id], response.url):
+            self.session.error(portal_id, response.url, "scope",
+                               "report redirected off the portal's hosts; not archived")
+            return
+        yield ReportPage(
+            portal=portal_id, url=response.request.meta.get("redirect_urls", [response.url])[0],
+            final_url=response.url, list_title=response.meta.get("list_title"),
+            fetched_at=now(), capture_id=response.meta.get("capture_id"),
+            capture_new=bool(response.meta.get("capture_new")), status=response.status,
+            content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
+            body=response.body)
+
+    def on_error(self, failure):
+        request = failure.request
+        self.session.error(request.meta.get("portal"), request.url, "fetch",
+                           f"{failure.type.__name__}: {failure.getErrorMessage()}")
+
+    def on_closed(self, spider, reason):
+        self.failed_portals = self.session.finish(list(self.portals.values()))
+        for portal_id in self.failed_portals:
+            self.logger.error("portal %s yielded no report", portal_id)
+
+
+def _is_html(response) -> bool:
+    content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+    return "html" in content_type or response.body[:512].lstrip().lower().startswith((b"<!doctype", b"<html"))
+
+
+def _list_fingerprint(html: str, url: str) -> tuple:
+    """The list's links, to see that a click on 下一页 has shown other records."""
+    return tuple(Selector(text=html).css("li a::attr(href)").getall())
