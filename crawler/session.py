@@ -17,6 +17,7 @@ from .capture import WarcCapture
 class CrawlSession:
     def __init__(self, settings):
         self.db_path = Path(settings.get("ARCHIVE_DB"))
+        self.db_path.parent.mkdir(parents=True, exist_ok=True)
         self.db = open_archive(self.db_path)
         warc_dir = settings.get("WARC_DIR") or self.db_path.parent / "warcs"
         self.run = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + f"-{os.getpid()}"

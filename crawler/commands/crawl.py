@@ -1,5 +1,5 @@
-"""`scrapy crawl` that exits non-zero when a portal yields no report: a run that finds
-nothing is an error, not a success (cron mails it)."""
+"""`scrapy crawl` that exits non-zero when the crawl did not finish or a portal yielded no
+report: a run that finds nothing is an error, not a success (cron mails it)."""
 from scrapy.commands.crawl import Command as ScrapyCrawl
 
 
@@ -10,6 +10,8 @@ class Command(ScrapyCrawl):
 
     def run(self, args, opts):
         super().run(args, opts)
-        spider = getattr(getattr(self, "_crawler", None), "spider", None)
-        if spider is not None and getattr(spider, "failed_portals", None) and not self.exitcode:
+        crawler = getattr(self, "_crawler", None)
+        spider = getattr(crawler, "spider", None)
+        finished = crawler is not None and crawler.stats.get_value("finish_reason") == "finished"
+        if not finished or getattr(spider, "failed_portals", None):
             self.exitcode = 1

@@ -126,9 +126,11 @@ class ReportsSpider(scrapy.Spider):
         try:
             for n in range(limit):
                 html = await page.content()
-                if n:
-                    self.session.capture.store(f"{response.url}#page={n + 1}", html.encode("utf-8"),
-                                               content_type="text/html; charset=utf-8", rendered=True)
+                if n:  # later pages of the list exist only in the browser: capture them too
+                    _, new = self.session.capture.store(
+                        f"{response.url}#page={n + 1}", html.encode("utf-8"),
+                        content_type="text/html; charset=utf-8", rendered=True)
+                    self.session.count(portal_id, "captures_new", int(new))
                 for request in self.requests_from_html(html, response.url, meta):
                     yield request
                 following = page.locator("a", has_text="下一页")
