@@ -15,10 +15,11 @@ export CHROMIUM_PATH
 
 install: $(VENV)/.installed chromium
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
 # Chromium for pages whose list is built by JavaScript (scrapy-playwright) and for browser tests.

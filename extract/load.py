@@ -11,6 +11,8 @@ from datetime import datetime, timezone
 
 import sqlite_utils
 
+from publish.search import index_text
+
 from . import formats
 
 SCHEMA_VERSION = 1
@@ -74,6 +76,11 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     ):
         if not t(name).exists():
             t(name).create(cols, pk=pk, foreign_keys=[("report_id", "reports", "id")])
+    if not t("reports_fts").exists():
+        # Chinese search: bigram-tokenised copies of title, organ and body (publish/search.py);
+        # rowid = reports.id.
+        db.execute("create virtual table reports_fts using fts5(title, organ, body_text, "
+                   "tokenize='unicode61')")
     if not t("errors").exists():
         t("errors").create({"id": int, "run": str, "portal": str, "url": str, "stage": str,
                             "message": str, "at": str}, pk="id")
@@ -130,7 +137,15 @@ def save_report(db, result: dict, *, url: str, final_url: str | None = None,
         else:
             report_id = db["reports"].insert(row).last_pk
         _replace_derived(db, report_id, result)
+        index_report(db, report_id, row)
     return report_id, not found
+
+
+def index_report(db, report_id: int, row: dict) -> None:
+    db.execute("delete from reports_fts where rowid = ?", [report_id])
+    db.execute("insert into reports_fts (rowid, title, organ, body_text) values (?, ?, ?, ?)",
+               [report_id, index_text(row.get("title") or ""), index_text(row.get("organ") or ""),
+                index_text(row.get("body_text") or "")])
 
 
 def _replace_derived(db, report_id: int, result: dict) -> None:

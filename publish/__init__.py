@@ -1,0 +1,1 @@
+"""Publishing: what Datasette needs beyond metadata.yml — Chinese search, the plugin."""
