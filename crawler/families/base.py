@@ -1,0 +1,25 @@
+"""The shared base of the discovery families."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Listing:
+    """What a family read from a list page or list API answer."""
+
+    links: list = field(default_factory=list)  # (absolute URL, label)
+    requests: list = field(default_factory=list)  # scrapy.Request for more of the list
+
+
+class Family:
+    name = "base"
+    markers: tuple = ()  # regular expressions that identify the system in a page
+
+    def recognises(self, html: str) -> bool:
+        return any(re.search(m, html) for m in self.markers)
+
+    def list_requests(self, html: str, url: str, meta: dict) -> list:
+        """Requests for the rest of a list whose first page is `html` (pagination, APIs)."""
+        return []

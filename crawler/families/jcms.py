@@ -1,0 +1,81 @@
+"""Hanweb JCMS: a column's records are not links in the HTML. The first group sits in a
+`<script type="text/xml"><datastore>` block; the rest come from dataproxy.jsp — POST with
+startrecord/endrecord (Zhejiang) or GET with page= (Jiangsu) — as XML records in CDATA.
+Reading them directly needs no browser."""
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
+
+import scrapy
+
+from .. import discover
+from .base import Family, Listing
+
+GROUP = 45  # records per dataproxy request, as the portals' own pages ask
+_DATASTORE = re.compile(r"<datastore>.*?</datastore>", re.S)
+_NEXTGROUP = re.compile(r"<nextgroup>\s*<!\[CDATA\[(.*?)\]\]>\s*</nextgroup>", re.S)
+
+
+def parse_datastore(xml_text: str, base_url: str) -> tuple[list, int | None]:
+    """Links in a datastore block or dataproxy answer, and its totalrecord if given."""
+    links, total = [], None
+    m = re.search(r"<totalrecord>\s*(\d+)\s*</totalrecord>", xml_text)
+    if m:
+        total = int(m.group(1))
+    for cdata in re.findall(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", xml_text, re.S):
+        links.extend(discover.links(cdata, base_url))
+    return links, total
+
+
+def proxy_params(html: str, url: str) -> dict | None:
+    """The dataproxy parameters of a column page, from its nextgroup link or jpage config."""
+    m = _NEXTGROUP.search(html)
+    if m:
+        href = re.search(r'href="([^"]+)"', m.group(1))
+        if href:
+            target = urljoin(url, href.group(1).replace("&amp;", "&"))
+            params = dict(parse_qsl(urlsplit(target).query))
+            params["_proxy"] = target.split("?")[0]
+            return params
+    fields = dict(re.findall(r"\b(columnid|unitid|webid|appid|path|sourceContentType|permissiontype)"
+                             r"\s*[:=]\s*['\"]?([\w/.-]+)", html))
+    if "columnid" in fields:
+        fields["_proxy"] = urljoin(url, "/module/jpage/dataproxy.jsp")
+        return fields
+    return None
+
+
+class Jcms(Family):
+    name = "jcms"
+    markers = (r"<datastore>", r"dataproxy\.jsp", r"/module/jpage/", r"/art/\d{4}/\d{1,2}/\d{1,2}/art_")
+
+    def list_requests(self, html, url, meta):
+        params = proxy_params(html, url)
+        if not params or not _DATASTORE.search(html) and "dataproxy" not in html:
+            return []
+        return [self.group_request(params, url, 1, meta)]
+
+    def group_request(self, params: dict, referer: str, start: int, meta: dict):
+        proxy = params["_proxy"]
+        query = urlencode({"startrecord": start, "endrecord": start + GROUP - 1, "perpage": 15})
+        form = {"col": "1", "appid": params.get("appid", "1"), "webid": params.get("webid", "1"),
+                "path": params.get("path", "/"), "columnid": params["columnid"],
+                "sourceContentType": params.get("sourceContentType", "1"),
+                "unitid": params.get("unitid", ""), "permissiontype": params.get("permissiontype", "0")}
+        return scrapy.FormRequest(f"{proxy}?{query}", formdata=form, headers={"Referer": referer},
+                                  meta=dict(meta, jcms={"params": params, "start": start,
+                                                        "referer": referer}))
+
+    def read_answer(self, response) -> Listing:
+        """One dataproxy answer: its records, and the request for the next group."""
+        state = response.meta["jcms"]
+        links, total = parse_datastore(response.text, state["referer"])
+        listing = Listing(links=links)
+        start = state["start"]
+        if links and total and start + GROUP - 1 < total:
+            meta = {k: v for k, v in response.meta.items() if k not in ("jcms",)}
+            listing.requests.append(self.group_request(state["params"], state["referer"],
+                                                       start + GROUP, meta))
+        return listing
+

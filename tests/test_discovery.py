@@ -1,0 +1,94 @@
+"""Discovery on saved list pages (tests/files/pages), offline."""
+from pathlib import Path
+
+import pytest
+
+from crawler import discover
+from crawler.families import by_name, families_for
+from crawler.families.jcms import parse_datastore, proxy_params
+from crawler.seeds import SeedsError, in_scope, load_seeds
+
+PAGES = Path(__file__).parent / "files" / "pages"
+
+
+def page(name):
+    return (PAGES / name).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("title,is_report", [
+    ("南湖区人民政府办公室2023年度政府信息公开工作年度报告", True),
+    ("沭阳县发展和改革局2023年政府信息公开年度报告", True),
+    ("平潭综合实验区2018年政府信息公开工作年度报告", True),
+    ("嘉兴市人民政府2023年政府信息公开年报", True),
+    ("图解：南湖区人民政府办公室2023年度政府信息公开工作年度报告", False),
+    ("嘉兴市人民政府2023年政府网站工作年度报表", False),
+    ("关于印发《2024年嘉兴市政务公开工作要点》的通知", False),
+    ("平潭综合实验区管委会办公室关于做好2022年政府信息公开工作年度报告编制工作的通知", False),
+    ("政府信息公开年报", False),  # the column, not a report: no year
+])
+def test_report_titles(title, is_report):
+    assert discover.is_report_title(title) is is_report
+
+
+def test_trs_pagination_from_inline_script():
+    base = "http://127.0.0.1:8102/zwgk/zfxxgk/zfxxgknb/index.html"
+    assert discover.pagination(page("trs-list.html"), base) == [
+        "http://127.0.0.1:8102/zwgk/zfxxgk/zfxxgknb/index_1.html",
+        "http://127.0.0.1:8102/zwgk/zfxxgk/zfxxgknb/index_2.html"]
+    links = dict(discover.links(page("trs-list.html"), base))
+    assert "http://127.0.0.1:8102/zwgk/zfxxgk/zfxxgknb/202202/t20220208_80613.htm" in links
+
+
+def test_jcms_column_has_no_static_report_links_but_a_datastore():
+    html = page("jcms-column.html")
+    url = "http://127.0.0.1:8101/col/col1229425797/index.html"
+    assert not any(discover.is_report_title(label) for _, label in discover.links(html, url))
+    assert discover.builds_list_with_script(html)
+    assert [f.name for f in families_for(html)] == ["jcms", "generic"]
+    links, total = parse_datastore(html, url)
+    assert links[0] == ("http://127.0.0.1:8101/art/2024/1/10/art_1229425797_4087123.html",
+                        "南湖区人民政府办公室2023年度政府信息公开工作年度报告")
+    params = proxy_params(html, url)
+    assert params["columnid"] == "1229425797" and params["unitid"] == "8032"
+    assert params["_proxy"] == "http://127.0.0.1:8101/module/jpage/dataproxy.jsp"
+
+
+def test_jcms_dataproxy_answer_and_next_group():
+    from scrapy.http import Request, TextResponse
+
+    family = by_name("jcms")
+    html = page("jcms-column.html")
+    url = "http://127.0.0.1:8101/col/col1229425797/index.html"
+    first = family.list_requests(html, url, {"portal": "p"})[0]
+    assert first.method == "POST" and "startrecord=1&endrecord=45" in first.url
+    assert b"columnid=1229425797" in first.body
+    answer = TextResponse(first.url, body=page("jcms-dataproxy.xml").encode("utf-8"),
+                          encoding="utf-8", request=first)
+    listing = family.read_answer(answer)
+    assert ("http://127.0.0.1:8101/art/2023/1/18/art_1229425797_3999001.html",
+            "南湖区人民政府办公室2022年度政府信息公开工作年度报告") in listing.links
+    assert len(listing.requests) == 1 and "startrecord=46&endrecord=90" in listing.requests[0].url
+
+
+def test_scope():
+    portal = {"allowed_hosts": ["www.jiaxing.gov.cn", "*.jiaxing.gov.cn", "127.0.0.1:8101"]}
+    assert in_scope(portal, "https://www.jiaxing.gov.cn/art/1.html")
+    assert in_scope(portal, "http://nanhu.jiaxing.gov.cn/")
+    assert in_scope(portal, "http://127.0.0.1:8101/a")
+    assert not in_scope(portal, "http://127.0.0.1:8102/a")
+    assert not in_scope(portal, "http://jiaxing.gov.cn.mirror.example.com/a")
+    assert not in_scope(portal, "ftp://www.jiaxing.gov.cn/a")
+
+
+def test_seeds_are_validated(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("- name: x\n  url: notaurl\n", encoding="utf-8")
+    with pytest.raises(SeedsError, match="not an http"):
+        load_seeds(bad)
+    bad.write_text("- name: x\n  url: http://a.gov.cn/\n  colour: red\n", encoding="utf-8")
+    with pytest.raises(SeedsError, match="unknown fields"):
+        load_seeds(bad)
+    good = tmp_path / "good.yml"
+    good.write_text("- name: 嘉兴\n  url: https://www.jiaxing.gov.cn/\n", encoding="utf-8")
+    assert load_seeds(good)[0]["allowed_hosts"] == ["www.jiaxing.gov.cn"]
+    assert load_seeds(good)[0]["id"] == "www-jiaxing-gov-cn"
