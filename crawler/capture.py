@@ -62,8 +62,10 @@ class WarcCapture:
                                                http_headers=http)
         writer.write_record(record)
         self._file.flush()
+        header = {k.lower(): v for k, v in headers}
         row = {
             "url": url, "status": status, "content_type": content_type, "digest": digest,
+            "etag": header.get("etag"), "last_modified": header.get("last-modified"),
             "length": len(body), "fetched_at": now(), "rendered": int(rendered),
             "warc_file": str(self.path.relative_to(self.base)) if self.path.is_relative_to(self.base) else str(self.path),
             "warc_offset": offset, "warc_length": self._file.tell() - offset,
@@ -114,6 +116,8 @@ class CaptureMiddleware:
 
         session = CrawlSession.of(self.crawler)
         portal = request.meta.get("portal")
+        if response.status == 304:  # not modified: nothing new to keep
+            return response
         rendered = bool(request.meta.get("playwright"))
         headers = [(k.decode("latin-1"), v.decode("latin-1"))
                    for k, vs in response.headers.items() for v in vs]

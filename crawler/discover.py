@@ -74,5 +74,34 @@ def pagination(html: str, url: str) -> list[str]:
     return pages
 
 
+def _text_length(html: str) -> int:
+    return len(re.sub(r"<[^>]+>|\s+", "", re.sub(r"(?is)<(script|style)\b.*?</\1>", "", html)))
+
+
+def _short_page_matches(html: str, section: str) -> bool:
+    r = rules()[section]
+    return _text_length(html) < r["max_text"] and bool(r["pattern"].search(html))
+
+
+def is_not_found_page(html: str) -> bool:
+    """A 'page not found' answered with 200."""
+    return _short_page_matches(html, "not_found")
+
+
+def is_challenge_page(html: str) -> bool:
+    """A firewall or bot-check page answered with 200 instead of the content."""
+    return _short_page_matches(html, "challenge")
+
+
+def is_homepage(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    return bool(re.match(rules()["homepage_paths"], urlsplit(url).path))
+
+
+def is_trap(url: str) -> bool:
+    return bool(re.search(rules()["traps"], url, re.I))
+
+
 def builds_list_with_script(html: str) -> bool:
     return any(marker in html for marker in rules()["script_list_markers"])

@@ -1,4 +1,4 @@
-"""The item the spider hands to the pipeline: one fetched report, with where it came from."""
+"""Items the spider hands to the pipeline, with where they came from."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 @dataclass
 class ReportPage:
+    """A report page (or attachment) as fetched; status 304 = known and unchanged."""
+
     portal: str
     url: str  # the link as found on the portal's list
     final_url: str  # after redirects: what the archive records as the source
@@ -16,3 +18,14 @@ class ReportPage:
     status: int
     content_type: str
     body: bytes
+
+
+@dataclass
+class ReportGone:
+    """A known report's URL no longer shows it (404/410, redirect home, not-found page)."""
+
+    portal: str
+    url: str
+    final_url: str
+    reason: str
+    capture_id: int | None

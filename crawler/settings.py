@@ -25,6 +25,8 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 60
 RETRY_TIMES = 3
+RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry, doubling per attempt
+RETRY_BACKOFF_MAX = 60.0
 REDIRECT_MAX_TIMES = 5
 DEPTH_LIMIT = 12
 # Per portal: at most this many pages (crawl traps end here).
@@ -33,6 +35,8 @@ PORTAL_PAGE_BUDGET = 300
 BROWSER_LIST_PAGES = 30
 
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.retry.BackoffRetryMiddleware": 550,
     # Next to the downloader, so every response (redirects and errors too) is captured.
     "crawler.capture.CaptureMiddleware": 950,
 }

@@ -30,60 +30,71 @@ def open_archive(path) -> sqlite_utils.Database:
     return db
 
 
+# Every table: columns, primary key, foreign keys, indexes. A column added here later is
+# added to older archives by ensure_schema (nothing is dropped or rewritten).
+TABLES = {
+    "portals": dict(columns={
+        "id": str, "name": str, "url": str, "region": str, "level": str, "family": str,
+        "allowed_hosts": str, "first_crawled": str, "last_crawled": str}, pk="id"),
+    "crawl_runs": dict(columns={
+        "id": int, "run": str, "portal": str, "seeds": str, "started_at": str,
+        "finished_at": str, "status": str, "pages": int, "reports_found": int,
+        "reports_new": int, "reports_changed": int, "reports_removed": int,
+        "reports_moved": int, "reports_unchanged": int, "captures_new": int,
+        "browser_renders": int, "bytes": int, "errors": int, "note": str},
+        pk="id", foreign_keys=[("portal", "portals", "id")], indexes=[(["run", "portal"], True)]),
+    "captures": dict(columns={
+        "id": int, "url": str, "status": int, "content_type": str, "digest": str, "length": int,
+        "fetched_at": str, "rendered": int, "etag": str, "last_modified": str, "warc_file": str,
+        "warc_offset": int, "warc_length": int, "warc_record_id": str, "run": str},
+        pk="id", indexes=[(["url", "digest"], True), (["digest"], False)]),
+    "reports": dict(columns={
+        "id": int, "portal": str, "organ": str, "title": str, "report_year": int, "format": str,
+        "published": str, "index_number": str, "publisher": str, "url": str, "final_url": str,
+        "fetched_at": str, "capture_id": int, "content_digest": str, "status": str,
+        "last_checked_at": str, "check_status": str, "errors": str, "body_text": str,
+        "extracted_at": str},
+        pk="id", foreign_keys=[("portal", "portals", "id"), ("capture_id", "captures", "id")],
+        indexes=[(["url"], True), (["organ", "report_year"], False)]),
+    "applications": dict(columns={
+        "report_id": int, "row_key": str, "column_key": str, "value": int, "raw": str},
+        pk=("report_id", "row_key", "column_key"), foreign_keys=[("report_id", "reports", "id")]),
+    "active_disclosure": dict(columns={
+        "report_id": int, "key": str, "value": int, "unit": str, "raw": str},
+        pk=("report_id", "key"), foreign_keys=[("report_id", "reports", "id")]),
+    "review_litigation": dict(columns={
+        "report_id": int, "block": str, "outcome": str, "value": int, "raw": str},
+        pk=("report_id", "block", "outcome"), foreign_keys=[("report_id", "reports", "id")]),
+    "checks": dict(columns={
+        "report_id": int, "rule": str, "scope": str, "status": str, "detail": str},
+        pk=("report_id", "rule", "scope"), foreign_keys=[("report_id", "reports", "id")]),
+    "changes": dict(columns={
+        "id": int, "report_id": int, "kind": str, "detected_at": str, "run": str,
+        "old_url": str, "new_url": str, "old_capture_id": int, "new_capture_id": int,
+        "cells_changed": int, "diff": str, "note": str},
+        pk="id", foreign_keys=[("report_id", "reports", "id")]),
+    "errors": dict(columns={
+        "id": int, "run": str, "portal": str, "url": str, "stage": str, "message": str, "at": str},
+        pk="id"),
+}
+
+
 def ensure_schema(db: sqlite_utils.Database) -> None:
-    t = db.table
-    if not t("portals").exists():
-        t("portals").create({
-            "id": str, "name": str, "url": str, "region": str, "level": str,
-            "family": str, "allowed_hosts": str, "first_crawled": str, "last_crawled": str,
-        }, pk="id")
-    if not t("crawl_runs").exists():
-        t("crawl_runs").create({
-            "id": int, "run": str, "portal": str, "seeds": str, "started_at": str,
-            "finished_at": str, "status": str, "pages": int, "reports_found": int,
-            "reports_new": int, "reports_updated": int, "reports_unchanged": int,
-            "captures_new": int, "browser_renders": int, "bytes": int, "errors": int,
-            "note": str,
-        }, pk="id", foreign_keys=[("portal", "portals", "id")])
-        t("crawl_runs").create_index(["run", "portal"], unique=True)
-    if not t("captures").exists():
-        t("captures").create({
-            "id": int, "url": str, "status": int, "content_type": str, "digest": str,
-            "length": int, "fetched_at": str, "rendered": int, "warc_file": str,
-            "warc_offset": int, "warc_length": int, "warc_record_id": str, "run": str,
-        }, pk="id")
-        t("captures").create_index(["url", "digest"], unique=True)
-        t("captures").create_index(["digest"])
-    if not t("reports").exists():
-        t("reports").create({
-            "id": int, "portal": str, "organ": str, "title": str, "report_year": int,
-            "format": str, "published": str, "index_number": str, "publisher": str,
-            "url": str, "final_url": str, "fetched_at": str, "capture_id": int,
-            "content_digest": str, "check_status": str, "errors": str, "body_text": str,
-            "extracted_at": str,
-        }, pk="id", foreign_keys=[("portal", "portals", "id"), ("capture_id", "captures", "id")])
-        t("reports").create_index(["url"], unique=True)
-        t("reports").create_index(["organ", "report_year"])
-    for name, cols, pk in (
-        ("applications", {"report_id": int, "row_key": str, "column_key": str, "value": int, "raw": str},
-         ("report_id", "row_key", "column_key")),
-        ("active_disclosure", {"report_id": int, "key": str, "value": int, "unit": str, "raw": str},
-         ("report_id", "key")),
-        ("review_litigation", {"report_id": int, "block": str, "outcome": str, "value": int, "raw": str},
-         ("report_id", "block", "outcome")),
-        ("checks", {"report_id": int, "rule": str, "scope": str, "status": str, "detail": str},
-         ("report_id", "rule", "scope")),
-    ):
-        if not t(name).exists():
-            t(name).create(cols, pk=pk, foreign_keys=[("report_id", "reports", "id")])
-    if not t("reports_fts").exists():
+    for name, spec in TABLES.items():
+        table = db.table(name)
+        if not table.exists():
+            table.create(spec["columns"], pk=spec["pk"], foreign_keys=spec.get("foreign_keys"))
+            for columns, unique in spec.get("indexes", []):
+                table.create_index(columns, unique=unique)
+        else:
+            for column, kind in spec["columns"].items():
+                if column not in table.columns_dict:
+                    table.add_column(column, kind)
+    if not db.table("reports_fts").exists():
         # Chinese search: bigram-tokenised copies of title, organ and body (publish/search.py);
         # rowid = reports.id.
         db.execute("create virtual table reports_fts using fts5(title, organ, body_text, "
                    "tokenize='unicode61')")
-    if not t("errors").exists():
-        t("errors").create({"id": int, "run": str, "portal": str, "url": str, "stage": str,
-                            "message": str, "at": str}, pk="id")
     _reference_tables(db)
 
 
@@ -129,6 +140,7 @@ def save_report(db, result: dict, *, url: str, final_url: str | None = None,
         "check_status": result.get("check_status"),
         "errors": json.dumps(result.get("errors") or [], ensure_ascii=False),
         "body_text": result.get("body_text"), "extracted_at": now(),
+        "status": "current", "last_checked_at": fetched_at,
     }
     with db.conn:
         if found:
@@ -171,3 +183,30 @@ def _replace_derived(db, report_id: int, result: dict) -> None:
     db["checks"].insert_all(
         {"report_id": report_id, "rule": c["rule"], "scope": c["scope"], "status": c["status"],
          "detail": c["detail"]} for c in result.get("checks") or [])
+
+
+def report_cells(db, report_id: int) -> dict:
+    """Every stored cell of a report as {'table.row.column': value}."""
+    cells = {}
+    for r in db["applications"].rows_where("report_id = ?", [report_id]):
+        cells[f"applications.{r['row_key']}.{r['column_key']}"] = r["value"]
+    for r in db["active_disclosure"].rows_where("report_id = ?", [report_id]):
+        cells[f"active_disclosure.{r['key']}"] = r["value"]
+    for r in db["review_litigation"].rows_where("report_id = ?", [report_id]):
+        cells[f"review_litigation.{r['block']}.{r['outcome']}"] = r["value"]
+    return cells
+
+
+def diff_cells(old: dict, new: dict) -> list[dict]:
+    return [{"cell": key, "old": old.get(key), "new": new.get(key)}
+            for key in sorted(set(old) | set(new)) if old.get(key) != new.get(key)]
+
+
+def record_change(db, report_id: int, kind: str, *, run: str | None = None,
+                  old_url=None, new_url=None, old_capture_id=None, new_capture_id=None,
+                  diff: list | None = None, note: str | None = None) -> None:
+    db["changes"].insert({
+        "report_id": report_id, "kind": kind, "detected_at": now(), "run": run,
+        "old_url": old_url, "new_url": new_url, "old_capture_id": old_capture_id,
+        "new_capture_id": new_capture_id, "cells_changed": len(diff) if diff is not None else None,
+        "diff": json.dumps(diff, ensure_ascii=False) if diff is not None else None, "note": note})

@@ -14,7 +14,7 @@ from scrapy import signals
 from extract.load import now, save_portal
 
 from .. import discover
-from ..items import ReportPage
+from ..items import ReportGone, ReportPage
 from ..seeds import in_scope, load_seeds
 from ..session import CrawlSession
 
@@ -46,9 +46,30 @@ class ReportsSpider(scrapy.Spider):
         self.session.seeds = self.seeds_path
         for portal in self.portals.values():
             save_portal(self.session.db, portal)
+            for request in self.revalidation_requests(portal["id"]):
+                yield request
             request = self.page_request(portal["id"], portal["url"], hops=0)
             if request is not None:
                 yield request
+
+    def revalidation_requests(self, portal_id: str):
+        """Known reports are asked for again conditionally (ETag / Last-Modified): an
+        unchanged one answers 304 with no body, a removed one 404/410 or a not-found page."""
+        known = self.session.db.query(
+            "select r.url, r.title, c.etag, c.last_modified from reports r "
+            "left join captures c on c.id = r.capture_id where r.portal = ? and r.status = 'current'",
+            [portal_id])
+        for row in known:
+            headers = {}
+            if row["etag"]:
+                headers["If-None-Match"] = row["etag"]
+            if row["last_modified"]:
+                headers["If-Modified-Since"] = row["last_modified"]
+            self.session.count(portal_id, "requests")
+            yield scrapy.Request(row["url"], callback=self.parse_report, errback=self.on_error,
+                                 headers=headers, priority=10,
+                                 meta={"portal": portal_id, "list_title": row["title"],
+                                       "known": True, "handle_httpstatus_list": [304, 404, 410]})
 
     # --- requests ------------------------------------------------------------------------
 
@@ -92,6 +113,9 @@ class ReportsSpider(scrapy.Spider):
         if not _is_html(response):
             return
         html = response.text
+        if discover.is_challenge_page(html):
+            self.session.error(portal_id, response.url, "fetch", "firewall challenge page instead of content")
+            return
         yield from self.requests_from_html(html, response.url, response.meta)
         column = response.meta.get("column")
         found_reports = any(discover.is_report_title(label)
@@ -102,6 +126,8 @@ class ReportsSpider(scrapy.Spider):
     def requests_from_html(self, html: str, url: str, meta: dict):
         portal_id, hops = meta["portal"], meta.get("hops", 0)
         for href, label in discover.links(html, url):
+            if discover.is_trap(href):
+                continue
             if discover.is_report_title(label):
                 request = self.report_request(portal_id, href, label)
             elif hops < MAX_HOPS and discover.is_navigation(label, href):
@@ -155,15 +181,36 @@ class ReportsSpider(scrapy.Spider):
 
     def parse_report(self, response):
         portal_id = response.meta["portal"]
-        self.session.count(portal_id, "pages")
+        first_url = response.request.meta.get("redirect_urls", [response.url])[0]
+        known = response.meta.get("known", False)
+        if response.status != 304:
+            self.session.count(portal_id, "pages")
+        gone = None
+        if response.status in (404, 410):
+            gone = f"HTTP {response.status}"
+        elif response.status == 200 and first_url != response.url and discover.is_homepage(response.url):
+            gone = "redirects to the homepage"
+        elif response.status == 200 and _is_html(response) and discover.is_not_found_page(response.text):
+            gone = "shows a not-found page"
+        if gone:
+            if known:
+                yield ReportGone(portal=portal_id, url=first_url, final_url=response.url, reason=gone,
+                                 capture_id=response.meta.get("capture_id"))
+            else:
+                self.session.error(portal_id, first_url, "fetch", f"listed report {gone}")
+            return
+        if _is_html(response) and discover.is_challenge_page(response.text):
+            self.session.error(portal_id, response.url, "fetch",
+                               "firewall challenge page instead of the report; not archived")
+            return
         if not in_scope(self.portals[portal_id], response.url):
             self.session.error(portal_id, response.url, "scope",
                                "report redirected off the portal's hosts; not archived")
             return
         yield ReportPage(
-            portal=portal_id, url=response.request.meta.get("redirect_urls", [response.url])[0],
-            final_url=response.url, list_title=response.meta.get("list_title"),
-            fetched_at=now(), capture_id=response.meta.get("capture_id"),
+            portal=portal_id, url=first_url, final_url=response.url,
+            list_title=response.meta.get("list_title"), fetched_at=now(),
+            capture_id=response.meta.get("capture_id"),
             capture_new=bool(response.meta.get("capture_new")), status=response.status,
             content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
             body=response.body)
