@@ -52,6 +52,8 @@ def detect_format(text: str, report_year: int | None) -> str:
     """The format by its markers, else by report year (REPORT-FORMAT.md's fallback)."""
     from .values import fold
 
+    if report_year is not None and report_year < 2019:
+        return "pre2019"  # no national table before 2019, whatever words the text uses
     folded = fold(text)
     for name, fmt in spec()["formats"].items():
         if any(r.search(folded) for r in fmt["markers_re"]):

@@ -147,7 +147,19 @@ def test_datasette_serves_the_same_numbers(archive):
         assert got[("浙江乍浦经济开发区（嘉兴港区）", "total_handled")] == 38
         assert got[("浙江乍浦经济开发区（嘉兴港区）", "carried_over")] == 1
         assert got[("南湖区人民政府办公室", "new_received")] == 18
-        table = get_json(f"{base}/archive/reports.json?_shape=array&organ=沭阳县发展和改革局")
+        table = get_json(f"{base}/archive/reports.json?_shape=array&"
+                         + urllib.parse.urlencode({"organ": "沭阳县发展和改革局"}))
         assert table[0]["report_year"] == 2023 and table[0]["published"] == "2024-01-17"
         meta = get_json(f"{base}/-/metadata.json")
         assert "applications" in meta["databases"]["archive"]["tables"]
+
+
+@pytest.mark.parametrize("query,organs", [
+    ("复议", {"南湖区人民政府办公室", "浙江乍浦经济开发区（嘉兴港区）", "沭阳县发展和改革局", "平潭综合实验区"}),
+    ("乍浦", {"浙江乍浦经济开发区（嘉兴港区）"}),
+    ("发展和改革局", {"沭阳县发展和改革局"}),
+])
+def test_chinese_search_of_two_or_more_characters(archive, query, organs):
+    with datasette(archive["path"]) as base:
+        rows = get_json(f"{base}/archive/reports.json?_shape=array&" + urllib.parse.urlencode({"_search": query}))
+    assert {r["organ"] for r in rows} == organs

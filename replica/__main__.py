@@ -1,0 +1,52 @@
+"""python -m replica [--host H] [--site NAME=PORT ...] [--with -- CMD ...]"""
+from __future__ import annotations
+
+import argparse
+import signal
+import subprocess
+import sys
+import threading
+
+from .server import serve
+
+DEFAULT_SITES = {"jcms": 8101, "trs": 8102}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m replica", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--site", action="append", metavar="NAME=PORT",
+                        help="serve replica/sites/NAME on PORT (0 = any free port); default jcms=8101, trs=8102")
+    parser.add_argument("--with", dest="command", nargs=argparse.REMAINDER,
+                        help="run this command while serving, then stop; exits with its status")
+    args = parser.parse_args(argv)
+    sites = dict(DEFAULT_SITES)
+    if args.site:
+        sites = {}
+        for spec in args.site:
+            name, _, port = spec.partition("=")
+            sites[name] = int(port or 0)
+    servers = serve(sites, args.host)
+    for server in servers:
+        host, port = server.server_address[:2]
+        print(f"serving {server.site_name} http://{host}:{port}/", flush=True)
+    if args.command:
+        command = args.command[1:] if args.command[:1] == ["--"] else args.command
+        try:
+            return subprocess.call(command)
+        finally:
+            for server in servers:
+                server.shutdown()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    for server in servers:
+        server.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,131 @@
+"""The replica's HTTP server (standard library only): static pages with ETag and
+Last-Modified (answering conditional requests with 304), a 404 page, and the Hanweb JCMS
+list proxy /module/jpage/dataproxy.jsp (POST or GET) answering XML records in CDATA."""
+from __future__ import annotations
+
+import hashlib
+import json
+import mimetypes
+import threading
+from email.utils import formatdate, parsedate_to_datetime
+from html import escape
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+SITES = Path(__file__).resolve().parent / "sites"
+TYPES = {".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8",
+         ".xml": "text/xml; charset=utf-8", ".js": "application/javascript; charset=utf-8",
+         ".css": "text/css; charset=utf-8", ".json": "application/json"}
+NOT_FOUND = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>404 页面不存在</title></head>
+<body><h1>404</h1><p>您访问的页面不存在或已被删除。</p><p><a href="/index.html">返回首页</a></p></body></html>"""
+
+
+class Handler(BaseHTTPRequestHandler):
+    server_version = "ReplicaPortal/1.0"
+    root: Path = SITES
+
+    def log_message(self, fmt, *args):  # quiet: tests read stdout
+        pass
+
+    def do_HEAD(self):
+        self.do_GET(head=True)
+
+    def do_GET(self, head=False):
+        path = urlsplit(self.path).path
+        if path == "/module/jpage/dataproxy.jsp":
+            return self.dataproxy(parse_qs(urlsplit(self.path).query))
+        file = self.resolve(path)
+        if file is None:
+            return self.send(404, NOT_FOUND.encode("utf-8"), "text/html; charset=utf-8", head=head)
+        body = file.read_bytes()
+        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+        mtime = int(file.stat().st_mtime)
+        if self.not_modified(etag, mtime):
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return
+        mime = TYPES.get(file.suffix.lower()) or mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        self.send(200, body, mime, head=head,
+                  headers={"ETag": etag, "Last-Modified": formatdate(mtime, usegmt=True)})
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        form = parse_qs(self.rfile.read(length).decode("utf-8", "replace"))
+        path = urlsplit(self.path).path
+        if path == "/module/jpage/dataproxy.jsp":
+            query = parse_qs(urlsplit(self.path).query)
+            return self.dataproxy({**form, **query})
+        self.send(405, b"method not allowed", "text/plain; charset=utf-8")
+
+    def not_modified(self, etag: str, mtime: int) -> bool:
+        if self.headers.get("If-None-Match"):
+            return etag in [t.strip() for t in self.headers["If-None-Match"].split(",")]
+        since = self.headers.get("If-Modified-Since")
+        if since:
+            try:
+                return mtime <= parsedate_to_datetime(since).timestamp()
+            except (TypeError, ValueError):
+                return False
+        return False
+
+    def resolve(self, path: str) -> Path | None:
+        parts = [p for p in unquote(path).split("/") if p]
+        if any(p in ("..", ".") or p.startswith("_") for p in parts):
+            return None  # no traversal, and the _data folder is not public
+        file = self.root.joinpath(*parts)
+        if file.is_dir():
+            file = file / "index.html"
+        return file if file.is_file() and self.root in file.resolve().parents else None
+
+    def dataproxy(self, params: dict) -> None:
+        def one(name, default):
+            return (params.get(name) or [default])[0]
+        column = one("columnid", "")
+        data = self.root / "_data" / "columns" / f"{column}.json"
+        records = json.loads(data.read_text(encoding="utf-8")) if column.isdigit() and data.is_file() else []
+        perpage = max(1, int(one("perpage", "15") or 15))
+        if "startrecord" in params:
+            start, end = int(one("startrecord", "1")), int(one("endrecord", "45"))
+        else:  # Jiangsu-style GET ?page=N
+            page = int(one("page", "1"))
+            start, end = (page - 1) * perpage + 1, page * perpage
+        chosen = records[start - 1:end]
+        items = "".join(
+            f'<record><![CDATA[<li><a href="{r["url"]}" title="{escape(r["title"])}" target="_blank">'
+            f'{escape(r["title"][:24])}{"…" if len(r["title"]) > 24 else ""}</a><span>{r["date"]}</span></li>]]></record>'
+            for r in chosen)
+        total_pages = max(1, -(-len(records) // perpage))
+        xml = (f'<?xml version="1.0" encoding="utf-8"?><datastore><nextgroup><![CDATA[<a href="/module/jpage/dataproxy.jsp?'
+               f'page=1&appid=1&webid=1&path=/&columnid={escape(column)}&unitid=8032&permissiontype=0"></a>]]></nextgroup>'
+               f"<totalrecord>{len(records)}</totalrecord><totalpage>{total_pages}</totalpage>"
+               f"<recordset>{items}</recordset></datastore>")
+        self.send(200, xml.encode("utf-8"), "text/xml; charset=utf-8")
+
+    def send(self, status: int, body: bytes, mime: str, head=False, headers=None) -> None:
+        self.send_response(status, HTTPStatus(status).phrase)
+        self.send_header("Content-Type", mime)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+
+def serve(sites: dict[str, int], host: str = "127.0.0.1") -> list[ThreadingHTTPServer]:
+    """Start one server per site in background threads; returns them (ports resolved)."""
+    servers = []
+    for name, port in sites.items():
+        root = SITES / name
+        if not root.is_dir():
+            raise SystemExit(f"no replica site {name!r} in {SITES}")
+        handler = type(f"Handler_{name}", (Handler,), {"root": root.resolve()})
+        server = ThreadingHTTPServer((host, port), handler)
+        server.daemon_threads = True
+        server.site_name = name
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+    return servers
