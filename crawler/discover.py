@@ -103,5 +103,10 @@ def is_trap(url: str) -> bool:
     return bool(re.search(rules()["traps"], url, re.I))
 
 
+def attachment_links(html: str, url: str) -> list[tuple[str, str]]:
+    return [(href, label) for href, label in links(html, url)
+            if re.search(rules()["attachment"], href, re.I)]
+
+
 def builds_list_with_script(html: str) -> bool:
     return any(marker in html for marker in rules()["script_list_markers"])

@@ -29,3 +29,19 @@ class ReportGone:
     final_url: str
     reason: str
     capture_id: int | None
+
+
+@dataclass
+class AttachmentFile:
+    """A file linked from a report page (PDF, DOC, XLS …): kept, and read if the page had no tables."""
+
+    portal: str
+    report_url: str
+    url: str
+    final_url: str
+    label: str | None
+    fetched_at: str
+    capture_id: int | None
+    status: int
+    content_type: str
+    body: bytes

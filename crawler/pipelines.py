@@ -3,12 +3,14 @@ a known report whose bytes changed gets a `changes` row with the cells that chan
 that disappeared is marked removed; the same report at a new URL is recorded as moved."""
 from __future__ import annotations
 
+import json
+
 from extract import load
 from extract.report import extract_bytes
 from extract.validate import InvalidReport, validate
 
 from .capture import payload_digest
-from .items import ReportGone
+from .items import AttachmentFile, ReportGone
 from .session import CrawlSession
 
 
@@ -29,6 +31,9 @@ class ArchivePipeline:
     def process_item(self, item, spider=None):
         if isinstance(item, ReportGone):
             self.gone(item)
+            return item
+        if isinstance(item, AttachmentFile):
+            self.attachment(item)
             return item
         session, portal = self.session, item.portal
         db = session.db
@@ -64,9 +69,31 @@ class ArchivePipeline:
             session.count(portal, "reports_changed")
         return item
 
+    def attachment(self, item: AttachmentFile) -> None:
+        """Keep the file's record; read the report's figures from it if the page had none."""
+        db = self.session.db
+        report = next(iter(db["reports"].rows_where("url = ?", [item.report_url])), None)
+        if report is None:
+            return
+        row = {"report_id": report["id"], "url": item.url, "final_url": item.final_url, "label": item.label,
+               "capture_id": item.capture_id, "content_type": item.content_type, "length": len(item.body),
+               "fetched_at": item.fetched_at, "used_for_figures": 0, "errors": None}
+        if item.status == 200 and not load.has_figures(db, report["id"]):
+            try:
+                result = validate(extract_bytes(item.body, item.final_url, item.content_type))
+            except Exception as exc:  # recorded, and the crawl goes on
+                result = None
+                row["errors"] = f"{type(exc).__name__}: {exc}"
+            if result is not None:
+                row["errors"] = json.dumps(result["errors"], ensure_ascii=False) if result["errors"] else None
+                if result.get("applications") and any(
+                        v is not None for cols in result["applications"].values() for v in cols.values()):
+                    load.replace_figures(db, report["id"], result, item.final_url)
+                    row["used_for_figures"] = 1
+        db["attachments"].insert(row, ignore=True)  # one row per report and file URL
+
     def gone(self, item: ReportGone) -> None:
         session, db = self.session, self.session.db
-        session.count(item.portal, "reports_found")
         known = next(iter(db["reports"].rows_where("url = ?", [item.url])), None)
         if known is None or known["status"] != "current":
             return

@@ -53,7 +53,7 @@ TABLES = {
         "published": str, "index_number": str, "publisher": str, "url": str, "final_url": str,
         "fetched_at": str, "capture_id": int, "content_digest": str, "status": str,
         "last_checked_at": str, "check_status": str, "errors": str, "body_text": str,
-        "extracted_at": str},
+        "figures_from": str, "extracted_at": str},
         pk="id", foreign_keys=[("portal", "portals", "id"), ("capture_id", "captures", "id")],
         indexes=[(["url"], True), (["organ", "report_year"], False)]),
     "applications": dict(columns={
@@ -73,6 +73,11 @@ TABLES = {
         "old_url": str, "new_url": str, "old_capture_id": int, "new_capture_id": int,
         "cells_changed": int, "diff": str, "note": str},
         pk="id", foreign_keys=[("report_id", "reports", "id")]),
+    "attachments": dict(columns={
+        "id": int, "report_id": int, "url": str, "final_url": str, "label": str, "capture_id": int,
+        "content_type": str, "length": int, "fetched_at": str, "used_for_figures": int, "errors": str},
+        pk="id", foreign_keys=[("report_id", "reports", "id"), ("capture_id", "captures", "id")],
+        indexes=[(["report_id", "url"], True)]),
     "errors": dict(columns={
         "id": int, "run": str, "portal": str, "url": str, "stage": str, "message": str, "at": str},
         pk="id"),
@@ -140,7 +145,7 @@ def save_report(db, result: dict, *, url: str, final_url: str | None = None,
         "check_status": result.get("check_status"),
         "errors": json.dumps(result.get("errors") or [], ensure_ascii=False),
         "body_text": result.get("body_text"), "extracted_at": now(),
-        "status": "current", "last_checked_at": fetched_at,
+        "status": "current", "last_checked_at": fetched_at, "figures_from": final_url or url,
     }
     with db.conn:
         if found:
@@ -183,6 +188,20 @@ def _replace_derived(db, report_id: int, result: dict) -> None:
     db["checks"].insert_all(
         {"report_id": report_id, "rule": c["rule"], "scope": c["scope"], "status": c["status"],
          "detail": c["detail"]} for c in result.get("checks") or [])
+
+
+def replace_figures(db, report_id: int, result: dict, source_url: str) -> None:
+    """Take a report's figures from another document of it (an attachment)."""
+    with db.conn:
+        db["reports"].update(report_id, {
+            "format": result.get("format"), "check_status": result.get("check_status"),
+            "errors": json.dumps(result.get("errors") or [], ensure_ascii=False),
+            "figures_from": source_url, "extracted_at": now()})
+        _replace_derived(db, report_id, result)
+
+
+def has_figures(db, report_id: int) -> bool:
+    return db["applications"].count_where("report_id = ? and value is not null", [report_id]) > 0
 
 
 def report_cells(db, report_id: int) -> dict:

@@ -9,14 +9,16 @@ import threading
 
 from .server import serve
 
-DEFAULT_SITES = {"jcms": 8101, "trs": 8102}
+DEFAULT_SITES = {"jcms": 8101, "trs": 8102, "ucap": 8103, "spa": 8104, "gkmlpt": 8105, "oldsite": 8106}
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m replica", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--site", action="append", metavar="NAME=PORT",
-                        help="serve replica/sites/NAME on PORT (0 = any free port); default jcms=8101, trs=8102")
+                        help="serve replica/sites/NAME on PORT (0 = any free port); default: all sites on 8101-8106")
+    parser.add_argument("--edition", type=int, default=1,
+                        help="2 = the portals after edits and removals (replica/editions/2)")
     parser.add_argument("--with", dest="command", nargs=argparse.REMAINDER,
                         help="run this command while serving, then stop; exits with its status")
     args = parser.parse_args(argv)
@@ -26,7 +28,7 @@ def main(argv=None) -> int:
         for spec in args.site:
             name, _, port = spec.partition("=")
             sites[name] = int(port or 0)
-    servers = serve(sites, args.host)
+    servers = serve(sites, args.host, args.edition)
     for server in servers:
         host, port = server.server_address[:2]
         print(f"serving {server.site_name} http://{host}:{port}/", flush=True)

@@ -20,6 +20,7 @@ HERE = Path(__file__).resolve().parent
 SITES = HERE / "sites"
 SHARED = HERE.parent.parent / "shared"
 REPO_FILES = HERE.parent / "tests" / "files"
+SITE_NAMES = ("jcms", "trs", "ucap", "spa", "gkmlpt", "oldsite")
 
 
 def read(path: Path) -> str:
@@ -170,28 +171,11 @@ def build_jcms(manifest: dict) -> None:
     head, tail = split_sections(nanhu_text)
     head = head.split("浏览次数:", 1)[1]  # the capture's own metadata lines are the page's block
     tail = tail.replace("图解.jpg", "").replace("南湖区人民政府办公室2023年度政府信息公开工作年度报告(1).doc", "")
-    zhapu_text = read(REPO_FILES / "samples" / "zhapu-2023.txt")
-    zhead, ztail = split_sections(zhapu_text)
-    zhead = zhead.split("\n", 1)[1]  # the first line is the title
-    shuyang = read(REPO_FILES / "samples" / "shuyang-fgj-2023.html")
-    shuyang_body = re.search(r"<ucapcontent>(.*?)</ucapcontent>", shuyang, re.S).group(1)
-    zhapu_label = label("003")
     reports = [
-        dict(path=f"/art/2024/1/19/art_{col}_4091876.html", title="浙江乍浦经济开发区（嘉兴港区）2023年度政府信息公开工作年度报告",
-             organ="浙江乍浦经济开发区（嘉兴港区）", report_year=2023, pubdate="2024-01-19 09:30",
-             index="002566187/2024-00031", publisher="嘉兴港区管委会办公室", source="嘉兴港区管委会办公室",
-             body=report_body(zhead, zhapu_label, ztail, "2021", raw_active={"fees_10k_yuan": "1341万元"},
-                              carried_over_label="二、上年结转政府信息公开申请数量（须与2022年度年报结转数一致）")),
-        dict(path=f"/art/2024/1/17/art_{col}_4090012.html", title="沭阳县发展和改革局2023年政府信息公开年度报告",
-             organ="沭阳县发展和改革局", report_year=2023, pubdate="2024-01-17 16:02",
-             index="014314799/2024-00002", publisher="沭阳县发展和改革局", source="沭阳县发展和改革局",
-             body=shuyang_body),
         dict(path=f"/art/2024/1/10/art_{col}_4087123.html", title="南湖区人民政府办公室2023年度政府信息公开工作年度报告",
              organ="南湖区人民政府办公室", report_year=2023, pubdate="2024-01-10 10:26",
              index="1/2024-171718", publisher="区政府办公室", publisher_label="发布单位", source="区政府办公室",
-             body=report_body(head, label("000"), tail, "2021",
-                              attachment=("/module/download/downfile.jsp?classid=0&filename=nanhu-2023.doc",
-                                          "南湖区人民政府办公室2023年度政府信息公开工作年度报告(1).doc"))),
+             body=report_body(head, label("000"), tail, "2021")),
     ]
     distractors = [
         dict(path=f"/art/2024/3/1/art_{col}_4120001.html", title="关于印发《2024年嘉兴市政务公开工作要点》的通知",
@@ -256,7 +240,6 @@ def build_trs(manifest: dict) -> None:
     h21, t21 = split_sections(b21)
     _, b19 = pingtan("03_pingtan-2019-zfxxgknb.txt")
     h19, t19 = split_sections(b19)
-    _, b18 = pingtan("08_pingtan-2018-zfxxgknb.txt")
     l03 = label("03")
     reports = [
         dict(path=f"{base}/202202/t20220208_80613.htm", title="平潭综合实验区2021年度政府信息公开工作年度报告",
@@ -267,9 +250,6 @@ def build_trs(manifest: dict) -> None:
              publisher="平潭综合实验区管委会办公室",
              body=report_body(split_runon(h19), l03, split_runon(t19), "2019",
                               raw_active={"procurement_amount": "75394432.52元"})),
-        dict(path=f"{base}/201901/t20190110_80529.htm", title="平潭综合实验区2018年度政府信息公开工作年度报告",
-             organ="平潭综合实验区", report_year=2018, pubdate="2019-01-10 16:13", index="FJ00101-0300-2019-00002",
-             publisher="平潭综合实验区管委会办公室", body=paragraphs(split_runon(b18))),
     ]
     distractors = [
         dict(path=f"{base}/202301/t20230113_91234.htm", title="平潭综合实验区2022年政府网站工作年度报表", pubdate="2023-01-13 10:00",
@@ -310,13 +290,212 @@ def build_trs(manifest: dict) -> None:
         "distractors": [{k: a[k] for k in ("path", "title")} for a in distractors]}
 
 
+# --- other systems: Ucap, an app-like site, gkmlpt, an old GBK site -------------------------
+
+def simple_page(site_name: str, title: str, body: str, charset: str = "utf-8", extra_head: str = "") -> str:
+    return (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="{charset}">{extra_head}'
+            f'<title>{escape(title)}</title></head>\n<body>\n<div class="top">{escape(site_name)}（复刻 · 测试用）</div>\n'
+            f'<div class="nav"><a href="/index.html">首页</a></div>\n<div class="main">\n{body}\n</div>\n'
+            f'<div class="footer">复刻页面，仅供本地测试</div>\n</body></html>\n')
+
+
+def build_ucap(manifest: dict) -> None:
+    """沭阳县 (Ucap): the real saved page of the 沭阳县发改局 report, list in createPageHTML pages."""
+    page = read(REPO_FILES / "samples" / "shuyang-fgj-2023.html")
+    page = re.sub(r'<div class="meta">.*?</div>\s*</div>\n', "", page, count=1, flags=re.S)  # the saving tool's header
+    report = "/sygfj/gknb/202401/2ecfb31a335f4d689220a3a23e24a986.shtml"
+    write("ucap", report, page)
+    d1 = dict(path="/sygfj/gknb/202401/5b0e1c2d3f4a4b5c8d9e0f1a2b3c4d5e.shtml", title="沭阳县发展和改革局2023年政府网站工作年度报表")
+    d2 = dict(path="/sygfj/gknb/202312/7c1d2e3f4a5b4c6d9e0f1a2b3c4d5e6f.shtml", title="沭阳县发展和改革局关于做好2023年政府信息公开工作年度报告编制工作的通知")
+    for d in (d1, d2):
+        write("ucap", d["path"], simple_page("沭阳县人民政府", d["title"], f'<h1><ucaptitle>{escape(d["title"])}</ucaptitle></h1>'
+              f'<div id="UCAP-CONTENT"><p>{escape(d["title"])}。</p></div>'))
+    items = [(d1["path"], d1["title"], "2024-01-20"), (report, "沭阳县发展和改革局2023年政府信息公开年度报告", "2024-01-17"),
+             (d2["path"], d2["title"], "2023-12-15")]
+    pages = [items[:2], items[2:]]
+    for n, chunk in enumerate(pages):
+        write("ucap", f"/sygfj/gknb/index{'' if n == 0 else f'_{n}'}.shtml", simple_page(
+            "沭阳县人民政府", "年度报告", link_list(chunk) + f'<script src="/js/page.js"></script><script>createPageHTML({len(pages)}, {n}, "index", "shtml");</script>'))
+    write("ucap", "/index.html", simple_page("沭阳县人民政府", "沭阳县人民政府", '<a href="/shuyang/xxgk/xxgk.shtml">信息公开</a>'))
+    write("ucap", "/shuyang/xxgk/xxgk.shtml", simple_page("沭阳县人民政府", "信息公开",
+          '<ul><li><a href="/sygfj/index.shtml">县发改局</a></li></ul><ul><li><a href="/sygfj/gknb/index.shtml">政府信息公开年报</a></li></ul>'))
+    manifest["ucap"] = {"reports": [{"path": report, "title": "沭阳县发展和改革局2023年政府信息公开年度报告",
+                                     "organ": "沭阳县发展和改革局", "report_year": 2023}],
+                        "distractors": [{k: d[k] for k in ("path", "title")} for d in (d1, d2)]}
+
+
+APP_LIST = """<h2>政府信息公开年报</h2><div id="app">加载中…</div>
+<script>
+/* An app-like list: records come as JSON from /api/articles and are drawn by this script. */
+var current = 1;
+function show(page) {
+  fetch("/api/articles?channel=ndbg&page=" + page).then(function (r) { return r.json(); }).then(function (d) {
+    var html = "<ul class='list'>";
+    d.data.list.forEach(function (a) { html += "<li><a href='" + a.lianjie + "'>" + a.biaoti + "</a> <span>" + a.riqi + "</span></li>"; });
+    html += "</ul><a href='javascript:;' id='next'" + (page >= d.data.pages ? " class='disabled'" : "") + ">下一页</a>";
+    document.getElementById("app").innerHTML = html;
+    document.getElementById("next").onclick = function () { if (page < d.data.pages) { current = page + 1; show(current); } };
+  });
+}
+show(1);
+</script>"""
+
+
+def build_spa(manifest: dict) -> None:
+    """嘉兴港区 (an unknown system): the report list is drawn by a script from JSON."""
+    text = read(REPO_FILES / "samples" / "zhapu-2023.txt")
+    head, tail = split_sections(text)
+    head = head.split("\n", 1)[1]
+    title = "浙江乍浦经济开发区（嘉兴港区）2023年度政府信息公开工作年度报告"
+    report = "/xxgk/ndbg/2024/0119/c4091876.html"
+    body = report_body(head, label("003"), tail, "2021", raw_active={"fees_10k_yuan": "1341万元"},
+                       carried_over_label="二、上年结转政府信息公开申请数量（须与2022年度年报结转数一致）")
+    write("spa", report, simple_page("嘉兴港区", title, f'<div class="info">发布日期：2024-01-19　来源：港区管委会办公室</div>'
+          f'<h1>{escape(title)}</h1><div class="article-content">{body}</div>',
+          extra_head=f'<meta name="ArticleTitle" content="{escape(title)}"><meta name="PubDate" content="2024-01-19 09:30">'))
+    d1 = dict(path="/xxgk/ndbg/2024/0125/c4093001.html", title="图解：浙江乍浦经济开发区（嘉兴港区）2023年度政府信息公开工作年度报告")
+    d2 = dict(path="/xxgk/ndbg/2023/1201/c4070001.html", title="嘉兴港区2023年政务公开工作要点")
+    for d in (d1, d2):
+        write("spa", d["path"], simple_page("嘉兴港区", d["title"], f"<h1>{escape(d['title'])}</h1><p>（图文）</p>"))
+    articles = [{"biaoti": d1["title"], "lianjie": d1["path"], "riqi": "2024-01-25"},
+                {"biaoti": title, "lianjie": report, "riqi": "2024-01-19"},
+                {"biaoti": d2["title"], "lianjie": d2["path"], "riqi": "2023-12-01"}]
+    write("spa", "/_data/articles.json", json.dumps(articles, ensure_ascii=False, indent=1))
+    write("spa", "/xxgk/ndbg/index.html", simple_page("嘉兴港区", "政府信息公开年报", APP_LIST))
+    write("spa", "/xxgk/index.html", simple_page("嘉兴港区", "信息公开", '<a href="/xxgk/ndbg/index.html">政府信息公开年报</a>'))
+    write("spa", "/index.html", simple_page("嘉兴港区", "嘉兴港区", '<a href="/xxgk/index.html">信息公开</a>'))
+    manifest["spa"] = {"reports": [{"path": report, "title": title, "organ": "浙江乍浦经济开发区（嘉兴港区）", "report_year": 2023}],
+                       "distractors": [{k: d[k] for k in ("path", "title")} for d in (d1, d2)]}
+
+
+GKMLPT_LIST = """<h2>政府信息公开年报</h2><div id="list"></div>
+<script>
+var sid = '320800'; var category = 5;
+fetch('/gkmlpt/api/all/' + category + '?page=1&sid=' + sid).then(function (r) { return r.json(); }).then(function (d) {
+  document.getElementById('list').innerHTML = d.articles.map(function (a) {
+    return "<li><a href='" + a.url + "'>" + a.title + "</a></li>"; }).join('');
+});
+</script>"""
+
+
+def build_gkmlpt(manifest: dict) -> None:
+    """淮安市 (a gkmlpt catalogue): list from the JSON API; the report itself is a PDF attachment."""
+    title = "淮安市人民政府2024年政府信息公开工作年度报告"
+    pdf = "/attachment/0/512/512345/淮安市人民政府2024年政府信息公开工作年度报告.pdf"
+    target = SITES / "gkmlpt" / pdf.lstrip("/")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(SHARED / "samples" / "09_huaian-shi-2024.pdf", target)
+    report = "/gkmlpt/content/2/2025/post_2587001.html"
+    write("gkmlpt", report, simple_page("淮安市人民政府", title,
+          f'<h1 class="content-title">{escape(title)}</h1><div class="article-content">'
+          f'<p>根据《中华人民共和国政府信息公开条例》，现公布淮安市人民政府2024年政府信息公开工作年度报告（见附件）。</p>'
+          f'<p>附件：<a href="{pdf}">淮安市人民政府2024年政府信息公开工作年度报告.pdf</a></p></div>',
+          extra_head=f'<meta name="ArticleTitle" content="{escape(title)}"><meta name="PubDate" content="2025-01-20 10:00">'))
+    d1 = dict(path="/gkmlpt/content/2/2025/post_2587100.html", title="淮安市人民政府2024年政府网站工作年度报表")
+    d2 = dict(path="/gkmlpt/content/2/2025/post_2587200.html", title="一图读懂：淮安市人民政府2024年政府信息公开工作年度报告")
+    for d in (d1, d2):
+        write("gkmlpt", d["path"], simple_page("淮安市人民政府", d["title"], f"<h1>{escape(d['title'])}</h1><p>（略）</p>"))
+    items = [{"title": d2["title"], "url": d2["path"], "date": "2025-01-22"},
+             {"title": title, "url": report, "date": "2025-01-20"},
+             {"title": d1["title"], "url": d1["path"], "date": "2025-01-15"}]
+    write("gkmlpt", "/_data/gkmlpt-5.json", json.dumps(items, ensure_ascii=False, indent=1))
+    write("gkmlpt", "/gkmlpt/annualreport/index.html", simple_page("淮安市人民政府", "政府信息公开年报", GKMLPT_LIST))
+    write("gkmlpt", "/gkmlpt/index/index.html", simple_page("淮安市人民政府", "政府信息公开", '<a href="/gkmlpt/annualreport/index.html">政府信息公开年报</a>'))
+    write("gkmlpt", "/index.html", simple_page("淮安市人民政府", "淮安市人民政府", '<a href="/gkmlpt/index/index.html">政府信息公开</a>'))
+    manifest["gkmlpt"] = {"reports": [{"path": report, "title": title, "organ": "淮安市人民政府", "report_year": 2024,
+                                       "attachment": pdf}],
+                          "distractors": [{k: d[k] for k in ("path", "title")} for d in (d1, d2)]}
+
+
+def build_oldsite(manifest: dict) -> None:
+    """An old GBK portal (平潭 old site): layout tables, charset only in <meta>, 下一页 links, a
+    calendar trap, a challenge page behind a report-like title, and a link to a cloned copy on another host."""
+    def gbk_page(title, body):
+        return simple_page("平潭综合实验区（旧版）", title, f"<table width='960'><tr><td>{body}</td></tr></table>", charset="gb2312")
+
+    def put(path, text):
+        target = SITES / "oldsite" / path.lstrip("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(text.encode("gb18030"))
+
+    _, b18 = pingtan("08_pingtan-2018-zfxxgknb.txt")
+    title = "平潭综合实验区2018年度政府信息公开工作年度报告"
+    report = "/xxgk/gknb/201901/t20190110_80529.htm"
+    put(report, gbk_page(title, f'<div class="title">{escape(title)}</div>'
+        f'<table><tr><td>发布日期：</td><td>2019-01-10</td><td>索引号：</td><td>FJ00101-0300-2019-00002</td></tr></table>'
+        f'<div id="zoom">{paragraphs(split_runon(b18))}</div>'))
+    challenge = "/xxgk/gknb/201801/t20180112_70001.htm"
+    (SITES / "oldsite" / challenge.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
+    (SITES / "oldsite" / challenge.lstrip("/")).write_text(
+        '<html><head><meta charset="utf-8"><title>安全验证</title></head><body><p>请开启JavaScript并刷新该页。</p>'
+        '<script>document.cookie="__jsl_clearance=1700000000.1|0|abc";location.reload();</script></body></html>', encoding="utf-8")
+    d1 = dict(path="/xxgk/gknb/201812/t20181220_69001.htm", title="平潭综合实验区关于报送2018年政府信息公开工作年度报告的通知")
+    put(d1["path"], gbk_page(d1["title"], f"<div id='zoom'><p>{escape(d1['title'])}。各单位于2019年1月31日前报送。</p></div>"))
+    items1 = [(report, title, "2019-01-10"), (d1["path"], d1["title"], "2018-12-20"),
+              ("/calendar/?date=2019-01-01", "2019年1月日历", "")]
+    items2 = [(challenge, "平潭综合实验区2017年度政府信息公开工作年度报告", "2018-01-12"),
+              ("http://www.pingtan.gov.cn.mirror-copy.example/zwgk/zfxxgk/zfxxgknb/202202/t20220208_80613.htm",
+               "平潭综合实验区2021年度政府信息公开工作年度报告", "2022-02-08")]
+    put("/xxgk/gknb/list_1.htm", gbk_page("信息公开年报", link_list(items1) + '<a href="list_2.htm">下一页</a>'))
+    put("/xxgk/gknb/list_2.htm", gbk_page("信息公开年报", link_list(items2) + '<a href="list_1.htm">上一页</a>'))
+    put("/xxgk/index.htm", gbk_page("政府信息公开", '<a href="/xxgk/gknb/list_1.htm">信息公开年报</a> <a href="/calendar/?date=2019-01-01">活动日历</a>'))
+    put("/index.html", gbk_page("平潭综合实验区（旧版）", '<a href="/xxgk/index.htm">政府信息公开</a>'))
+    manifest["oldsite"] = {"reports": [{"path": report, "title": title, "organ": "平潭综合实验区", "report_year": 2018}],
+                           "distractors": [{"path": d1["path"], "title": d1["title"]}],
+                           "challenge": [challenge]}
+
+
+# --- edition 2: what changed on the portals between two crawls -------------------------------
+
+def build_edition2(manifest: dict) -> None:
+    """Served with `python -m replica --edition 2`: one report edited (南湖: the table corrected
+    to the narrative's 不掌握 4 / 无法提供 2), one deleted (沭阳: 404), one moved (平潭 2019 to a
+    new URL), one redirected to the homepage (平潭 2018 on the old site)."""
+    ed = HERE / "editions" / "2"
+    shutil.rmtree(ed, ignore_errors=True)
+    nanhu = manifest["jcms"]["reports"][0]["path"]
+    page = read(SITES / "jcms" / nanhu.lstrip("/"))
+    row = re.search(r"(<td>1\.本机关不掌握相关政府信息</td>)<td>6</td>((?:<td>0</td>){5})<td>6</td>", page)
+    assert row, "南湖 table row not found"
+    page = page.replace(row.group(0), row.group(1) + "<td>4</td>" + row.group(2) + "<td>4</td>")
+    create = re.search(r"(<td>2\.没有现成信息需要另行制作</td>)<td>0</td>((?:<td>0</td>){5})<td>0</td>", page)
+    page = page.replace(create.group(0), create.group(1) + "<td>2</td>" + create.group(2) + "<td>2</td>")
+    (ed / "jcms" / nanhu.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
+    (ed / "jcms" / nanhu.lstrip("/")).write_text(page, encoding="utf-8")
+    old19 = manifest["trs"]["reports"][1]["path"]
+    new19 = old19.replace(".htm", "_1.htm")
+    (ed / "trs" / new19.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(SITES / "trs" / old19.lstrip("/"), ed / "trs" / new19.lstrip("/"))
+    base = "/zwgk/zfxxgk/zfxxgknb"
+    for listing in (SITES / "trs" / base.lstrip("/")).glob("index*.html"):
+        text = listing.read_text(encoding="utf-8").replace(old19[len(base) + 1:], new19[len(base) + 1:])
+        target = ed / "trs" / listing.relative_to(SITES / "trs")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    shuyang = manifest["ucap"]["reports"][0]["path"]
+    old18 = manifest["oldsite"]["reports"][0]["path"]
+    rules = {"jcms": {}, "trs": {"gone": [old19]}, "ucap": {"gone": [shuyang]}, "oldsite": {"redirect_home": [old18]}}
+    (ed / "edition.json").write_text(json.dumps(rules, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    manifest["edition2"] = {"changed": [{"site": "jcms", "path": nanhu,
+                                         "cells": ["applications.unable_not_held.natural_person", "applications.unable_not_held.total",
+                                                   "applications.unable_needs_creation.natural_person", "applications.unable_needs_creation.total"]}],
+                            "removed": [{"site": "ucap", "path": shuyang, "reason": "HTTP 404"},
+                                        {"site": "oldsite", "path": old18, "reason": "redirects to the homepage"}],
+                            "moved": [{"site": "trs", "from": old19, "to": new19}]}
+
+
 def main() -> None:
-    for site in ("jcms", "trs"):
+    for site in SITE_NAMES:
         shutil.rmtree(SITES / site, ignore_errors=True)
     manifest: dict = {}
     build_jcms(manifest)
     build_trs(manifest)
-    for site in ("jcms", "trs"):
+    build_ucap(manifest)
+    build_spa(manifest)
+    build_gkmlpt(manifest)
+    build_oldsite(manifest)
+    build_edition2(manifest)
+    for site in SITE_NAMES:
         for static in (HERE / "static").iterdir():
             target = SITES / site / ("css" if static.suffix == ".css" else "js") / static.name
             target.parent.mkdir(parents=True, exist_ok=True)

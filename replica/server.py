@@ -22,9 +22,15 @@ NOT_FOUND = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>404 页�
 <body><h1>404</h1><p>您访问的页面不存在或已被删除。</p><p><a href="/index.html">返回首页</a></p></body></html>"""
 
 
+EDITIONS = Path(__file__).resolve().parent / "editions"
+PAGE_SIZE = 2  # records per page of the JSON list APIs
+
+
 class Handler(BaseHTTPRequestHandler):
     server_version = "ReplicaPortal/1.0"
     root: Path = SITES
+    overlay: Path | None = None  # an edition's changed files, served before the base site
+    rules: dict = {}  # an edition's removals: {"gone": [paths], "redirect_home": [paths]}
 
     def log_message(self, fmt, *args):  # quiet: tests read stdout
         pass
@@ -34,8 +40,25 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self, head=False):
         path = urlsplit(self.path).path
+        query = parse_qs(urlsplit(self.path).query)
+        if path in self.rules.get("gone", []):
+            return self.send(404, NOT_FOUND.encode("utf-8"), "text/html; charset=utf-8", head=head)
+        if path in self.rules.get("redirect_home", []):
+            self.send_response(302)
+            self.send_header("Location", "/index.html")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if path == "/module/jpage/dataproxy.jsp":
-            return self.dataproxy(parse_qs(urlsplit(self.path).query))
+            return self.dataproxy(query)
+        if path == "/api/articles":
+            return self.json_list("articles.json", query, lambda rows, pages: {"data": {"list": rows, "pages": pages}})
+        if path.startswith("/gkmlpt/api/all/"):
+            category = path.rsplit("/", 1)[-1]
+            return self.json_list(f"gkmlpt-{category}.json" if category.isdigit() else "-",
+                                  query, lambda rows, pages: {"articles": rows, "total": len(self._rows)})
+        if path.rstrip("/") == "/calendar":
+            return self.calendar(query)
         file = self.resolve(path)
         if file is None:
             return self.send(404, NOT_FOUND.encode("utf-8"), "text/html; charset=utf-8", head=head)
@@ -48,6 +71,8 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             return
         mime = TYPES.get(file.suffix.lower()) or mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        if mime.startswith("text/html") and not _utf8(body):
+            mime = "text/html"  # a GBK page: its charset is declared only in its <meta>
         self.send(200, body, mime, head=head,
                   headers={"ETag": etag, "Last-Modified": formatdate(mtime, usegmt=True)})
 
@@ -75,10 +100,36 @@ class Handler(BaseHTTPRequestHandler):
         parts = [p for p in unquote(path).split("/") if p]
         if any(p in ("..", ".") or p.startswith("_") for p in parts):
             return None  # no traversal, and the _data folder is not public
-        file = self.root.joinpath(*parts)
-        if file.is_dir():
-            file = file / "index.html"
-        return file if file.is_file() and self.root in file.resolve().parents else None
+        for root in ([self.overlay] if self.overlay else []) + [self.root]:
+            file = root.joinpath(*parts)
+            if file.is_dir():
+                file = file / "index.html"
+            if file.is_file() and root in file.resolve().parents:
+                return file
+        return None
+
+    def json_list(self, name: str, query: dict, shape) -> None:
+        data = self.root / "_data" / name
+        self._rows = json.loads(data.read_text(encoding="utf-8")) if data.is_file() else []
+        page = max(1, int((query.get("page") or ["1"])[0] or 1))
+        rows = self._rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+        pages = max(1, -(-len(self._rows) // PAGE_SIZE))
+        self.send(200, json.dumps(shape(rows, pages), ensure_ascii=False).encode("utf-8"),
+                  "application/json; charset=utf-8")
+
+    def calendar(self, query: dict) -> None:
+        """An endless calendar: every day links to the next one (a crawl trap)."""
+        from datetime import date, timedelta
+
+        try:
+            day = date.fromisoformat((query.get("date") or ["2019-01-01"])[0])
+        except ValueError:
+            day = date(2019, 1, 1)
+        following = day + timedelta(days=1)
+        html = (f'<html><head><meta charset="utf-8"><title>活动日历 {day}</title></head><body><h1>{day}</h1>'
+                f'<a href="/calendar/?date={following}">下一页</a> <a href="/calendar/?date={following}">{following}</a>'
+                f'</body></html>')
+        self.send(200, html.encode("utf-8"), "text/html; charset=utf-8")
 
     def dataproxy(self, params: dict) -> None:
         def one(name, default):
@@ -115,14 +166,29 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
 
-def serve(sites: dict[str, int], host: str = "127.0.0.1") -> list[ThreadingHTTPServer]:
-    """Start one server per site in background threads; returns them (ports resolved)."""
+def _utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def serve(sites: dict[str, int], host: str = "127.0.0.1", edition: int = 1) -> list[ThreadingHTTPServer]:
+    """Start one server per site in background threads; returns them (ports resolved).
+    Edition 2 and later serve the changes in replica/editions/N over the base sites."""
     servers = []
+    rules = {}
+    if edition > 1:
+        rules = json.loads((EDITIONS / str(edition) / "edition.json").read_text(encoding="utf-8"))
     for name, port in sites.items():
         root = SITES / name
         if not root.is_dir():
             raise SystemExit(f"no replica site {name!r} in {SITES}")
-        handler = type(f"Handler_{name}", (Handler,), {"root": root.resolve()})
+        overlay = EDITIONS / str(edition) / name
+        handler = type(f"Handler_{name}", (Handler,), {
+            "root": root.resolve(), "overlay": overlay.resolve() if edition > 1 and overlay.is_dir() else None,
+            "rules": rules.get(name, {})})
         server = ThreadingHTTPServer((host, port), handler)
         server.daemon_threads = True
         server.site_name = name

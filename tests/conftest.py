@@ -16,3 +16,29 @@ def files() -> Path:
 
 def label(name: str) -> dict:
     return json.loads((FILES / "labels" / f"{name}.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def archive(tmp_path_factory):
+    """The bundled replica crawled three times into one archive, each crawl a subprocess:
+    1. first crawl; 2. the same portals again (nothing new); 3. edition 2 of the portals
+    (one report edited, one deleted, one moved, one redirected to the homepage)."""
+    import sqlite_utils
+
+    from .servers import SITES, crawl, free_port, replica, seeds_file
+
+    tmp = tmp_path_factory.mktemp("archive")
+    db_path = tmp / "archive.db"
+    ports = {name: free_port() for name in SITES}
+    runs = {}
+    with replica(ports) as sites:
+        seeds = seeds_file(tmp / "seeds.yml", sites)
+        runs["first"] = crawl(seeds, db_path)
+        runs["again"] = crawl(seeds, db_path)
+    db = sqlite_utils.Database(db_path)
+    after_first = {t: db[t].count for t in ("reports", "applications", "captures", "checks", "changes")}
+    with replica(ports, edition=2) as sites:
+        runs["edited"] = crawl(seeds, db_path)
+    return {"db": sqlite_utils.Database(db_path), "path": db_path, "sites": sites, "runs": runs,
+            "after_first": after_first,
+            "run_ids": [r["run"] for r in db.query("select distinct run from crawl_runs order by run")]}

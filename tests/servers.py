@@ -20,14 +20,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+SITES = ("jcms", "trs", "ucap", "spa", "gkmlpt", "oldsite")
+
+
 @contextmanager
-def replica():
-    """`python -m replica` on free ports; yields {site name: base URL}."""
-    proc = subprocess.Popen([sys.executable, "-m", "replica", "--site", "jcms=0", "--site", "trs=0"],
+def replica(ports: dict | None = None, edition: int = 1):
+    """`python -m replica` (all sites, free ports unless given); yields {site: base URL}."""
+    ports = ports or {name: 0 for name in SITES}
+    args = [a for name, port in ports.items() for a in ("--site", f"{name}={port}")]
+    proc = subprocess.Popen([sys.executable, "-m", "replica", "--edition", str(edition), *args],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     sites = {}
     try:
-        while len(sites) < 2:
+        while len(sites) < len(ports):
             line = proc.stdout.readline()
             if not line:
                 raise RuntimeError("replica server exited before serving")
@@ -38,6 +43,30 @@ def replica():
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+PORTALS = {  # site -> (portal id, name, region, level)
+    "jcms": ("replica-jiaxing", "嘉兴市人民政府（复刻）", "浙江省嘉兴市", "prefecture"),
+    "trs": ("replica-pingtan", "平潭综合实验区（复刻）", "福建省平潭综合实验区", "prefecture"),
+    "ucap": ("replica-shuyang", "沭阳县人民政府（复刻）", "江苏省宿迁市沭阳县", "county"),
+    "spa": ("replica-zhapu", "嘉兴港区（复刻）", "浙江省嘉兴市", "county"),
+    "gkmlpt": ("replica-huaian", "淮安市人民政府（复刻）", "江苏省淮安市", "prefecture"),
+    "oldsite": ("replica-pingtan-old", "平潭综合实验区旧版网站（复刻）", "福建省平潭综合实验区", "prefecture"),
+}
+
+
+def seeds_file(path: Path, sites: dict) -> Path:
+    import urllib.parse
+
+    import yaml
+
+    entries = []
+    for site, url in sites.items():
+        portal_id, name, region, level = PORTALS[site]
+        entries.append({"id": portal_id, "name": name, "url": url, "region": region, "level": level,
+                        "allowed_hosts": [urllib.parse.urlsplit(url).netloc]})
+    path.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
+    return path
 
 
 def crawl(seeds: Path, db: Path, *extra: str) -> subprocess.CompletedProcess:

@@ -1,42 +1,26 @@
-"""The whole pipeline on the bundled replica: crawl (subprocess, real Chromium) → WARC
-captures → extraction → archive.db → Datasette answering HTTP."""
+"""The whole pipeline on the bundled replica: crawls in subprocesses (real Chromium where a
+list needs it) → WARC captures → extraction → archive.db; then a re-crawl, and a crawl of
+the portals after edits and removals. The fixture `archive` is in conftest.py."""
 from __future__ import annotations
 
 import json
 import urllib.parse
 
 import pytest
-import sqlite_utils
-import yaml
 
 from crawler.capture import payload_digest, read_capture
 from extract import extract_bytes
 
 from .conftest import ROOT, label
-from .servers import crawl, datasette, get_json, replica
+from .servers import PORTALS
 
 MANIFEST = json.loads((ROOT / "replica" / "manifest.json").read_text(encoding="utf-8"))
+SITES = [s for s in MANIFEST if s in PORTALS]
 
 
-@pytest.fixture(scope="module")
-def archive(tmp_path_factory):
-    """Two crawls of the replica into one archive; yields the database and both results."""
-    tmp = tmp_path_factory.mktemp("e2e")
-    db_path = tmp / "archive.db"
-    with replica() as sites:
-        seeds = tmp / "seeds.yml"
-        seeds.write_text(yaml.safe_dump([
-            {"id": "replica-jiaxing", "name": "嘉兴市（复刻）", "url": sites["jcms"], "region": "浙江省嘉兴市",
-             "level": "prefecture", "allowed_hosts": [urllib.parse.urlsplit(sites["jcms"]).netloc]},
-            {"id": "replica-pingtan", "name": "平潭（复刻）", "url": sites["trs"], "region": "福建省平潭综合实验区",
-             "level": "prefecture", "allowed_hosts": [urllib.parse.urlsplit(sites["trs"]).netloc]},
-        ], allow_unicode=True), encoding="utf-8")
-        first = crawl(seeds, db_path)
-        db = sqlite_utils.Database(db_path)
-        counts_after_first = {t: db[t].count for t in ("reports", "applications", "captures", "checks")}
-        second = crawl(seeds, db_path)
-    yield {"db": sqlite_utils.Database(db_path), "path": db_path, "sites": sites,
-           "first": first, "second": second, "counts_after_first": counts_after_first}
+def run_rows(archive, n: int) -> dict:
+    run = archive["run_ids"][n]
+    return {r["portal"]: r for r in archive["db"]["crawl_runs"].rows_where("run = ?", [run])}
 
 
 def report_by_organ(db, organ: str, year: int) -> dict:
@@ -52,17 +36,41 @@ def table3(db, report_id: int) -> dict:
     return out
 
 
-def test_crawl_succeeds(archive):
-    assert archive["first"].returncode == 0, archive["first"].stderr[-3000:]
-    assert archive["second"].returncode == 0, archive["second"].stderr[-3000:]
+def site_of(url: str, sites: dict) -> str:
+    netloc = urllib.parse.urlsplit(url).netloc
+    return next(s for s, base in sites.items() if urllib.parse.urlsplit(base).netloc == netloc)
+
+
+def test_crawls_succeed_and_a_portal_that_lost_its_reports_is_flagged(archive):
+    runs = archive["runs"]
+    assert runs["first"].returncode == 0, runs["first"].stderr[-3000:]
+    assert runs["again"].returncode == 0, runs["again"].stderr[-3000:]
+    # In edition 2 the 沭阳 portal's only report is gone: the run says so and exits 1.
+    assert runs["edited"].returncode == 1
+    flagged = run_rows(archive, 2)["replica-shuyang"]
+    assert flagged["status"] == "no_reports" and "had reports before" in flagged["note"]
 
 
 def test_finds_every_report_and_no_distractor(archive):
-    found = {urllib.parse.urlsplit(r["url"]).path for r in archive["db"]["reports"].rows}
-    expected = {r["path"] for site in MANIFEST.values() for r in site["reports"]}
-    distractors = {d["path"] for site in MANIFEST.values() for d in site["distractors"]}
+    moved = {(c["site"], c["to"]): (c["site"], c["from"]) for c in MANIFEST["edition2"]["moved"]}
+    found = set()
+    for r in archive["db"]["reports"].rows:
+        key = (site_of(r["url"], archive["sites"]), urllib.parse.urlsplit(r["url"]).path)
+        found.add(moved.get(key, key))
+    expected = {(site, r["path"]) for site in SITES for r in MANIFEST[site]["reports"]}
+    distractors = {(site, d["path"]) for site in SITES for d in MANIFEST[site]["distractors"]}
     assert found == expected
     assert not found & distractors
+
+
+def test_challenge_page_and_cloned_copy_are_not_reports(archive):
+    db = archive["db"]
+    challenge = MANIFEST["oldsite"]["challenge"][0]
+    assert not list(db["reports"].rows_where("url like ?", [f"%{challenge}"]))
+    errors = [e["message"] for e in db["errors"].rows_where("url like ?", [f"%{challenge}"])]
+    assert errors and "challenge" in errors[0]
+    assert not list(db["captures"].rows_where("url like ?", ["%mirror-copy.example%"]))
+    assert not list(db["captures"].rows_where("url like ?", ["%/calendar/%"]))  # the endless calendar
 
 
 def test_zhapu_values(archive):
@@ -78,19 +86,27 @@ def test_zhapu_values(archive):
     assert report["format"] == "2021" and report["check_status"] == "ok"
 
 
-def test_nanhu_values(archive):
+def test_nanhu_values_before_and_after_the_edit(archive):
     db = archive["db"]
     report = report_by_organ(db, "南湖区人民政府办公室", 2023)
-    t3 = table3(db, report["id"])
-    assert t3["new_received"]["total"] == 18
-    assert t3["unable_not_held"]["total"] == 6
-    assert t3["carried_forward"]["total"] == 2
     assert report["published"] == "2024-01-10"
+    change = next(db["changes"].rows_where("report_id = ? and kind = 'changed'", [report["id"]]))
+    diff = {d["cell"]: (d["old"], d["new"]) for d in json.loads(change["diff"])}
+    # First crawl: the table as published (new 18, 不掌握 6, carried forward 2) ...
+    assert diff["applications.unable_not_held.total"] == (6, 4)
+    assert diff["applications.unable_needs_creation.total"] == (0, 2)
+    assert set(diff) == set(MANIFEST["edition2"]["changed"][0]["cells"])
+    # ... and the edited page now in the archive.
+    t3 = table3(db, report["id"])
+    assert t3["new_received"]["total"] == 18 and t3["carried_forward"]["total"] == 2
+    assert t3["unable_not_held"]["total"] == 4
+    # The first version stays in the WARC.
+    old_capture, old_body = read_capture(db, change["old_capture_id"], archive["path"].parent)
+    assert extract_bytes(old_body, old_capture["url"])["applications"]["unable_not_held"]["total"] == 6
 
 
 @pytest.mark.parametrize("organ,name", [
     ("沭阳县发展和改革局", "shuyang-fgj-2023"),
-    ("南湖区人民政府办公室", "nanhu-2023"),
     ("浙江乍浦经济开发区（嘉兴港区）", "zhapu-2023"),
 ])
 def test_tables_as_the_page_shows_them(archive, organ, name):
@@ -105,6 +121,20 @@ def test_tables_as_the_page_shows_them(archive, organ, name):
     assert review == expected["review_litigation"]
 
 
+def test_gbk_page_is_decoded(archive):
+    report = report_by_organ(archive["db"], "平潭综合实验区", 2018)
+    assert report["format"] == "pre2019" and "主动公开" in report["body_text"]
+
+
+def test_attachment_is_captured(archive):
+    db = archive["db"]
+    report = report_by_organ(db, "淮安市人民政府", 2024)
+    attachment = next(db["attachments"].rows_where("report_id = ?", [report["id"]]))
+    assert attachment["url"].endswith(".pdf") and attachment["capture_id"]
+    capture, body = read_capture(db, attachment["capture_id"], archive["path"].parent)
+    assert body.startswith(b"%PDF") and payload_digest(body) == capture["digest"]
+
+
 def test_every_report_has_source_and_capture(archive):
     db = archive["db"]
     for report in db["reports"].rows:
@@ -112,7 +142,8 @@ def test_every_report_has_source_and_capture(archive):
         assert report["final_url"] and report["fetched_at"] and report["capture_id"]
         capture, body = read_capture(db, report["capture_id"], archive["path"].parent)
         assert payload_digest(body) == capture["digest"] == report["content_digest"]
-        # Re-extraction from the WARC alone gives the stored figures.
+        if report["figures_from"] != report["final_url"]:
+            continue  # figures read from an attachment
         again = extract_bytes(body, report["final_url"], capture["content_type"])
         assert again["report_year"] == report["report_year"]
         stored = {(r["row_key"], r["column_key"]): r["value"]
@@ -120,46 +151,38 @@ def test_every_report_has_source_and_capture(archive):
         assert stored == {(row, col): v for row, cols in again["applications"].items() for col, v in cols.items()}
 
 
-def test_jcms_list_was_rendered_in_the_browser_and_trs_was_not(archive):
-    runs = {r["portal"]: r for r in archive["db"]["crawl_runs"].rows_where("run = (select min(run) from crawl_runs)")}
-    assert runs["replica-jiaxing"]["browser_renders"] >= 1
-    assert runs["replica-pingtan"]["browser_renders"] == 0
-    assert all(r["status"] == "ok" for r in runs.values())
+def test_browser_only_where_static_parsing_finds_no_list(archive):
+    runs = run_rows(archive, 0)
+    assert runs["replica-zhapu"]["browser_renders"] == 1  # the script-built list
+    assert all(r["browser_renders"] == 0 for p, r in runs.items() if p != "replica-zhapu")
+    statuses = {p: r["status"] for p, r in runs.items()}
+    assert statuses.pop("replica-pingtan-old") == "ok_with_errors"  # its challenge page
+    assert set(statuses.values()) == {"ok"}, statuses
 
 
-def test_second_crawl_adds_nothing(archive):
+def test_second_crawl_downloads_no_report_again(archive):
+    first, again = run_rows(archive, 0), run_rows(archive, 1)
+    for portal, row in again.items():
+        assert row["reports_new"] == 0 and row["captures_new"] == 0 and row["reports_changed"] == 0
+        assert row["reports_unchanged"] == row["reports_found"] == first[portal]["reports_found"]
+    assert sum(r["bytes"] for r in again.values()) < sum(r["bytes"] for r in first.values()) / 2
+
+
+def test_edits_and_removals_are_recorded(archive):
     db = archive["db"]
-    assert {t: db[t].count for t in archive["counts_after_first"]} == archive["counts_after_first"]
-    second = list(db["crawl_runs"].rows_where("run = (select max(run) from crawl_runs)"))
-    assert len(second) == 2
-    assert all(r["reports_new"] == 0 and r["captures_new"] == 0 and r["reports_unchanged"] == r["reports_found"]
-               for r in second)
-
-
-def test_datasette_serves_the_same_numbers(archive):
-    with datasette(archive["path"]) as base:
-        sql = ("select r.organ, a.row_key, a.value from reports r join applications a on a.report_id = r.id "
-               "where a.column_key = 'total' and a.row_key in ('new_received', 'total_handled', 'carried_over') "
-               "and r.report_year = 2023 order by r.organ, a.row_key")
-        rows = get_json(f"{base}/archive.json?" + urllib.parse.urlencode({"sql": sql, "_shape": "array"}))
-        got = {(r["organ"], r["row_key"]): r["value"] for r in rows}
-        assert got[("浙江乍浦经济开发区（嘉兴港区）", "new_received")] == 37
-        assert got[("浙江乍浦经济开发区（嘉兴港区）", "total_handled")] == 38
-        assert got[("浙江乍浦经济开发区（嘉兴港区）", "carried_over")] == 1
-        assert got[("南湖区人民政府办公室", "new_received")] == 18
-        table = get_json(f"{base}/archive/reports.json?_shape=array&"
-                         + urllib.parse.urlencode({"organ": "沭阳县发展和改革局"}))
-        assert table[0]["report_year"] == 2023 and table[0]["published"] == "2024-01-17"
-        meta = get_json(f"{base}/-/metadata.json")
-        assert "applications" in meta["databases"]["archive"]["tables"]
-
-
-@pytest.mark.parametrize("query,organs", [
-    ("复议", {"南湖区人民政府办公室", "浙江乍浦经济开发区（嘉兴港区）", "沭阳县发展和改革局", "平潭综合实验区"}),
-    ("乍浦", {"浙江乍浦经济开发区（嘉兴港区）"}),
-    ("发展和改革局", {"沭阳县发展和改革局"}),
-])
-def test_chinese_search_of_two_or_more_characters(archive, query, organs):
-    with datasette(archive["path"]) as base:
-        rows = get_json(f"{base}/archive/reports.json?_shape=array&" + urllib.parse.urlencode({"_search": query}))
-    assert {r["organ"] for r in rows} == organs
+    changes = {(c["kind"], urllib.parse.urlsplit(c["old_url"]).path): c for c in db["changes"].rows}
+    for removed in MANIFEST["edition2"]["removed"]:
+        change = changes[("removed", removed["path"])]
+        assert change["note"] == removed["reason"]
+        report = db["reports"].get(change["report_id"])
+        assert report["status"] == "removed" and report["capture_id"]  # the archived copy stays
+    for moved in MANIFEST["edition2"]["moved"]:
+        change = changes[("moved", moved["from"])]
+        assert urllib.parse.urlsplit(change["new_url"]).path == moved["to"]
+        report = db["reports"].get(change["report_id"])
+        assert urllib.parse.urlsplit(report["url"]).path == moved["to"] and report["status"] == "current"
+    assert sorted(k for k, _ in changes) == ["changed", "moved", "removed", "removed"]
+    edited = run_rows(archive, 2)
+    assert edited["replica-jiaxing"]["reports_changed"] == 1
+    assert edited["replica-pingtan"]["reports_moved"] == 1
+    assert edited["replica-pingtan-old"]["reports_removed"] == 1

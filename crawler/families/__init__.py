@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from .base import Family, Listing
 from .generic import Generic
+from .gkmlpt import Gkmlpt
 from .jcms import Jcms
+from .jpaas import Jpaas
 from .trs import Trs
+from .ucap import Ucap
 
-FAMILIES: list[Family] = [Jcms(), Trs(), Generic()]
+FAMILIES: list[Family] = [Jcms(), Jpaas(), Trs(), Gkmlpt(), Ucap(), Generic()]
 
 
 def families_for(html: str) -> list[Family]:

@@ -7,6 +7,8 @@ list-building scripts present) is rendered in Chromium, and its pager clicked th
 """
 from __future__ import annotations
 
+from urllib.parse import urljoin
+
 import scrapy
 from parsel import Selector
 from scrapy import signals
@@ -14,7 +16,8 @@ from scrapy import signals
 from extract.load import now, save_portal
 
 from .. import discover
-from ..items import ReportGone, ReportPage
+from ..families import by_name, families_for
+from ..items import AttachmentFile, ReportGone, ReportPage
 from ..seeds import in_scope, load_seeds
 from ..session import CrawlSession
 
@@ -51,6 +54,10 @@ class ReportsSpider(scrapy.Spider):
             request = self.page_request(portal["id"], portal["url"], hops=0)
             if request is not None:
                 yield request
+            sitemap = urljoin(portal["url"], "/sitemap.xml")
+            if self._allowed(portal["id"], sitemap):
+                yield scrapy.Request(sitemap, callback=self.parse_sitemap, errback=self.on_error,
+                                     meta={"portal": portal["id"], "handle_httpstatus_list": [404, 410]})
 
     def revalidation_requests(self, portal_id: str):
         """Known reports are asked for again conditionally (ETag / Last-Modified): an
@@ -103,7 +110,9 @@ class ReportsSpider(scrapy.Spider):
         return scrapy.Request(
             response.url, callback=self.parse_rendered, errback=self.on_error, dont_filter=True,
             meta={"portal": portal_id, "hops": response.meta["hops"], "column": True,
-                  "playwright": True, "playwright_include_page": True})
+                  "playwright": True, "playwright_include_page": True,
+                  # the list arrives after `load`: wait until its requests are done
+                  "playwright_page_goto_kwargs": {"wait_until": "networkidle"}})
 
     # --- callbacks -----------------------------------------------------------------------
 
@@ -116,16 +125,60 @@ class ReportsSpider(scrapy.Spider):
         if discover.is_challenge_page(html):
             self.session.error(portal_id, response.url, "fetch", "firewall challenge page instead of content")
             return
-        yield from self.requests_from_html(html, response.url, response.meta)
-        column = response.meta.get("column")
-        found_reports = any(discover.is_report_title(label)
-                            for _, label in discover.links(html, response.url))
-        if column and not found_reports and discover.builds_list_with_script(html):
+        yield from self.requests_from_links(discover.links(html, response.url), response.meta)
+        if not response.meta.get("column"):
+            return
+        # The rest of the list: pagination and list APIs of the page's publishing system.
+        listed = any(discover.is_report_title(label) for _, label in discover.links(html, response.url))
+        for family in families_for(html):
+            for request in family.list_requests(html, response.url, self._list_meta(response.meta)):
+                listed = True
+                prepared = self._prepare(request, family)
+                if prepared is not None:
+                    yield prepared
+        # Static parsing found no list: render the page in Chromium.
+        if not listed and discover.builds_list_with_script(html):
             yield self.render_request(response)
 
-    def requests_from_html(self, html: str, url: str, meta: dict):
+    def _list_meta(self, meta: dict) -> dict:
+        return {"portal": meta["portal"], "hops": meta.get("hops", 0), "column": True}
+
+    def _prepare(self, request, family):
+        if family.name == "generic":  # further HTML pages of the list
+            if not self._allowed(request.meta["portal"], request.url):
+                return None
+            return request.replace(callback=self.parse_page, errback=self.on_error)
+        return request.replace(callback=self.parse_list_answer, errback=self.on_error,
+                               meta=dict(request.meta, family=family.name))
+
+    def parse_list_answer(self, response):
+        """An answer of a list API (JCMS dataproxy, gkmlpt, JPaas): links, and more pages."""
+        portal_id = response.meta["portal"]
+        self.session.count(portal_id, "pages")
+        family = by_name(response.meta["family"])
+        listing = family.read_answer(response)
+        yield from self.requests_from_links(listing.links, response.meta)
+        for request in listing.requests:
+            if family.name == "generic" or self._allowed(portal_id, request.url):
+                prepared = self._prepare(request, family)
+                if prepared is not None:
+                    yield prepared
+
+    def parse_sitemap(self, response):
+        """A sitemap can point straight at the report column."""
+        if response.status != 200:
+            return
+        portal_id = response.meta["portal"]
+        for loc in Selector(text=response.text, type="xml").xpath("//*[local-name()='loc']/text()").getall():
+            loc = loc.strip()
+            if discover.is_report_column("", loc) and not discover.is_trap(loc):
+                request = self.page_request(portal_id, loc, hops=MAX_HOPS - 1, column=True)
+                if request is not None:
+                    yield request
+
+    def requests_from_links(self, links, meta: dict):
         portal_id, hops = meta["portal"], meta.get("hops", 0)
-        for href, label in discover.links(html, url):
+        for href, label in links:
             if discover.is_trap(href):
                 continue
             if discover.is_report_title(label):
@@ -137,11 +190,6 @@ class ReportsSpider(scrapy.Spider):
                 continue
             if request is not None:
                 yield request
-        if meta.get("column"):
-            for href in discover.pagination(html, url):
-                request = self.page_request(portal_id, href, hops, column=True)
-                if request is not None:
-                    yield request
 
     async def parse_rendered(self, response):
         """Collect report links from each page of a script-built list, clicking 下一页."""
@@ -157,7 +205,7 @@ class ReportsSpider(scrapy.Spider):
                         f"{response.url}#page={n + 1}", html.encode("utf-8"),
                         content_type="text/html; charset=utf-8", rendered=True)
                     self.session.count(portal_id, "captures_new", int(new))
-                for request in self.requests_from_html(html, response.url, meta):
+                for request in self.requests_from_links(discover.links(html, response.url), meta):
                     yield request
                 following = page.locator("a", has_text="下一页")
                 if not await following.count():
@@ -213,6 +261,20 @@ class ReportsSpider(scrapy.Spider):
             capture_id=response.meta.get("capture_id"),
             capture_new=bool(response.meta.get("capture_new")), status=response.status,
             content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
+            body=response.body)
+        if response.status == 200 and _is_html(response):
+            for href, label in discover.attachment_links(response.text, response.url):
+                if self._allowed(portal_id, href):
+                    yield scrapy.Request(href, callback=self.parse_attachment, errback=self.on_error,
+                                         meta={"portal": portal_id, "report_url": first_url, "label": label})
+
+    def parse_attachment(self, response):
+        self.session.count(response.meta["portal"], "pages")
+        yield AttachmentFile(
+            portal=response.meta["portal"], report_url=response.meta["report_url"],
+            url=response.request.meta.get("redirect_urls", [response.url])[0], final_url=response.url,
+            label=response.meta.get("label"), fetched_at=now(), capture_id=response.meta.get("capture_id"),
+            status=response.status, content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
             body=response.body)
 
     def on_error(self, failure):
