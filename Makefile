@@ -11,7 +11,7 @@ PORT      ?= 8001
 CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
 
-.PHONY: install chromium demo archive crawl serve replica test clean
+.PHONY: install chromium demo archive crawl serve replica test bench clean
 
 install: $(VENV)/.installed chromium
 
@@ -40,8 +40,12 @@ archive: install
 	$(BIN)/python -m replica --with -- $(BIN)/scrapy crawl reports -a seeds=$(SEEDS) -s ARCHIVE_DB=$(ARCHIVE_DB)
 
 # One crawl of real portals (for cron): make crawl SEEDS=seeds/jiaxing.yml
+# flock: never two crawls at once; JOBDIR: an interrupted crawl resumes where it stopped.
+CRAWL_STATE = crawl-state/$(basename $(notdir $(SEEDS)))
 crawl: install
-	$(BIN)/scrapy crawl reports -a seeds=$(SEEDS) -s ARCHIVE_DB=$(ARCHIVE_DB)
+	mkdir -p crawl-state
+	flock --nonblock crawl-state/.lock $(BIN)/scrapy crawl reports -a seeds=$(SEEDS) \
+	  -s ARCHIVE_DB=$(ARCHIVE_DB) -s JOBDIR=$(CRAWL_STATE)
 
 serve: install
 	$(BIN)/datasette serve --immutable $(ARCHIVE_DB) --metadata metadata.yml \
@@ -55,6 +59,11 @@ replica: install
 
 test: install
 	$(BIN)/python -m pytest -q
+
+# Speed and memory figures (printed, not asserted).
+bench: install
+	$(BIN)/python bench/extract_speed.py
+	$(BIN)/python bench/recrawl.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/artifacts

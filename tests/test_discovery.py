@@ -92,3 +92,20 @@ def test_seeds_are_validated(tmp_path):
     good.write_text("- name: 嘉兴\n  url: https://www.jiaxing.gov.cn/\n", encoding="utf-8")
     assert load_seeds(good)[0]["allowed_hosts"] == ["www.jiaxing.gov.cn"]
     assert load_seeds(good)[0]["id"] == "www-jiaxing-gov-cn"
+
+
+def test_shipped_seeds_files_are_valid():
+    seeds_dir = Path(__file__).resolve().parent.parent / "seeds"
+    for path in seeds_dir.glob("*.yml"):
+        portals = load_seeds(path)
+        assert portals and all(p["allowed_hosts"] for p in portals)
+
+
+def test_traps_and_special_pages():
+    assert discover.is_trap("http://a.gov.cn/calendar/?date=2019-01-02")
+    assert discover.is_trap("http://a.gov.cn/list.jsp?a=1&b=2&c=3&d=4")
+    assert not discover.is_trap("http://a.gov.cn/col/col1/index.html?uid=1&pageNum=2")
+    assert discover.is_challenge_page('<html><script>document.cookie="__jsl_clearance=1"</script></html>')
+    assert not discover.is_challenge_page((PAGES / "trs-list.html").read_text(encoding="utf-8"))
+    assert discover.is_not_found_page("<html><title>404 页面不存在</title><p>您访问的页面不存在</p></html>")
+    assert discover.is_homepage("http://a.gov.cn/index.html") and not discover.is_homepage("http://a.gov.cn/art/1.html")
