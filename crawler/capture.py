@@ -82,14 +82,19 @@ class WarcCapture:
 def read_capture(db, capture_id: int, base: Path) -> tuple[dict, bytes]:
     """The stored bytes of a capture, read back from its WARC file (no network)."""
     row = db["captures"].get(capture_id)
+    return row, read_record(row, base)
+
+
+def read_record(row: dict, base: Path) -> bytes:
+    """The payload of the WARC record a `captures` row points at."""
     path = Path(row["warc_file"])
     if not path.is_absolute():
         path = base / path
     with open(path, "rb") as f:
         f.seek(row["warc_offset"])
         for record in ArchiveIterator(f):
-            return row, record.content_stream().read()
-    raise ValueError(f"capture {capture_id}: no WARC record at {path}:{row['warc_offset']}")
+            return record.content_stream().read()
+    raise ValueError(f"capture {row.get('id')}: no WARC record at {path}:{row['warc_offset']}")
 
 
 def _reason(status: int) -> str:

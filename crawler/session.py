@@ -64,4 +64,7 @@ class CrawlSession:
                 "errors": c["errors"], "note": note,
             })
         self.capture.close()
+        # Leave one self-contained file: Datasette serves it --immutable, which ignores a WAL.
+        self.db.execute("PRAGMA journal_mode=DELETE")
+        self.db.conn.close()
         return failed

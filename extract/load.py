@@ -101,6 +101,58 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         db.execute("create virtual table reports_fts using fts5(title, organ, body_text, "
                    "tokenize='unicode61')")
     _reference_tables(db)
+    _views(db)
+
+
+# Key totals of table 3 in the wide view: (view column, row keys summed, in the total column).
+SUMMARY_TOTALS = [
+    ("new_received", ["new_received"]), ("carried_over", ["carried_over"]),
+    ("granted", ["granted"]), ("partially_granted", ["partially_granted"]),
+    ("denied", "denied"), ("unable", "unable"), ("rejected", "rejected"), ("other", "other"),
+    ("total_handled", ["total_handled"]), ("carried_forward", ["carried_forward"]),
+]
+
+
+def _sum_of(keys: list[str]) -> str:
+    """SQL for the sum of some table-3 totals; null unless every one is present."""
+    quoted = ", ".join(f"'{k}'" for k in keys)
+    cond = f"a.row_key in ({quoted})"
+    return (f"case when count(case when {cond} and a.value is not null then 1 end) = {len(keys)} "
+            f"then sum(case when {cond} then a.value end) end")
+
+
+def _views(db: sqlite_utils.Database) -> None:
+    """report_summary: one wide row per report with the key totals (rebuilt from the format data)."""
+    rows = formats.spec()["application_rows"]
+    columns = []
+    for name, keys in SUMMARY_TOTALS:
+        if isinstance(keys, str):  # a group: 2021 sub-rows, or the 2019 one-row total
+            group = [r["key"] for r in rows if r.get("group") == keys]
+            parts2021 = [k for k in group if "2019" not in next(r for r in rows if r["key"] == k).get("formats", [])]
+            expr = _sum_of(parts2021)
+            if "other_total" in group:
+                expr = f"coalesce(max(case when a.row_key = 'other_total' then a.value end), {expr})"
+        else:
+            expr = _sum_of(keys)
+        columns.append(f"{expr} as {name}")
+    db.execute("drop view if exists report_summary")
+    db.execute(f"""create view report_summary as
+select r.id as report_id, r.organ, p.region, p.level, r.report_year, r.format, r.published,
+  t3.new_received, t3.carried_over, t3.granted, t3.partially_granted, t3.denied, t3.unable,
+  t3.rejected, t3.other, t3.total_handled, t3.carried_forward,
+  t4.review_total, t4.lawsuits_total, fees.value as fees_10k_yuan,
+  r.check_status, r.status, r.final_url as source_url, '/-/archived/' || r.capture_id as archived_copy,
+  r.title, r.portal
+from reports r
+left join portals p on p.id = r.portal
+left join (select a.report_id, {', '.join(columns)}
+           from applications a where a.column_key = 'total' group by a.report_id) t3 on t3.report_id = r.id
+left join (select report_id,
+             max(case when block = 'review' and outcome = 'total' then value end) as review_total,
+             max(case when block = 'suit_direct' and outcome = 'total' then value end)
+               + max(case when block = 'suit_after_review' and outcome = 'total' then value end) as lawsuits_total
+           from review_litigation group by report_id) t4 on t4.report_id = r.id
+left join active_disclosure fees on fees.report_id = r.id and fees.key = 'fees_10k_yuan'""")
 
 
 def _reference_tables(db: sqlite_utils.Database) -> None:

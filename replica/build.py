@@ -448,8 +448,8 @@ def build_oldsite(manifest: dict) -> None:
 # --- edition 2: what changed on the portals between two crawls -------------------------------
 
 def build_edition2(manifest: dict) -> None:
-    """Served with `python -m replica --edition 2`: one report edited (南湖: the table corrected
-    to the narrative's 不掌握 4 / 无法提供 2), one deleted (沭阳: 404), one moved (平潭 2019 to a
+    """Served with `python -m replica --edition 2`: one report edited (南湖: 不掌握 corrected to the
+    narrative's 4, leaving the totals as they were, so the table no longer adds up), one deleted (沭阳: 404), one moved (平潭 2019 to a
     new URL), one redirected to the homepage (平潭 2018 on the old site)."""
     ed = HERE / "editions" / "2"
     shutil.rmtree(ed, ignore_errors=True)
@@ -458,8 +458,6 @@ def build_edition2(manifest: dict) -> None:
     row = re.search(r"(<td>1\.本机关不掌握相关政府信息</td>)<td>6</td>((?:<td>0</td>){5})<td>6</td>", page)
     assert row, "南湖 table row not found"
     page = page.replace(row.group(0), row.group(1) + "<td>4</td>" + row.group(2) + "<td>4</td>")
-    create = re.search(r"(<td>2\.没有现成信息需要另行制作</td>)<td>0</td>((?:<td>0</td>){5})<td>0</td>", page)
-    page = page.replace(create.group(0), create.group(1) + "<td>2</td>" + create.group(2) + "<td>2</td>")
     (ed / "jcms" / nanhu.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
     (ed / "jcms" / nanhu.lstrip("/")).write_text(page, encoding="utf-8")
     old19 = manifest["trs"]["reports"][1]["path"]
@@ -477,8 +475,7 @@ def build_edition2(manifest: dict) -> None:
     rules = {"jcms": {}, "trs": {"gone": [old19]}, "ucap": {"gone": [shuyang]}, "oldsite": {"redirect_home": [old18]}}
     (ed / "edition.json").write_text(json.dumps(rules, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     manifest["edition2"] = {"changed": [{"site": "jcms", "path": nanhu,
-                                         "cells": ["applications.unable_not_held.natural_person", "applications.unable_not_held.total",
-                                                   "applications.unable_needs_creation.natural_person", "applications.unable_needs_creation.total"]}],
+                                         "cells": ["applications.unable_not_held.natural_person", "applications.unable_not_held.total"]}],
                             "removed": [{"site": "ucap", "path": shuyang, "reason": "HTTP 404"},
                                         {"site": "oldsite", "path": old18, "reason": "redirects to the homepage"}],
                             "moved": [{"site": "trs", "from": old19, "to": new19}]}

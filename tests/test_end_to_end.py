@@ -94,12 +94,14 @@ def test_nanhu_values_before_and_after_the_edit(archive):
     diff = {d["cell"]: (d["old"], d["new"]) for d in json.loads(change["diff"])}
     # First crawl: the table as published (new 18, 不掌握 6, carried forward 2) ...
     assert diff["applications.unable_not_held.total"] == (6, 4)
-    assert diff["applications.unable_needs_creation.total"] == (0, 2)
     assert set(diff) == set(MANIFEST["edition2"]["changed"][0]["cells"])
     # ... and the edited page now in the archive.
     t3 = table3(db, report["id"])
     assert t3["new_received"]["total"] == 18 and t3["carried_forward"]["total"] == 2
     assert t3["unable_not_held"]["total"] == 4
+    # The edit broke the table's own sum: (七)总计 16 is no longer the sum of the results.
+    r2 = next(db["checks"].rows_where("report_id = ? and rule = 'R2' and scope = 'applications.total'", [report["id"]]))
+    assert r2["status"] == "fail" and "16 ≠ 14" in r2["detail"]
     # The first version stays in the WARC.
     old_capture, old_body = read_capture(db, change["old_capture_id"], archive["path"].parent)
     assert extract_bytes(old_body, old_capture["url"])["applications"]["unable_not_held"]["total"] == 6

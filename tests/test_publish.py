@@ -1,5 +1,7 @@
 """Datasette on the crawled archive, answering real HTTP requests."""
+import urllib.error
 import urllib.parse
+import urllib.request
 
 import pytest
 
@@ -36,3 +38,63 @@ def test_datasette_serves_the_same_numbers(site):
 def test_chinese_search_of_two_or_more_characters(site, query, organs):
     rows = get_json(f"{site}/archive/reports.json?_shape=array&" + urllib.parse.urlencode({"_search": query}))
     assert {r["organ"] for r in rows} == organs
+
+
+def query(site, name, **params):
+    params["_shape"] = "array"
+    return get_json(f"{site}/archive/{name}.json?" + urllib.parse.urlencode(params))
+
+
+def test_report_summary_has_the_key_totals(site):
+    rows = {(r["organ"], r["report_year"]): r for r in get_json(f"{site}/archive/report_summary.json?_shape=array")}
+    zhapu = rows[("浙江乍浦经济开发区（嘉兴港区）", 2023)]
+    assert (zhapu["new_received"], zhapu["carried_over"], zhapu["total_handled"], zhapu["carried_forward"]) == (37, 1, 38, 0)
+    assert zhapu["fees_10k_yuan"] == 1341 and zhapu["region"] == "浙江省嘉兴市" and zhapu["level"] == "county"
+    assert zhapu["archived_copy"].startswith("/-/archived/")
+    pingtan = rows[("平潭综合实验区", 2021)]
+    assert (pingtan["denied"], pingtan["unable"], pingtan["review_total"], pingtan["lawsuits_total"]) == (8, 25, 3, 12)
+
+
+def test_every_canned_query_answers_with_the_reports_numbers(site):
+    ranking = query(site, "requests_ranking", year=2023)
+    assert [(r["organ"], r["new_received"]) for r in ranking] == [
+        ("浙江乍浦经济开发区（嘉兴港区）", 37), ("沭阳县发展和改革局", 26), ("南湖区人民政府办公室", 18)]
+    refusal = query(site, "refusal_rate", year=2021)
+    assert refusal[0]["organ"] == "平潭综合实验区" and refusal[0]["refusal_rate_percent"] == round(100 * 8 / 69, 1)
+    failing = query(site, "failing_checks")
+    assert {(r["organ"], r["rule"], r["scope"]) for r in failing} >= {("南湖区人民政府办公室", "R2", "applications.total")}
+    carry = query(site, "carryover_mismatches")
+    assert {(r["organ"], r["previous_year"], r["year"]) for r in carry} == {("平潭综合实验区", 2018, 2019)}
+    assert {r["r5"] for r in carry} == {"not_assessable"}  # the 2018 report has no table
+    history = query(site, "organ_history", organ="平潭综合实验区")
+    assert [(r["report_year"], r["new_received"]) for r in history] == [(2018, None), (2019, 23), (2021, 70)]
+    totals = {r["report_year"]: r for r in query(site, "totals_by_year")}
+    assert totals[2023]["new_received"] == 37 + 26 + 18 and totals[2021]["total_handled"] == 69
+    assert {r["report_year"] for r in query(site, "totals_by_year", region="福建")} == {2019, 2021}
+    changes = {(r["kind"], r["organ"]) for r in query(site, "changes")}
+    assert changes == {("changed", "南湖区人民政府办公室"), ("removed", "沭阳县发展和改革局"),
+                       ("removed", "平潭综合实验区"), ("moved", "平潭综合实验区")}
+    coverage = {r["organ"] for r in query(site, "coverage", year=2023)}
+    assert coverage == {"平潭综合实验区", "淮安市人民政府"}
+    found = [r["organ"] for r in query(site, "search", q="依申请公开")]
+    assert "南湖区人民政府办公室" in found and len(found) >= 4
+
+
+def test_archived_copy_is_sandboxed(site, archive):
+    report = next(archive["db"]["reports"].rows_where("organ = ?", ["南湖区人民政府办公室"]))
+    with urllib.request.urlopen(f"{site}/-/archived/{report['capture_id']}/raw") as response:
+        assert "sandbox" in response.headers["Content-Security-Policy"]
+        assert "南湖区人民政府办公室" in response.read().decode("utf-8")
+    with urllib.request.urlopen(f"{site}/-/archived/{report['capture_id']}") as response:
+        page = response.read().decode("utf-8")
+    assert '<iframe sandbox=""' in page and report["url"] in page
+
+
+def test_read_only_and_exports(site):
+    request = urllib.request.Request(f"{site}/archive/reports/1/-/delete", data=b"{}", method="POST")
+    with pytest.raises(urllib.error.HTTPError):
+        urllib.request.urlopen(request)
+    with urllib.request.urlopen(f"{site}/archive/report_summary.csv") as response:
+        assert "organ" in response.read().decode("utf-8").splitlines()[0]
+    with urllib.request.urlopen(f"{site}/archive/changes.csv") as response:
+        assert response.status == 200
