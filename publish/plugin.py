@@ -104,7 +104,7 @@ def render_cell(value, column, table, database):
 
 @hookimpl
 def extra_body_script(view_name, request, database):
-    if view_name != "query" or request is None:
+    if request is None:
         return None
     name = request.path.rstrip("/").rsplit("/", 1)[-1]
     if name not in CHARTS:
