@@ -1,4 +1,5 @@
 """Discovery on saved list pages (tests/files/pages), offline."""
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,20 @@ def test_traps_and_special_pages():
     assert not discover.is_challenge_page((PAGES / "trs-list.html").read_text(encoding="utf-8"))
     assert discover.is_not_found_page("<html><title>404 页面不存在</title><p>您访问的页面不存在</p></html>")
     assert discover.is_homepage("http://a.gov.cn/index.html") and not discover.is_homepage("http://a.gov.cn/art/1.html")
+
+
+def test_jpaas_list_unit_answer():
+    from scrapy.http import TextResponse
+
+    family = by_name("jpaas")
+    url = "http://127.0.0.1:8107/col/col1229614437/index.html"
+    html = page("jpaas-column.html")
+    assert "jpaas" in [f.name for f in families_for(html)]
+    first = family.list_requests(html, url, {"portal": "p"})[0]
+    assert "/api-gateway/jpaas-publish-server/front/page/build/unit?" in first.url and "pageId=1229614437" in first.url
+    answer = TextResponse(first.url, body=page("jpaas-answer.json").encode("utf-8"), encoding="utf-8", request=first)
+    listing = family.read_answer(answer)
+    reports = [link for link in listing.links if discover.is_report_title(link[1])]
+    assert reports == [("http://127.0.0.1:8107/col/col1229614437/art/2024/art_3f9a0c1d2e4b.html",
+                        "嘉兴市生态环境局2023年度政府信息公开工作年度报告")]
+    assert len(listing.requests) == 1 and "pageNo" in urllib.parse.unquote(listing.requests[0].url)
