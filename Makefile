@@ -11,7 +11,7 @@ PORT      ?= 8001
 CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
 
-.PHONY: install chromium demo archive crawl serve replica test bench clean
+.PHONY: install chromium demo archive crawl reextract serve replica test bench clean
 
 install: $(VENV)/.installed chromium
 
@@ -46,6 +46,10 @@ crawl: install
 	mkdir -p crawl-state
 	flock --nonblock crawl-state/.lock $(BIN)/scrapy crawl reports -a seeds=$(SEEDS) \
 	  -s ARCHIVE_DB=$(ARCHIVE_DB) -s JOBDIR=$(CRAWL_STATE)
+
+# Extract every archived report again from the WARC files (no network), e.g. after a fix.
+reextract: install
+	$(BIN)/python -m extract.reextract $(ARCHIVE_DB)
 
 serve: install
 	$(BIN)/datasette serve --immutable $(ARCHIVE_DB) --metadata metadata.yml \

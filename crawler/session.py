@@ -9,7 +9,7 @@ from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
-from extract.load import now, open_archive
+from extract.load import cross_year_checks, now, open_archive
 
 from .capture import WarcCapture
 
@@ -64,6 +64,7 @@ class CrawlSession:
                 "errors": c["errors"], "note": note,
             })
         self.capture.close()
+        cross_year_checks(self.db)
         # Leave one self-contained file: Datasette serves it --immutable, which ignores a WAL.
         self.db.execute("PRAGMA journal_mode=DELETE")
         self.db.conn.close()

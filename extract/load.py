@@ -281,3 +281,36 @@ def record_change(db, report_id: int, kind: str, *, run: str | None = None,
         "old_url": old_url, "new_url": new_url, "old_capture_id": old_capture_id,
         "new_capture_id": new_capture_id, "cells_changed": len(diff) if diff is not None else None,
         "diff": json.dumps(diff, ensure_ascii=False) if diff is not None else None, "note": note})
+
+
+def cross_year_checks(db) -> int:
+    """R5 across the archive: for each organ, this year's carried_over against last year's
+    carried_forward, per column; stored on the later report. Returns the number of results."""
+    columns = [c["column_key"] for c in db.query("select column_key from application_columns order by position")]
+    db.execute("delete from checks where rule = 'R5'")
+    pairs = db.query("""select cur.id as cur_id, prev.id as prev_id, prev.report_year as prev_year
+        from reports cur join reports prev on prev.organ = cur.organ and prev.report_year = cur.report_year - 1
+        where cur.format in ('2021', '2019') and prev.format in ('2021', '2019')""")
+    rows = []
+    for pair in pairs:
+        now_cells = {r["column_key"]: r["value"] for r in db["applications"].rows_where(
+            "report_id = ? and row_key = 'carried_over'", [pair["cur_id"]])}
+        before = {r["column_key"]: r["value"] for r in db["applications"].rows_where(
+            "report_id = ? and row_key = 'carried_forward'", [pair["prev_id"]])}
+        for col in columns:
+            a, b = now_cells.get(col), before.get(col)
+            status = "not_assessable" if a is None or b is None else ("pass" if a == b else "fail")
+            rows.append({"report_id": pair["cur_id"], "rule": "R5", "scope": f"applications.{col}",
+                         "status": status,
+                         "detail": f"carried_over={a} vs {pair['prev_year']} report {pair['prev_id']} carried_forward={b}"})
+    db["checks"].insert_all(rows, replace=True)
+    for report in {r["report_id"] for r in rows}:
+        refresh_check_status(db, report)
+    return len(rows)
+
+
+def refresh_check_status(db, report_id: int) -> None:
+    from .checks import status_of
+
+    results = list(db["checks"].rows_where("report_id = ?", [report_id]))
+    db["reports"].update(report_id, {"check_status": status_of(results)})

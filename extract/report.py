@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import checks, formats, tables
+from . import checks, formats, narrative, tables
 from .document import Document, UnreadableDocument, load, page_spec
 from .values import fold
 
@@ -57,7 +57,7 @@ def extract_document(doc: Document) -> dict:
         read_tables(out, streams, fmt, errors)
     elif fmt == "unknown":
         errors.append("not recognised as an annual report")
-    out["checks"] = checks.run(out)
+    out["checks"] = checks.run(out) + narrative.check(out, narrative_text(doc))
     out["check_status"] = checks.status_of(out["checks"])
     out["body_text"] = doc.body_text
     return out
@@ -90,6 +90,13 @@ def read_tables(out: dict, streams: dict, fmt: str, errors: list) -> None:
             out["raw"]["review_litigation"][block] = {o: cell.raw for o, cell in outs.items()}
     else:
         errors.append("table 4 (行政复议、行政诉讼) not found")
+
+
+def narrative_text(doc: Document) -> str:
+    """The body text outside the tables: sections 一 (总体情况) and 五/六 of the report."""
+    cells = {c for stream in doc.tables for c in stream if c}
+    lines = [line for line in doc.lines if line and line.strip() not in cells]
+    return "\n".join(lines)
 
 
 def table_streams(doc: Document) -> dict:
