@@ -51,10 +51,10 @@ class Document:
 def sniff_kind(data: bytes, name: str = "", content_type: str = "") -> str:
     suffix = Path(name.split("?")[0]).suffix.lower()
     head = data[:2048].lstrip().lower()
+    if head.startswith(b"%pdf") or "application/pdf" in content_type:
+        return "pdf"
     if "html" in content_type or suffix in HTML_SUFFIXES or head.startswith((b"<!doctype", b"<html")):
         return "html"
-    if head.startswith(b"%pdf"):
-        return "pdf"
     if head.startswith(b"pk\x03\x04"):
         return "zip"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -89,6 +89,10 @@ def load(data: bytes, source: str, content_type: str = "") -> Document:
         return _load_html(data, source, content_type)
     if kind == "text":
         return _load_text(decode_text(data), source)
+    if kind == "pdf":
+        from .pdf import load_pdf
+
+        return load_pdf(data, source)
     raise UnreadableDocument(f"cannot read a {kind} document yet")
 
 

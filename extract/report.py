@@ -6,7 +6,7 @@ from pathlib import Path
 
 from . import checks, formats, narrative, tables
 from .document import Document, UnreadableDocument, load, page_spec
-from .values import fold
+from .values import classify, fold
 
 SECTION_ORDER = ("active", "applications", "review_litigation", "end")
 
@@ -103,13 +103,18 @@ def table_streams(doc: Document) -> dict:
     """Cell streams for tables 2, 3 and 4: HTML tables by their keywords, else text sections."""
     sections = formats.spec()["sections"]
     streams: dict[str, list] = {}
+    previous = None
     for stream in doc.tables:
         text = fold("".join(c for c in stream if c))
         for name in ("applications", "review_litigation", "active"):
             if all(k in text for k in sections[name]["table_keywords"][:2]) or (
                     name == "active" and "第二十条" in text):
                 streams.setdefault(name, []).extend(stream)
+                previous = name
                 break
+        else:
+            if previous and any(classify(c) == "number" for c in stream if c):
+                streams[previous].extend(stream)  # the table goes on (next page, next block)
     if streams:
         return streams
     return text_sections(doc.lines)
