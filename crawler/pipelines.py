@@ -124,7 +124,7 @@ class ArchivePipeline:
         """Keep the report's id (and history); it now lives at the new URL."""
         db = self.session.db
         with db.conn:
-            for table in ("applications", "active_disclosure", "review_litigation", "checks"):
+            for table in load.DERIVED:
                 db[table].delete_where("report_id = ?", [new["id"]])
             db.execute("delete from reports_fts where rowid = ?", [new["id"]])
             db["reports"].delete(new["id"])

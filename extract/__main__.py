@@ -28,7 +28,7 @@ def main(argv=None) -> int:
         except Exception as exc:  # a bad file must not stop the run
             result = failed(path, f"extractor failed: {type(exc).__name__}: {exc}")
         if not args.full:
-            result = {k: result[k] for k in PUBLIC_KEYS}
+            result = {k: result[k] for k in PUBLIC_KEYS + ("headline", "legacy_indicators") if k in result}
             result["checks"] = [{k: c[k] for k in ("rule", "scope", "status", "detail")}
                                 for c in result["checks"]]
         status = status or (1 if result["errors"] else 0)

@@ -68,6 +68,12 @@ TABLES = {
     "checks": dict(columns={
         "report_id": int, "rule": str, "scope": str, "status": str, "detail": str},
         pk=("report_id", "rule", "scope"), foreign_keys=[("report_id", "reports", "id")]),
+    "legacy_indicators": dict(columns={
+        "report_id": int, "position": int, "indicator": str, "unit": str, "value": int, "raw": str},
+        pk=("report_id", "position"), foreign_keys=[("report_id", "reports", "id")]),
+    "headline_figures": dict(columns={
+        "report_id": int, "key": str, "value": int},
+        pk=("report_id", "key"), foreign_keys=[("report_id", "reports", "id")]),
     "changes": dict(columns={
         "id": int, "report_id": int, "kind": str, "detected_at": str, "run": str,
         "old_url": str, "new_url": str, "old_capture_id": int, "new_capture_id": int,
@@ -218,8 +224,13 @@ def index_report(db, report_id: int, row: dict) -> None:
 
 
 def _replace_derived(db, report_id: int, result: dict) -> None:
-    for name in ("applications", "active_disclosure", "review_litigation", "checks"):
+    for name in DERIVED:
         db[name].delete_where("report_id = ?", [report_id])
+    db["legacy_indicators"].insert_all(
+        {"report_id": report_id, "position": i, **row} for i, row in enumerate(result.get("legacy_indicators") or []))
+    db["headline_figures"].insert_all(
+        {"report_id": report_id, "key": key, "value": value}
+        for key, value in (result.get("headline") or {}).items() if value is not None)
     raw = result.get("raw") or {}
     db["applications"].insert_all(
         {"report_id": report_id, "row_key": row, "column_key": col, "value": value,
@@ -254,6 +265,10 @@ def replace_figures(db, report_id: int, result: dict, source_url: str) -> None:
 
 def has_figures(db, report_id: int) -> bool:
     return db["applications"].count_where("report_id = ? and value is not null", [report_id]) > 0
+
+
+DERIVED = ("applications", "active_disclosure", "review_litigation", "checks", "legacy_indicators",
+           "headline_figures")
 
 
 def report_cells(db, report_id: int) -> dict:

@@ -14,11 +14,31 @@ PHRASES_FILE = Path(__file__).with_name("narrative.yml")
 
 
 @lru_cache(maxsize=1)
-def phrases() -> list[dict]:
-    data = yaml.safe_load(PHRASES_FILE.read_text(encoding="utf-8"))["phrases"]
-    for p in data:
+def _data() -> dict:
+    data = yaml.safe_load(PHRASES_FILE.read_text(encoding="utf-8"))
+    for p in data["phrases"] + data["headline"]:
         p["patterns_re"] = [re.compile(x) for x in p["patterns"]]
+        p["zero_re"] = [re.compile(x) for x in p.get("zero", [])]
     return data
+
+
+def phrases() -> list[dict]:
+    return _data()["phrases"]
+
+
+def headline(narrative: str) -> tuple[dict, list[str]]:
+    """Pre-2019 headline figures stated in the text, and what could not be found."""
+    text = fold(narrative)
+    found, missing = {}, []
+    for item in _data()["headline"]:
+        hits = [(m.start(), int(m.group("n"))) for r in item["patterns_re"] if (m := r.search(text))]
+        hits += [(m.start(), 0) for r in item["zero_re"] if (m := r.search(text))]
+        if hits:
+            found[item["key"]] = min(hits)[1]  # the first statement in the text
+        else:
+            found[item["key"]] = None
+            missing.append(f"headline {item['key']}: not stated in the text")
+    return found, missing
 
 
 def quoted_figures(narrative: str) -> dict:

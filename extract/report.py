@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import checks, formats, narrative, tables
+from . import checks, formats, glued, narrative, tables
 from .document import Document, UnreadableDocument, load, page_spec
 from .values import classify, fold
 
@@ -53,14 +53,45 @@ def extract_document(doc: Document) -> dict:
     }
     if year is None:
         errors.append("no report year in the title")
-    if fmt in ("2021", "2019"):
+    if fmt in ("2021", "2019") and doc.kind == "text" and glued.is_glued(doc.body_text):
+        read_glued(out, doc.body_text, fmt, errors)
+    elif fmt in ("2021", "2019"):
         read_tables(out, streams, fmt, errors)
+    elif fmt == "pre2019":
+        out["headline"], missing = narrative.headline(narrative_text(doc))
+        errors.extend(missing)
+        out["legacy_indicators"] = tables.read_legacy(doc.tables)
     elif fmt == "unknown":
         errors.append("not recognised as an annual report")
     out["checks"] = checks.run(out) + narrative.check(out, narrative_text(doc))
     out["check_status"] = checks.status_of(out["checks"])
     out["body_text"] = doc.body_text
     return out
+
+
+def read_glued(out: dict, text: str, fmt: str, errors: list) -> None:
+    """A text capture with glued cells: decoded only where the identities allow (glued.py)."""
+    parts = glued.sections(text)
+    results = {
+        "active": glued.decode_active(parts.get("active", ""), fmt),
+        "applications": glued.decode_applications(parts.get("applications", ""), fmt),
+        "review_litigation": glued.decode_review(parts.get("review_litigation", "")),
+    }
+    _store(out, results, errors)
+
+
+def _store(out: dict, results: dict, errors: list) -> None:
+    for section, result in results.items():
+        errors.extend(result.errors)
+        for key, cell in result.cells.items():
+            if isinstance(cell, dict):
+                out[section][key] = {c: v.value for c, v in cell.items()}
+                out["raw"][section][key] = {c: v.raw for c, v in cell.items()}
+            else:
+                out[section][key] = cell.value
+                out["raw"][section][key] = cell.raw
+                if key == "procurement_amount" and cell.unit:
+                    out[section]["procurement_amount_unit"] = cell.unit
 
 
 def read_tables(out: dict, streams: dict, fmt: str, errors: list) -> None:

@@ -108,9 +108,9 @@ def _application_key(labels: list[str], group: str | None, rows: list[dict], gro
             if m:
                 group, text, key = g["key"], text[m.end():], None
                 break
-        top = [r for r in rows if "group" not in r and r["label_re"].search(text)]
-        if top:
-            group, key = None, top[-1]["key"]
+        top = [(m.end(), r["key"]) for r in rows if "group" not in r and (m := r["label_re"].search(text))]
+        if top:  # several labels in one cell (a glued header): the one nearest the values
+            group, key = None, max(top)[1]
             continue
         if group and text:
             sub = [r for r in rows if r.get("group") == group and r["label_re"].search(text)]
@@ -170,3 +170,24 @@ def read_review(stream) -> TableResult:
             raw = fitted[i * len(outcomes) + j] if fitted else ""
             result.cells[block][outcome] = parse_cell(raw)
     return result
+
+
+def read_legacy(streams: list) -> list[dict]:
+    """A pre-2019 统计表 (统计指标 / 单位 / 统计数, sometimes more columns): one row per
+    indicator with its unit and first value, the raw cells kept."""
+    out = []
+    for stream in streams:
+        text = fold("".join(c for c in stream if c))
+        if "单位" not in text or not ("统计指标" in text or "指标名称" in text):
+            continue
+        row: list = []
+        for cell in stream + [ROW_END]:
+            if cell is not ROW_END:
+                row.append(cell or "")
+                continue
+            if len(row) >= 3 and classify(row[0]) == "text" and classify(row[2]) != "text":
+                value = parse_cell(row[2], decimal=True)
+                out.append({"indicator": row[0], "unit": row[1] or None, "value": value.value,
+                            "raw": " | ".join(row)})
+            row = []
+    return out

@@ -52,6 +52,9 @@ def validate(result: dict) -> dict:
             for outcome, value in outs.items():
                 if block not in blocks or outcome not in outcomes or not _number_or_null(value):
                     problems.append(f"review_litigation.{block}.{outcome}: {value!r}")
+    for key, value in (result.get("headline") or {}).items():
+        if not _number_or_null(value):
+            problems.append(f"headline.{key}: {value!r}")
     for check in result.get("checks") or []:
         if check.get("status") not in CHECK_STATUSES:
             problems.append(f"check {check.get('rule')}: status {check.get('status')!r}")

@@ -124,8 +124,11 @@ def test_tables_as_the_page_shows_them(archive, organ, name):
 
 
 def test_gbk_page_is_decoded(archive):
-    report = report_by_organ(archive["db"], "平潭综合实验区", 2018)
+    db = archive["db"]
+    report = report_by_organ(db, "平潭综合实验区", 2018)
     assert report["format"] == "pre2019" and "主动公开" in report["body_text"]
+    headline = {r["key"]: r["value"] for r in db["headline_figures"].rows_where("report_id = ?", [report["id"]])}
+    assert headline == {"applications_received": 0, "review_cases": 0, "suits": 0, "proactive_items": 2069}
 
 
 def test_attachment_is_captured(archive):
@@ -135,6 +138,11 @@ def test_attachment_is_captured(archive):
     assert attachment["url"].endswith(".pdf") and attachment["capture_id"]
     capture, body = read_capture(db, attachment["capture_id"], archive["path"].parent)
     assert body.startswith(b"%PDF") and payload_digest(body) == capture["digest"]
+    # The page has no tables: the report's figures come from the PDF.
+    assert attachment["used_for_figures"] == 1 and report["figures_from"] == attachment["final_url"]
+    t3 = table3(db, report["id"])
+    assert t3["new_received"]["total"] == 3119 and t3["total_handled"]["total"] == 3050
+    assert report["format"] == "2021" and report["check_status"] == "ok"
 
 
 def test_every_report_has_source_and_capture(archive):
