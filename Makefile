@@ -11,9 +11,9 @@ PORT      ?= 8001
 CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
 
-.PHONY: install chromium demo archive crawl reextract serve replica test bench clean
+.PHONY: install system demo archive crawl reextract serve replica test bench clean
 
-install: $(VENV)/.installed chromium
+install: $(VENV)/.installed system
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,16 +22,19 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-# Chromium for pages whose list is built by JavaScript (scrapy-playwright) and for browser tests.
-chromium:
-	@if [ -x "$(CHROMIUM_PATH)" ]; then \
-	  echo "chromium: $(CHROMIUM_PATH)"; \
-	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
-	elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1; then \
-	  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
+# Debian packages: Chromium (pages whose list is built by JavaScript, browser tests) and
+# LibreOffice (DOC/DOCX/WPS/XLS reports). Installed only when missing; without apt, Chromium
+# falls back to Playwright's own build (needs internet) and office files are reported unread.
+system:
+	@missing=""; \
+	[ -x "$(CHROMIUM_PATH)" ] || missing="$$missing chromium fonts-noto-cjk"; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui libreoffice-calc-nogui"; \
+	if [ -z "$$missing" ]; then echo "system packages: present"; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	else \
-	  echo "no $(CHROMIUM_PATH) and no apt-get: using Playwright's own Chromium (needs internet)"; \
+	  echo "no apt-get: installing Playwright's own Chromium (needs internet); office files will not be read"; \
 	  $(BIN)/playwright install chromium; \
 	fi
 

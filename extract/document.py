@@ -57,6 +57,8 @@ def sniff_kind(data: bytes, name: str = "", content_type: str = "") -> str:
         return "html"
     if head.startswith(b"pk\x03\x04"):
         return "zip"
+    if head.startswith((b"\x89png", b"\xff\xd8\xff", b"gif8", b"ii*\x00", b"mm\x00*")) or content_type.startswith("image/"):
+        return "image"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "ole"
     if suffix in TEXT_SUFFIXES or content_type.startswith("text/"):
@@ -93,6 +95,14 @@ def load(data: bytes, source: str, content_type: str = "") -> Document:
         from .pdf import load_pdf
 
         return load_pdf(data, source)
+    if kind in ("zip", "ole"):
+        from .office import to_html
+
+        doc = _load_html(to_html(data, source), source, "text/html")
+        doc.kind = "office"
+        return doc
+    if kind == "image":
+        raise UnreadableDocument("image-only report: a picture, no text to read (no numbers read)")
     raise UnreadableDocument(f"cannot read a {kind} document yet")
 
 

@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 from . import checks, formats, glued, narrative, tables
+from .tables import ROW_END
 from .document import Document, UnreadableDocument, load, page_spec
 from .values import classify, fold
 
@@ -130,25 +131,48 @@ def narrative_text(doc: Document) -> str:
     return "\n".join(lines)
 
 
+ROW_MARKERS = (("active", ("第二十条",)), ("applications", ("申请人情况",)),
+               ("review_litigation", ("行政复议", "行政诉讼")))
+
+
 def table_streams(doc: Document) -> dict:
-    """Cell streams for tables 2, 3 and 4: HTML tables by their keywords, else text sections."""
+    """Cell streams for tables 2, 3 and 4. A table is placed by its keywords; a table with no
+    keywords but numbers continues the one before (next page, next block); inside a table a
+    row that starts another section (a spreadsheet with all tables on one sheet) switches."""
     sections = formats.spec()["sections"]
     streams: dict[str, list] = {}
-    previous = None
+    current = None
     for stream in doc.tables:
         text = fold("".join(c for c in stream if c))
-        for name in ("applications", "review_litigation", "active"):
-            if all(k in text for k in sections[name]["table_keywords"][:2]) or (
-                    name == "active" and "第二十条" in text):
-                streams.setdefault(name, []).extend(stream)
-                previous = name
-                break
-        else:
-            if previous and any(classify(c) == "number" for c in stream if c):
-                streams[previous].extend(stream)  # the table goes on (next page, next block)
+        placed = next((name for name in ("applications", "review_litigation", "active")
+                       if all(k in text for k in sections[name]["table_keywords"][:2])
+                       or (name == "active" and "第二十条" in text)), None)
+        if placed:
+            current = placed
+        elif not (current and any(classify(c) == "number" for c in stream if c)):
+            continue
+        for row in _split_rows(stream):
+            row_text = fold("".join(c for c in row if c))
+            marker = next((name for name, words in ROW_MARKERS if all(w in row_text for w in words)), None)
+            if placed and marker and marker != current:
+                current = marker
+            streams.setdefault(current, []).extend(row + [ROW_END])
     if streams:
         return streams
     return text_sections(doc.lines)
+
+
+def _split_rows(stream: list) -> list[list]:
+    rows, row = [], []
+    for cell in stream:
+        if cell is ROW_END:
+            rows.append(row)
+            row = []
+        else:
+            row.append(cell)
+    if row:
+        rows.append(row)
+    return rows
 
 
 def text_sections(lines: list[str]) -> dict:
