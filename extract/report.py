@@ -191,8 +191,23 @@ def text_sections(lines: list[str]) -> dict:
                 break
         else:
             if current and current != "end" and line != "":
-                streams.setdefault(current, []).append(line.strip())
+                streams.setdefault(current, []).extend(line_cells(line))
     return streams
+
+
+def line_cells(line: str) -> list[str]:
+    """The cells of one line of a text rendering: one cell per line, or several separated by
+    white space ('本年新收… 18 0 0 0 0 0 18'); a line of only white space is a blank cell.
+    Words of a label separated by spaces stay one label."""
+    if not line.strip():
+        return [""]
+    cells: list[str] = []
+    for part in line.split():
+        if cells and classify(part) == "text" and classify(cells[-1]) == "text":
+            cells[-1] += " " + part
+        else:
+            cells.append(part)
+    return cells
 
 
 def organ_and_year(title: str | None):
