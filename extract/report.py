@@ -95,33 +95,22 @@ def _store(out: dict, results: dict, errors: list) -> None:
                     out[section]["procurement_amount_unit"] = cell.unit
 
 
+MISSING = {"active": "table 2 (主动公开) not found",
+           "applications": "table 3 (收到和处理政府信息公开申请) not found",
+           "review_litigation": "table 4 (行政复议、行政诉讼) not found"}
+
+
 def read_tables(out: dict, streams: dict, fmt: str, errors: list) -> None:
-    if streams.get("active"):
-        t2 = tables.read_active(streams["active"], fmt)
-        errors.extend(t2.errors)
-        for key, cell in t2.cells.items():
-            out["active"][key] = cell.value
-            out["raw"]["active"][key] = cell.raw
-            if key == "procurement_amount" and cell.unit:
-                out["active"]["procurement_amount_unit"] = cell.unit
-    else:
-        errors.append("table 2 (主动公开) not found")
-    if streams.get("applications"):
-        t3 = tables.read_applications(streams["applications"], fmt)
-        errors.extend(t3.errors)
-        for row, cols in t3.cells.items():
-            out["applications"][row] = {c: cell.value for c, cell in cols.items()}
-            out["raw"]["applications"][row] = {c: cell.raw for c, cell in cols.items()}
-    else:
-        errors.append("table 3 (收到和处理政府信息公开申请) not found")
-    if streams.get("review_litigation"):
-        t4 = tables.read_review(streams["review_litigation"])
-        errors.extend(t4.errors)
-        for block, outs in t4.cells.items():
-            out["review_litigation"][block] = {o: cell.value for o, cell in outs.items()}
-            out["raw"]["review_litigation"][block] = {o: cell.raw for o, cell in outs.items()}
-    else:
-        errors.append("table 4 (行政复议、行政诉讼) not found")
+    readers = {"active": lambda s: tables.read_active(s, fmt),
+               "applications": lambda s: tables.read_applications(s, fmt),
+               "review_litigation": tables.read_review}
+    results = {}
+    for section, reader in readers.items():
+        if streams.get(section):
+            results[section] = reader(streams[section])
+        else:
+            errors.append(MISSING[section])
+    _store(out, results, errors)
 
 
 def narrative_text(doc: Document) -> str:
