@@ -40,7 +40,8 @@ system:
 
 # Crawl the bundled portal replica (served on 127.0.0.1:8101 and :8102) into $(ARCHIVE_DB).
 archive: install
-	$(BIN)/python -m replica --with -- $(BIN)/scrapy crawl reports -a seeds=$(SEEDS) -s ARCHIVE_DB=$(ARCHIVE_DB)
+	$(BIN)/python -m replica --with -- $(BIN)/scrapy crawl reports -a seeds=$(SEEDS) -s ARCHIVE_DB=$(ARCHIVE_DB) \
+	  -s DOWNLOAD_DELAY=0 -s AUTOTHROTTLE_ENABLED=False  # our own local replica: no need to wait
 
 # One crawl of real portals (for cron): make crawl SEEDS=seeds/jiaxing.yml
 # flock: never two crawls at once; JOBDIR: an interrupted crawl resumes where it stopped.

@@ -19,8 +19,14 @@ def main(argv=None) -> int:
                         help="serve replica/sites/NAME on PORT (0 = any free port); default: all sites on 8101-8106")
     parser.add_argument("--edition", type=int, default=1,
                         help="2 = the portals after edits and removals (replica/editions/2)")
-    parser.add_argument("--with", dest="command", nargs=argparse.REMAINDER,
-                        help="run this command while serving, then stop; exits with its status")
+    parser.add_argument("--with", dest="command", action="store_true",
+                        help="-- CMD ...: run CMD while serving, then stop; exits with its status")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = []
+    if "--with" in argv:  # everything after it is the command
+        at = argv.index("--with")
+        argv, command = argv[:at + 1], argv[at + 1:]
+        command = command[1:] if command[:1] == ["--"] else command
     args = parser.parse_args(argv)
     sites = dict(DEFAULT_SITES)
     if args.site:
@@ -33,7 +39,8 @@ def main(argv=None) -> int:
         host, port = server.server_address[:2]
         print(f"serving {server.site_name} http://{host}:{port}/", flush=True)
     if args.command:
-        command = args.command[1:] if args.command[:1] == ["--"] else args.command
+        if not command:
+            parser.error("--with needs a command: python -m replica --with -- CMD ...")
         try:
             return subprocess.call(command)
         finally:
