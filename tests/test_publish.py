@@ -98,3 +98,24 @@ def test_read_only_and_exports(site):
         assert "organ" in response.read().decode("utf-8").splitlines()[0]
     with urllib.request.urlopen(f"{site}/archive/changes.csv") as response:
         assert response.status == 200
+
+
+def test_every_table_and_column_is_described(archive):
+    import yaml
+
+    from .conftest import ROOT
+
+    meta = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
+    tables = meta["databases"]["archive"]["tables"]
+    db = archive["db"]
+    missing = []
+    for name in db.table_names() + db.view_names():
+        if name.startswith("reports_fts"):
+            continue
+        described = tables.get(name)
+        if not described or not described.get("description"):
+            missing.append(name)
+            continue
+        columns = db[name].columns_dict
+        missing += [f"{name}.{c}" for c in columns if c not in (described.get("columns") or {})]
+    assert not missing, missing
