@@ -9,14 +9,14 @@ import threading
 
 from .server import serve
 
-DEFAULT_SITES = {"jcms": 8101, "trs": 8102, "ucap": 8103, "spa": 8104, "gkmlpt": 8105, "oldsite": 8106}
+DEFAULT_SITES = {"jcms": 8101, "trs": 8102, "ucap": 8103, "spa": 8104, "gkmlpt": 8105, "oldsite": 8106, "jpaas": 8107}
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m replica", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--site", action="append", metavar="NAME=PORT",
-                        help="serve replica/sites/NAME on PORT (0 = any free port); default: all sites on 8101-8106")
+                        help="serve replica/sites/NAME on PORT (0 = any free port); default: all sites on 8101-8107")
     parser.add_argument("--edition", type=int, default=1,
                         help="2 = the portals after edits and removals (replica/editions/2)")
     parser.add_argument("--with", dest="command", action="store_true",

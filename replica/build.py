@@ -20,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 SITES = HERE / "sites"
 SHARED = HERE.parent.parent / "shared"
 REPO_FILES = HERE.parent / "tests" / "files"
-SITE_NAMES = ("jcms", "trs", "ucap", "spa", "gkmlpt", "oldsite")
+SITE_NAMES = ("jcms", "trs", "ucap", "spa", "gkmlpt", "oldsite", "jpaas")
 
 
 def read(path: Path) -> str:
@@ -236,15 +236,10 @@ def pingtan(name: str) -> tuple[str, str]:
 
 def build_trs(manifest: dict) -> None:
     base = "/zwgk/zfxxgk/zfxxgknb"
-    _, b21 = pingtan("01_pingtan-2021-zfxxgknb.txt")
-    h21, t21 = split_sections(b21)
     _, b19 = pingtan("03_pingtan-2019-zfxxgknb.txt")
     h19, t19 = split_sections(b19)
     l03 = label("03")
     reports = [
-        dict(path=f"{base}/202202/t20220208_80613.htm", title="平潭综合实验区2021年度政府信息公开工作年度报告",
-             organ="平潭综合实验区", report_year=2021, pubdate="2022-02-08 16:34", index="FJ00101-0300-2022-00005",
-             publisher="平潭县人民政府", body=report_body(split_runon(h21), label("01"), split_runon(t21), "2021")),
         dict(path=f"{base}/202001/t20200120_80576.htm", title="平潭综合实验区2019年度政府信息公开工作年度报告",
              organ="平潭综合实验区", report_year=2019, pubdate="2020-01-20 15:22", index="FJ00101-0300-2020-00003",
              publisher="平潭综合实验区管委会办公室",
@@ -445,6 +440,48 @@ def build_oldsite(manifest: dict) -> None:
                            "challenge": [challenge]}
 
 
+JPAAS_LIST = """<h2>政府信息公开年报</h2><div id="list">加载中…</div>
+<script>
+/* Hanweb JPaas: the column's list unit is built by the publish server. */
+var unitConfig = {webId: 'a3f9c2', pageId: '1229614437', unitId: '6821033'};
+function loadUnit(pageNo) {
+  var params = 'webId=' + unitConfig.webId + '&pageId=' + unitConfig.pageId + '&unitId=' + unitConfig.unitId +
+    '&paramJson=' + encodeURIComponent(JSON.stringify({pageNo: pageNo, pageSize: 15}));
+  fetch('/api-gateway/jpaas-publish-server/front/page/build/unit?' + params)
+    .then(function (r) { return r.json(); }).then(function (d) { document.getElementById('list').innerHTML = d.data.html; });
+}
+loadUnit(1);
+</script>"""
+
+
+def build_jpaas(manifest: dict) -> None:
+    """平潭 (a newer Hanweb JPaas site): the list comes from the publish server's unit API."""
+    _, b21 = pingtan("01_pingtan-2021-zfxxgknb.txt")
+    h21, t21 = split_sections(b21)
+    col = "/col/col1229614437"
+    title = "平潭综合实验区2021年度政府信息公开工作年度报告"
+    report = f"{col}/art/2022/art_5f3a9c0d1e2b4c6d.html"
+    body = report_body(split_runon(h21), label("01"), split_runon(t21), "2021")
+    write("jpaas", report, simple_page("平潭综合实验区", title,
+          f'<table class="xxgk"><tr><td>索引号：</td><td>FJ00101-0300-2022-00005</td><td>发布日期：</td><td>2022-02-08</td></tr></table>'
+          f'<h1>{escape(title)}</h1><div id="zoom">{body}</div>',
+          extra_head=f'<meta name="ArticleTitle" content="{escape(title)}"><meta name="PubDate" content="2022-02-08 16:34">'))
+    d1 = dict(path=f"{col}/art/2022/art_77aa01b2c3d4e5f6.html", title="图解：平潭综合实验区2021年度政府信息公开工作年度报告")
+    d2 = dict(path=f"{col}/art/2022/art_88bb02c3d4e5f607.html", title="平潭综合实验区2021年政府网站工作年度报表")
+    for d in (d1, d2):
+        write("jpaas", d["path"], simple_page("平潭综合实验区", d["title"], f"<h1>{escape(d['title'])}</h1><p>（略）</p>"))
+    items = [{"url": d1["path"], "title": d1["title"], "date": "2022-02-09"},
+             {"url": report, "title": title, "date": "2022-02-08"},
+             {"url": d2["path"], "title": d2["title"], "date": "2022-01-15"}]
+    write("jpaas", "/_data/jpaas-1229614437.json", json.dumps(items, ensure_ascii=False, indent=1))
+    write("jpaas", f"{col}/index.html", simple_page("平潭综合实验区", "政府信息公开年报", JPAAS_LIST))
+    write("jpaas", "/col/col1229614400/index.html", simple_page("平潭综合实验区", "政府信息公开",
+          f'<a href="{col}/index.html">政府信息公开年报</a>'))
+    write("jpaas", "/index.html", simple_page("平潭综合实验区", "平潭综合实验区", '<a href="/col/col1229614400/index.html">政府信息公开</a>'))
+    manifest["jpaas"] = {"reports": [{"path": report, "title": title, "organ": "平潭综合实验区", "report_year": 2021}],
+                         "distractors": [{k: d[k] for k in ("path", "title")} for d in (d1, d2)]}
+
+
 # --- edition 2: what changed on the portals between two crawls -------------------------------
 
 def build_edition2(manifest: dict) -> None:
@@ -460,7 +497,7 @@ def build_edition2(manifest: dict) -> None:
     page = page.replace(row.group(0), row.group(1) + "<td>4</td>" + row.group(2) + "<td>4</td>")
     (ed / "jcms" / nanhu.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
     (ed / "jcms" / nanhu.lstrip("/")).write_text(page, encoding="utf-8")
-    old19 = manifest["trs"]["reports"][1]["path"]
+    old19 = next(r["path"] for r in manifest["trs"]["reports"] if r["report_year"] == 2019)
     new19 = old19.replace(".htm", "_1.htm")
     (ed / "trs" / new19.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(SITES / "trs" / old19.lstrip("/"), ed / "trs" / new19.lstrip("/"))
@@ -491,6 +528,7 @@ def main() -> None:
     build_spa(manifest)
     build_gkmlpt(manifest)
     build_oldsite(manifest)
+    build_jpaas(manifest)
     build_edition2(manifest)
     for site in SITE_NAMES:
         for static in (HERE / "static").iterdir():

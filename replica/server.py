@@ -57,6 +57,8 @@ class Handler(BaseHTTPRequestHandler):
             category = path.rsplit("/", 1)[-1]
             return self.json_list(f"gkmlpt-{category}.json" if category.isdigit() else "-",
                                   query, lambda rows, pages: {"articles": rows, "total": len(self._rows)})
+        if path == "/api-gateway/jpaas-publish-server/front/page/build/unit":
+            return self.jpaas_unit(query)
         if path.rstrip("/") == "/calendar":
             return self.calendar(query)
         file = self.resolve(path)
@@ -116,6 +118,23 @@ class Handler(BaseHTTPRequestHandler):
         pages = max(1, -(-len(self._rows) // PAGE_SIZE))
         self.send(200, json.dumps(shape(rows, pages), ensure_ascii=False).encode("utf-8"),
                   "application/json; charset=utf-8")
+
+    def jpaas_unit(self, query: dict) -> None:
+        """Hanweb JPaas: the list unit's HTML inside JSON, PAGE_SIZE records a page."""
+        page_id = (query.get("pageId") or [""])[0]
+        try:
+            page = int(json.loads((query.get("paramJson") or ["{}"])[0]).get("pageNo", 1))
+        except (ValueError, AttributeError):
+            page = 1
+        data = self.root / "_data" / f"jpaas-{page_id}.json"
+        rows = json.loads(data.read_text(encoding="utf-8")) if page_id.isdigit() and data.is_file() else []
+        chosen = rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+        html = "<ul class='list'>" + "".join(
+            f'<li><a href="{r["url"]}" title="{escape(r["title"])}">{escape(r["title"])}</a><span>{r["date"]}</span></li>'
+            for r in chosen) + "</ul>"
+        body = {"success": True, "data": {"html": html, "pageCount": max(1, -(-len(rows) // PAGE_SIZE)),
+                                          "total": len(rows)}}
+        self.send(200, json.dumps(body, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8")
 
     def calendar(self, query: dict) -> None:
         """An endless calendar: every day links to the next one (a crawl trap)."""

@@ -20,7 +20,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-SITES = ("jcms", "trs", "ucap", "spa", "gkmlpt", "oldsite")
+SITES = ("jcms", "trs", "ucap", "spa", "gkmlpt", "oldsite", "jpaas")
 
 
 @contextmanager
@@ -52,6 +52,7 @@ PORTALS = {  # site -> (portal id, name, region, level)
     "spa": ("replica-zhapu", "嘉兴港区（复刻）", "浙江省嘉兴市", "county"),
     "gkmlpt": ("replica-huaian", "淮安市人民政府（复刻）", "江苏省淮安市", "prefecture"),
     "oldsite": ("replica-pingtan-old", "平潭综合实验区旧版网站（复刻）", "福建省平潭综合实验区", "prefecture"),
+    "jpaas": ("replica-pingtan-new", "平潭综合实验区新版网站（复刻）", "福建省平潭综合实验区", "prefecture"),
 }
 
 
