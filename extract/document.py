@@ -138,7 +138,7 @@ def _load_html(data: bytes, source: str, content_type: str) -> Document:
     for meta in root.xpath("//meta[@name][@content]"):
         doc.meta.setdefault(meta.get("name"), meta.get("content").strip())
     container = next((found[0] for sel in spec["containers_sel"] if (found := sel(root))), root)
-    doc.tables = [table_stream(t) for t in container.xpath(".//table[not(ancestor::table)]")]
+    doc.tables = [table_stream(t) for t in data_tables(container)]
     doc.body_text = clean_body(container)
     doc.lines = [line.strip() for line in doc.body_text.split("\n")]
     doc.title = _html_title(root, doc.meta, spec)
@@ -165,6 +165,12 @@ def _html_title(root, meta: dict, spec: dict) -> str | None:
 def _pairs(texts: list[str]) -> list[str]:
     """Each text node with the next one, so 'label' + 'value' in two cells read as one line."""
     return [f"{a} {b}" for a, b in zip(texts, texts[1:] + [""])]
+
+
+def data_tables(container) -> list:
+    """The tables that hold no other table: old sites lay pages out with tables around the
+    content, and the report's own tables never nest."""
+    return container.xpath(".//table[not(.//table)]")
 
 
 def table_stream(table) -> list:

@@ -414,11 +414,22 @@ def build_oldsite(manifest: dict) -> None:
         target.write_bytes(text.encode("gb18030"))
 
     _, b18 = pingtan("08_pingtan-2018-zfxxgknb.txt")
+    narrative18, _, _ = b18.partition("统计表指标名称")
+    # The capture glues the 统计表; its cells as split in labels/08.json's notes (2069 / 12106,
+    # fixed by the narrative's 2069; every other row 0 / 0).
+    stats = [("主动公开文件数", "条", 2069, 12106), ("其中：1.政府网站公开数", "条", 2069, 12106),
+             ("2.政府公报公开数", "条", 0, 0), ("受理依申请公开信息总数", "条", 0, 0), ("其中：1.当面申请数", "条", 0, 0),
+             ("2.网上申请数", "条", 0, 0), ("3.信函、传真申请数", "条", 0, 0), ("对申请的答复总数", "条", 0, 0),
+             ("其中：1.同意公开答复数", "条", 0, 0), ("2.同意部分公开答复数", "条", 0, 0), ("3.不予公开答复数", "条", 0, 0),
+             ("4.其他类型答复数", "条", 0, 0), ("接受行政诉讼、举报数", "件", 0, 0), ("行政复议数", "件", 0, 0),
+             ("行政诉讼数", "件", 0, 0)]
+    stats_table = tables.table([["<td>指标名称</td><td>计量单位</td><td>2018年度</td><td>历年累计</td>"]] + [
+        [f"<td>{escape(name)}</td><td>{unit}</td><td>{year}</td><td>{total}</td>"] for name, unit, year, total in stats])
     title = "平潭综合实验区2018年度政府信息公开工作年度报告"
     report = "/xxgk/gknb/201901/t20190110_80529.htm"
     put(report, gbk_page(title, f'<div class="title">{escape(title)}</div>'
         f'<table><tr><td>发布日期：</td><td>2019-01-10</td><td>索引号：</td><td>FJ00101-0300-2019-00002</td></tr></table>'
-        f'<div id="zoom">{paragraphs(split_runon(b18))}</div>'))
+        f'<div id="zoom">{paragraphs(split_runon(narrative18))}<p>统计表</p>{stats_table}</div>'))
     challenge = "/xxgk/gknb/201801/t20180112_70001.htm"
     (SITES / "oldsite" / challenge.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
     (SITES / "oldsite" / challenge.lstrip("/")).write_text(

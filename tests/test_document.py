@@ -31,3 +31,12 @@ def test_hostile_markup_does_not_crash():
     hostile = b"<html><body><div id=zoom><table><tr><td>" + b"<table>" * 500 + b"\xff\xfe<script>alert(1)</script>"
     result = extract_bytes(hostile, "hostile.html", "text/html")
     assert result["errors"]
+
+
+def test_tables_inside_a_layout_table_are_read():
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parent.parent / "tests" / "files" / "samples" / "shuyang-fgj-2023.html").read_text(encoding="utf-8")
+    wrapped = page.replace("<body>", "<body><table width='960'><tr><td>", 1).replace("</body>", "</td></tr></table></body>", 1)
+    result = extract_bytes(wrapped.encode("utf-8"), "wrapped.html", "text/html")
+    assert result["applications"]["new_received"]["total"] == 26 and result["errors"] == []

@@ -129,6 +129,8 @@ def test_gbk_page_is_decoded(archive):
     assert report["format"] == "pre2019" and "主动公开" in report["body_text"]
     headline = {r["key"]: r["value"] for r in db["headline_figures"].rows_where("report_id = ?", [report["id"]])}
     assert headline == {"applications_received": 0, "review_cases": 0, "suits": 0, "proactive_items": 2069}
+    legacy = list(db["legacy_indicators"].rows_where("report_id = ? order by position", [report["id"]]))
+    assert len(legacy) == 15 and (legacy[0]["indicator"], legacy[0]["unit"], legacy[0]["value"]) == ("主动公开文件数", "条", 2069)
 
 
 def test_attachment_is_captured(archive):
