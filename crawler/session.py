@@ -40,13 +40,15 @@ class CrawlSession:
         self.db["errors"].insert({"run": self.run, "portal": portal, "url": url,
                                   "stage": stage, "message": message[:2000], "at": now()})
 
-    def finish(self, portals: list[dict]) -> list[str]:
+    def finish(self, portals: list[dict], reason: str = "finished") -> list[str]:
         """Write one crawl_runs row per portal; returns the portals that failed."""
         failed = []
         for portal in portals:
             c = self.stats.get(portal["id"], Counter())
             had_before = self.db["reports"].count_where("portal = ?", [portal["id"]])
-            if c["reports_found"] == 0:
+            if reason != "finished":
+                status, note = "interrupted", f"crawl stopped ({reason}); the next run resumes"
+            elif c["reports_found"] == 0:
                 status, note = "no_reports", ("had reports before and yields none now"
                                               if had_before else "found no report")
                 failed.append(portal["id"])

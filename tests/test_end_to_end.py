@@ -223,3 +223,33 @@ def test_reextract_reproduces_the_derived_rows(archive, tmp_path):
     after_db = sqlite_utils.Database(copy)
     assert derived(after_db) == before
     assert after_db["captures"].count == captures_before
+
+
+def test_interrupted_crawl_resumes_without_duplicates(tmp_path):
+    import signal
+    import subprocess
+    import time
+
+    import sqlite_utils
+
+    from .servers import BIN, replica, seeds_file
+
+    db_path, state = tmp_path / "archive.db", tmp_path / "state"
+    with replica({"trs": 0, "jcms": 0}) as sites:
+        seeds = seeds_file(tmp_path / "seeds.yml", sites)
+        args = [str(BIN / "scrapy"), "crawl", "reports", "-a", f"seeds={seeds}", "-s", f"ARCHIVE_DB={db_path}",
+                "-s", f"JOBDIR={state}", "-s", "DOWNLOAD_DELAY=0.3", "-s", "AUTOTHROTTLE_ENABLED=False"]
+        first = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(2.5)
+        first.send_signal(signal.SIGINT)  # like Ctrl-C or a cron job's timeout: a graceful stop
+        first.wait(timeout=120)
+        second = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0, second.stderr[-2000:]
+    db = sqlite_utils.Database(db_path)
+    urls = [r["url"] for r in db["reports"].rows]
+    assert len(urls) == len(set(urls)) == 2  # 南湖 (jcms) and 平潭 2019 (trs), once each
+    digests = [(r["url"], r["digest"]) for r in db["captures"].rows]
+    assert len(digests) == len(set(digests))
+    assert not state.exists()  # a complete crawl clears its resumable state
+    statuses = [r["status"] for r in db["crawl_runs"].rows]
+    assert statuses[-2:] == ["ok", "ok"] and set(statuses[:-2]) <= {"interrupted"}

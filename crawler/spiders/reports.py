@@ -283,7 +283,7 @@ class ReportsSpider(scrapy.Spider):
                            f"{failure.type.__name__}: {failure.getErrorMessage()}")
 
     def on_closed(self, spider, reason):
-        self.failed_portals = self.session.finish(list(self.portals.values()))
+        self.failed_portals = self.session.finish(list(self.portals.values()), reason)
         for portal_id in self.failed_portals:
             self.logger.error("portal %s yielded no report", portal_id)
 
