@@ -25,12 +25,30 @@ class CrawlSession:
         self.started_at = now()
         self.stats: dict[str, Counter] = {}
         self.seeds = None
+        self.discovery: dict[str, str] = {}  # portal -> "full" or "known_columns"
 
     @classmethod
     def of(cls, crawler) -> "CrawlSession":
         if getattr(crawler, "_archive_session", None) is None:
             crawler._archive_session = cls(crawler.settings)
         return crawler._archive_session
+
+    def known_columns(self, portal: str, full_every_days: float) -> list[str]:
+        """Columns where reports were listed, unless a full discovery is due."""
+        last_full = self.db.execute(
+            "select max(finished_at) from crawl_runs where portal = ? and discovery = 'full' "
+            "and status in ('ok', 'ok_with_errors')", [portal]).fetchone()[0]
+        if not last_full or (datetime.now(timezone.utc) - datetime.fromisoformat(last_full)).total_seconds() \
+                > full_every_days * 86400:
+            return []
+        return [r["url"] for r in self.db.query("select url from report_columns where portal = ? order by url", [portal])]
+
+    def remember_column(self, portal: str, url: str) -> None:
+        self.db["report_columns"].upsert({"portal": portal, "url": url, "last_seen": now(), "run": self.run},
+                                         pk=("portal", "url"))
+
+    def forget_column(self, portal: str, url: str) -> None:
+        self.db["report_columns"].delete_where("portal = ? and url = ?", [portal, url])
 
     def count(self, portal: str | None, name: str, n: int = 1) -> None:
         self.stats.setdefault(portal or "-", Counter())[name] += n
@@ -63,7 +81,7 @@ class CrawlSession:
                 "reports_removed": c["reports_removed"], "reports_moved": c["reports_moved"],
                 "reports_unchanged": c["reports_unchanged"], "captures_new": c["captures_new"],
                 "browser_renders": c["browser_renders"], "bytes": c["bytes"],
-                "errors": c["errors"], "note": note,
+                "errors": c["errors"], "note": note, "discovery": self.discovery.get(portal["id"], "full"),
             })
         self.capture.close()
         cross_year_checks(self.db)

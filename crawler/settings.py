@@ -29,6 +29,9 @@ RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry, doubling per attempt
 RETRY_BACKOFF_MAX = 60.0
 REDIRECT_MAX_TIMES = 5
 DEPTH_LIMIT = 12
+# Re-runs go straight to the columns where reports were listed; the whole navigation from
+# the homepage is walked again when the last full discovery is older than this (days).
+FULL_DISCOVERY_DAYS = 7
 # Per portal: at most this many pages (crawl traps end here).
 PORTAL_PAGE_BUDGET = 300
 # Pages of a JavaScript-built list clicked through in the browser, per list.

@@ -41,8 +41,11 @@ TABLES = {
         "finished_at": str, "status": str, "pages": int, "reports_found": int,
         "reports_new": int, "reports_changed": int, "reports_removed": int,
         "reports_moved": int, "reports_unchanged": int, "captures_new": int,
-        "browser_renders": int, "bytes": int, "errors": int, "note": str},
+        "browser_renders": int, "bytes": int, "errors": int, "note": str, "discovery": str},
         pk="id", foreign_keys=[("portal", "portals", "id")], indexes=[(["run", "portal"], True)]),
+    "report_columns": dict(columns={
+        "portal": str, "url": str, "last_seen": str, "run": str},
+        pk=("portal", "url"), foreign_keys=[("portal", "portals", "id")]),
     "captures": dict(columns={
         "id": int, "url": str, "status": int, "content_type": str, "digest": str, "length": int,
         "fetched_at": str, "rendered": int, "etag": str, "last_modified": str, "warc_file": str,

@@ -51,13 +51,30 @@ class ReportsSpider(scrapy.Spider):
             save_portal(self.session.db, portal)
             for request in self.revalidation_requests(portal["id"]):
                 yield request
-            request = self.page_request(portal["id"], portal["url"], hops=0)
-            if request is not None:
+            columns = self.session.known_columns(portal["id"], self.settings.getfloat("FULL_DISCOVERY_DAYS"))
+            if columns:
+                # A periodic re-run goes straight to the columns where reports were listed;
+                # the whole navigation is walked again every FULL_DISCOVERY_DAYS.
+                self.session.discovery[portal["id"]] = "known_columns"
+                for url in columns:
+                    request = self.page_request(portal["id"], url, hops=MAX_HOPS - 1, column=True,
+                                                dont_filter=True, from_memory=True)
+                    if request is not None:
+                        yield request
+                continue
+            self.session.discovery[portal["id"]] = "full"
+            for request in self.discovery_requests(portal):
                 yield request
-            sitemap = urljoin(portal["url"], "/sitemap.xml")
-            if self._allowed(portal["id"], sitemap):
-                yield scrapy.Request(sitemap, callback=self.parse_sitemap, errback=self.on_error,
-                                     meta={"portal": portal["id"], "handle_httpstatus_list": [404, 410]})
+
+    def discovery_requests(self, portal: dict):
+        """The homepage and the sitemap: where a full discovery starts."""
+        request = self.page_request(portal["id"], portal["url"], hops=0)
+        if request is not None:
+            yield request
+        sitemap = urljoin(portal["url"], "/sitemap.xml")
+        if self._allowed(portal["id"], sitemap):
+            yield scrapy.Request(sitemap, callback=self.parse_sitemap, errback=self.on_error,
+                                 meta={"portal": portal["id"], "handle_httpstatus_list": [404, 410]})
 
     def revalidation_requests(self, portal_id: str):
         """Known reports are asked for again conditionally (ETag / Last-Modified): an
@@ -90,12 +107,17 @@ class ReportsSpider(scrapy.Spider):
         self.session.count(portal_id, "requests")
         return True
 
-    def page_request(self, portal_id, url, hops, column=False, dont_filter=False):
+    def page_request(self, portal_id, url, hops, column=False, dont_filter=False, from_memory=False,
+                     column_url=None):
         if not self._allowed(portal_id, url):
             return None
-        return scrapy.Request(url, callback=self.parse_page, errback=self.on_error,
-                              dont_filter=dont_filter,
-                              meta={"portal": portal_id, "hops": hops, "column": column})
+        meta = {"portal": portal_id, "hops": hops, "column": column}
+        if column:
+            meta["column_url"] = column_url or url
+        if from_memory:
+            meta["from_memory"] = True
+        return scrapy.Request(url, callback=self.parse_page, errback=self.on_error_page,
+                              dont_filter=dont_filter, meta=meta)
 
     def report_request(self, portal_id, url, title):
         if not self._allowed(portal_id, url):
@@ -110,7 +132,7 @@ class ReportsSpider(scrapy.Spider):
         return scrapy.Request(
             response.url, callback=self.parse_rendered, errback=self.on_error, dont_filter=True,
             meta={"portal": portal_id, "hops": response.meta["hops"], "column": True,
-                  "playwright": True, "playwright_include_page": True,
+                  "column_url": response.meta.get("column_url", response.url), "playwright": True, "playwright_include_page": True,
                   # the list arrives after `load`: wait until its requests are done
                   "playwright_page_goto_kwargs": {"wait_until": "networkidle"}})
 
@@ -131,7 +153,7 @@ class ReportsSpider(scrapy.Spider):
         # The rest of the list: pagination and list APIs of the page's publishing system.
         listed = any(discover.is_report_title(label) for _, label in discover.links(html, response.url))
         for family in families_for(html):
-            for request in family.list_requests(html, response.url, self._list_meta(response.meta)):
+            for request in family.list_requests(html, response.url, self._list_meta(response)):
                 listed = True
                 prepared = self._prepare(request, family)
                 if prepared is not None:
@@ -139,15 +161,32 @@ class ReportsSpider(scrapy.Spider):
         # Static parsing found no list: render the page in Chromium.
         if not listed and discover.builds_list_with_script(html):
             yield self.render_request(response)
+        elif not listed and response.meta.get("from_memory"):
+            yield from self.forget_column(response)
 
-    def _list_meta(self, meta: dict) -> dict:
-        return {"portal": meta["portal"], "hops": meta.get("hops", 0), "column": True}
+    def forget_column(self, response):
+        """A remembered column shows no list any more: discover the portal again."""
+        portal_id = response.meta["portal"]
+        self.session.forget_column(portal_id, response.meta["column_url"])
+        if self.session.discovery.get(portal_id) != "full":
+            self.session.discovery[portal_id] = "full"
+            yield from self.discovery_requests(self.portals[portal_id])
+
+    def on_error_page(self, failure):
+        self.on_error(failure)
+        if failure.request.meta.get("from_memory"):
+            return list(self.forget_column(failure.request))
+
+    def _list_meta(self, response) -> dict:
+        meta = response.meta
+        return {"portal": meta["portal"], "hops": meta.get("hops", 0), "column": True,
+                "column_url": meta.get("column_url", response.url)}
 
     def _prepare(self, request, family):
         if family.name == "generic":  # further HTML pages of the list
             if not self._allowed(request.meta["portal"], request.url):
                 return None
-            return request.replace(callback=self.parse_page, errback=self.on_error)
+            return request.replace(callback=self.parse_page, errback=self.on_error_page)
         return request.replace(callback=self.parse_list_answer, errback=self.on_error,
                                meta=dict(request.meta, family=family.name))
 
@@ -182,6 +221,8 @@ class ReportsSpider(scrapy.Spider):
             if discover.is_trap(href):
                 continue
             if discover.is_report_title(label):
+                if meta.get("column_url"):
+                    self.session.remember_column(portal_id, meta["column_url"])
                 request = self.report_request(portal_id, href, label)
             elif hops < MAX_HOPS and discover.is_navigation(label, href):
                 request = self.page_request(portal_id, href, hops + 1,
