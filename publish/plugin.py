@@ -5,12 +5,15 @@
 - Provenance: /-/archived/{capture id} shows what a page said when it was archived, read
   from the WARC files; the captured page runs in a sandbox, never on the archive's origin.
 - Charts: canned queries named in CHARTS get an SVG chart drawn above their table.
+- Ranked search: the reports table's search box (HTML, no explicit sort) leads to the `search`
+  query, which orders matches by relevance (BM25); Datasette's table view cannot rank.
 """
 from __future__ import annotations
 
 import html
 import json
 import re
+from urllib.parse import parse_qs, urlencode
 from pathlib import Path
 
 from datasette import Response, hookimpl
@@ -33,6 +36,24 @@ CHARTS = {
 def prepare_connection(conn):
     conn.create_function("escape_fts", 1, match_query)
     conn.create_function("bigram_query", 1, match_query)
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    def wrap(app):
+        async def ranked_search(scope, receive, send):
+            if scope.get("type") == "http" and scope.get("path") == f"/{DATABASE}/reports":
+                args = parse_qs(scope.get("query_string", b"").decode("utf-8", "replace"))
+                query = (args.get("_search") or [""])[0].strip()
+                if query and not {"_sort", "_sort_desc"} & set(args):
+                    location = f"/{DATABASE}/search?" + urlencode({"q": query})
+                    await send({"type": "http.response.start", "status": 302,
+                                "headers": [[b"location", location.encode("ascii")], [b"content-length", b"0"]]})
+                    await send({"type": "http.response.body", "body": b""})
+                    return
+            await app(scope, receive, send)
+        return ranked_search
+    return wrap
 
 
 @hookimpl

@@ -119,3 +119,17 @@ def test_every_table_and_column_is_described(archive):
         columns = db[name].columns_dict
         missing += [f"{name}.{c}" for c in columns if c not in (described.get("columns") or {})]
     assert not missing, missing
+
+
+def test_search_box_leads_to_ranked_results(site):
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        opener.open(f"{site}/archive/reports?" + urllib.parse.urlencode({"_search": "依申请公开"}))
+    assert answer.value.code == 302
+    assert answer.value.headers["Location"] == "/archive/search?" + urllib.parse.urlencode({"q": "依申请公开"})
+    ranked = query(site, "search", q="依申请公开")
+    assert [r["rank"] for r in ranked] == sorted(r["rank"] for r in ranked)
