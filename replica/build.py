@@ -439,7 +439,11 @@ def build_oldsite(manifest: dict) -> None:
     put(d1["path"], gbk_page(d1["title"], f"<div id='zoom'><p>{escape(d1['title'])}。各单位于2019年1月31日前报送。</p></div>"))
     items1 = [(report, title, "2019-01-10"), (d1["path"], d1["title"], "2018-12-20"),
               ("/calendar/?date=2019-01-01", "2019年1月日历", "")]
+    private = "/xxgk/private/t20170110_60001.htm"  # disallowed by robots.txt: never fetched
+    put(private, gbk_page("平潭综合实验区2016年度政府信息公开工作年度报告", "<div id='zoom'><p>（内部）</p></div>"))
+    (SITES / "oldsite" / "robots.txt").write_text("User-agent: *\nDisallow: /xxgk/private/\n", encoding="utf-8")
     items2 = [(challenge, "平潭综合实验区2017年度政府信息公开工作年度报告", "2018-01-12"),
+              (private, "平潭综合实验区2016年度政府信息公开工作年度报告", "2017-01-10"),
               ("http://www.pingtan.gov.cn.mirror-copy.example/zwgk/zfxxgk/zfxxgknb/202202/t20220208_80613.htm",
                "平潭综合实验区2021年度政府信息公开工作年度报告", "2022-02-08")]
     put("/xxgk/gknb/list_1.htm", gbk_page("信息公开年报", link_list(items1) + '<a href="list_2.htm">下一页</a>'))
@@ -448,7 +452,7 @@ def build_oldsite(manifest: dict) -> None:
     put("/index.html", gbk_page("平潭综合实验区（旧版）", '<a href="/xxgk/index.htm">政府信息公开</a>'))
     manifest["oldsite"] = {"reports": [{"path": report, "title": title, "organ": "平潭综合实验区", "report_year": 2018}],
                            "distractors": [{"path": d1["path"], "title": d1["title"]}],
-                           "challenge": [challenge]}
+                           "challenge": [challenge], "robots_disallowed": [private]}
 
 
 JPAAS_LIST = """<h2>政府信息公开年报</h2><div id="list">加载中…</div>

@@ -71,6 +71,9 @@ def test_challenge_page_and_cloned_copy_are_not_reports(archive):
     assert errors and "challenge" in errors[0]
     assert not list(db["captures"].rows_where("url like ?", ["%mirror-copy.example%"]))
     assert not list(db["captures"].rows_where("url like ?", ["%/calendar/%"]))  # the endless calendar
+    private = MANIFEST["oldsite"]["robots_disallowed"][0]  # robots.txt is obeyed
+    assert not list(db["captures"].rows_where("url like ?", [f"%{private}"]))
+    assert "robots.txt" in next(db["errors"].rows_where("url like ?", [f"%{private}"]))["message"]
 
 
 def test_zhapu_values(archive):
