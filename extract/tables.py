@@ -31,19 +31,19 @@ def _rows(stream):
     for cell in stream:
         if cell is ROW_END:
             if values:
-                yield labels, values, True
+                yield labels, values
                 labels, values = [], []
             continue
         kind = classify(cell)
         if kind == "text":
             if values:
-                yield labels, values, False
+                yield labels, values
                 labels, values = [], []
             labels.append(cell)
         elif labels or values or kind == "number":
             values.append(cell)
     if values:
-        yield labels, values, False
+        yield labels, values
 
 
 def _blank(cell: str) -> bool:
@@ -74,7 +74,7 @@ def _placeholders(values: list[str], width: int) -> bool:
 def read_active(stream, fmt: str) -> TableResult:
     result = TableResult()
     rows = formats.active_rows(fmt)
-    for labels, values, closed in _rows(stream):
+    for labels, values in _rows(stream):
         label = fold(labels[-1]) if labels else ""
         row = next((r for r in rows if r["label_re"].fullmatch(label)), None)
         if row is None:
@@ -129,7 +129,7 @@ def read_applications(stream, fmt: str) -> TableResult:
     groups = formats.spec()["application_groups"]
     columns = formats.application_columns()
     group = None
-    for labels, values, closed in _rows(stream):
+    for labels, values in _rows(stream):
         key, group = _application_key(labels, group, rows, groups)
         if _placeholders(values, len(columns)):
             continue
@@ -158,7 +158,7 @@ def read_review(stream) -> TableResult:
     result = TableResult()
     blocks, outcomes = formats.review_blocks(), formats.review_outcomes()
     width = len(blocks) * len(outcomes)
-    values = [v for labels, vals, closed in _rows(stream) for v in vals]
+    values = [v for _, vals in _rows(stream) for v in vals]
     fitted = _fit(values, width)
     if fitted is None:
         numbers = [v for v in values if classify(v) != "text"]

@@ -55,7 +55,7 @@ def test_jcms_column_has_no_static_report_links_but_a_datastore():
 
 
 def test_jcms_dataproxy_answer_and_next_group():
-    from scrapy.http import Request, TextResponse
+    from scrapy.http import TextResponse
 
     family = by_name("jcms")
     html = page("jcms-column.html")
