@@ -127,3 +127,18 @@ def test_jpaas_list_unit_answer():
     assert reports == [("http://127.0.0.1:8107/col/col1229614437/art/2024/art_3f9a0c1d2e4b.html",
                         "嘉兴市生态环境局2023年度政府信息公开工作年度报告")]
     assert len(listing.requests) == 1 and "pageNo" in urllib.parse.unquote(listing.requests[0].url)
+
+
+def test_jcms_jiangsu_get_variant_and_annual_report_lists():
+    family = by_name("jcms")
+    url = "http://www.example.gov.cn/col/col79446/index.html"
+    html = ('<div id="4021"><script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/module/web/jpage/'
+            'dataproxy.jsp?page=1&appid=1&webid=38&path=/&columnid=79446&unitid=4021&webname=x&permissiontype=0">'
+            '</a>]]></nextgroup><recordset></recordset></datastore></script></div>'
+            '<a href="/module/xxgk/xxgkAnnualReport.jsp?area=330402000000&fbtime=2023">年报</a>')
+    requests = family.list_requests(html, url, {"portal": "p"})
+    proxy = [r for r in requests if "dataproxy" in r.url]
+    assert len(proxy) == 1 and proxy[0].method == "GET"
+    assert "/module/web/jpage/dataproxy.jsp?page=1" in proxy[0].url and "columnid=79446" in proxy[0].url
+    annual = [r for r in requests if "xxgkAnnualReport" in r.url]
+    assert len(annual) == 6 and "area=330402000000" in annual[0].url and "fbtime=" in annual[0].url

@@ -1,10 +1,13 @@
 """Hanweb JCMS: a column's records are not links in the HTML. The first group sits in a
 `<script type="text/xml"><datastore>` block; the rest come from dataproxy.jsp — POST with
-startrecord/endrecord (Zhejiang) or GET with page= (Jiangsu) — as XML records in CDATA.
-Reading them directly needs no browser."""
+startrecord/endrecord (Zhejiang, /module/jpage/) or GET with page= (Jiangsu,
+/module/web/jpage/) — as XML records in CDATA. Zhejiang sites also list a region's reports
+by year at /module/xxgk/xxgkAnnualReport.jsp?area=…&fbtime=…. Reading them directly needs no
+browser."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import scrapy
@@ -15,6 +18,8 @@ from .base import Family, Listing
 GROUP = 45  # records per dataproxy request, as the portals' own pages ask
 _DATASTORE = re.compile(r"<datastore>.*?</datastore>", re.S)
 _NEXTGROUP = re.compile(r"<nextgroup>\s*<!\[CDATA\[(.*?)\]\]>\s*</nextgroup>", re.S)
+_ANNUAL = re.compile(r"""(/module/xxgk/xxgkAnnualReport\.jsp)\?[^"'<>]*?area=([\w-]+)""")
+ANNUAL_YEARS = 6  # report years asked from xxgkAnnualReport.jsp, newest first
 
 
 def parse_datastore(xml_text: str, base_url: str) -> tuple[list, int | None]:
@@ -51,13 +56,32 @@ class Jcms(Family):
     markers = (r"<datastore>", r"dataproxy\.jsp", r"/module/jpage/", r"/art/\d{4}/\d{1,2}/\d{1,2}/art_")
 
     def list_requests(self, html, url, meta):
+        requests = self.annual_report_requests(html, url, meta)
         params = proxy_params(html, url)
-        if not params or not _DATASTORE.search(html) and "dataproxy" not in html:
+        if params and (_DATASTORE.search(html) or "dataproxy" in html):
+            requests.append(self.group_request(params, url, 1, meta))
+        return requests
+
+    def annual_report_requests(self, html: str, url: str, meta: dict) -> list:
+        """xxgkAnnualReport.jsp lists a region's reports of one year (HTML)."""
+        m = _ANNUAL.search(html)
+        if not m:
             return []
-        return [self.group_request(params, url, 1, meta)]
+        this_year = date.today().year
+        return [scrapy.Request(urljoin(url, f"{m.group(1)}?{urlencode({'area': m.group(2), 'fbtime': year})}"),
+                               meta=dict(meta, jcms={"annual": True, "referer": url}))
+                for year in range(this_year - 1, this_year - 1 - ANNUAL_YEARS, -1)]
 
     def group_request(self, params: dict, referer: str, start: int, meta: dict):
         proxy = params["_proxy"]
+        if "/module/web/jpage/" in proxy:  # Jiangsu: GET, one page at a time
+            page = (start - 1) // GROUP + 1
+            query = urlencode({"page": page, "appid": params.get("appid", "1"), "webid": params.get("webid", "1"),
+                               "path": params.get("path", "/"), "columnid": params["columnid"],
+                               "unitid": params.get("unitid", ""), "webname": params.get("webname", ""),
+                               "permissiontype": params.get("permissiontype", "0"), "perpage": GROUP})
+            return scrapy.Request(f"{proxy}?{query}", headers={"Referer": referer},
+                                  meta=dict(meta, jcms={"params": params, "start": start, "referer": referer}))
         query = urlencode({"startrecord": start, "endrecord": start + GROUP - 1, "perpage": 15})
         form = {"col": "1", "appid": params.get("appid", "1"), "webid": params.get("webid", "1"),
                 "path": params.get("path", "/"), "columnid": params["columnid"],
@@ -70,6 +94,8 @@ class Jcms(Family):
     def read_answer(self, response) -> Listing:
         """One dataproxy answer: its records, and the request for the next group."""
         state = response.meta["jcms"]
+        if state.get("annual"):  # an HTML list of one year's reports
+            return Listing(links=discover.links(response.text, response.url))
         links, total = parse_datastore(response.text, state["referer"])
         listing = Listing(links=links)
         start = state["start"]
