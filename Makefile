@@ -57,7 +57,8 @@ reextract: install
 
 serve: install
 	$(BIN)/datasette serve --immutable $(ARCHIVE_DB) --metadata metadata.yml \
-	  --host 127.0.0.1 --port $(PORT) --setting sql_time_limit_ms 3000
+	  --host 127.0.0.1 --port $(PORT) --setting sql_time_limit_ms 3000 \
+	  --setting truncate_cells_html 160
 
 demo: archive serve
 

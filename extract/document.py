@@ -205,8 +205,8 @@ def _label_re(label: str) -> str:
 _FIELD_VALUE = {
     "published": r"(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})",
     "index_number": r"([0-9A-Za-z][\w/\-.]*)",
-    "publisher": r"([^\s:：|]+)",
-    "document_number": r"([^\s:：|]+)",
+    "publisher": r"([^\s:：|，。；]{2,40})(?![^\s:：|])",
+    "document_number": r"([^\s:：|，。；]{2,40})(?![^\s:：|])",
 }
 
 
@@ -215,7 +215,8 @@ def find_fields(lines: list[str]) -> dict:
     found = {}
     for name, labels in page_spec()["fields"].items():
         for label in labels:
-            pattern = re.compile(_label_re(label) + r"\s*[:：]?\s*" + _FIELD_VALUE[name])
+            # a label starts a cell or follows white space: 来源 inside a sentence is not a field
+            pattern = re.compile(r"(?:^|[\s|])" + _label_re(label) + r"\s*[:：]?\s*" + _FIELD_VALUE[name])
             for line in lines:
                 m = pattern.search(line)
                 if m and not _is_label(m.group(1)):

@@ -52,7 +52,8 @@ TABLES = {
         "warc_offset": int, "warc_length": int, "warc_record_id": str, "run": str},
         pk="id", indexes=[(["url", "digest"], True), (["digest"], False)]),
     "reports": dict(columns={
-        "id": int, "portal": str, "organ": str, "title": str, "report_year": int, "format": str,
+        "id": int, "portal": str, "region": str, "level": str, "organ": str, "title": str,
+        "report_year": int, "format": str,
         "published": str, "index_number": str, "publisher": str, "url": str, "final_url": str,
         "fetched_at": str, "capture_id": int, "content_digest": str, "status": str,
         "last_checked_at": str, "check_status": str, "errors": str, "body_text": str,
@@ -196,8 +197,10 @@ def save_report(db, result: dict, *, url: str, final_url: str | None = None,
                 list_title: str | None = None) -> tuple[int, bool]:
     """Insert or refresh one report and replace its derived rows. Returns (id, is_new)."""
     found = list(db["reports"].rows_where("url = ?", [url], select="id"))
+    place = db["portals"].get(portal) if portal and db["portals"].count_where("id = ?", [portal]) else {}
     row = {
-        "portal": portal, "organ": result.get("agency"),
+        "portal": portal, "region": place.get("region"), "level": place.get("level"),
+        "organ": result.get("agency"),
         "title": result.get("title") or list_title, "report_year": result.get("report_year"),
         "format": result.get("format"), "published": result.get("published"),
         "index_number": result.get("index_number"), "publisher": result.get("publisher"),

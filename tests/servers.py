@@ -83,7 +83,8 @@ def datasette(db: Path):
     port = free_port()
     proc = subprocess.Popen(
         [str(BIN / "datasette"), "serve", "--immutable", str(db), "--metadata", str(ROOT / "metadata.yml"),
-         "--host", "127.0.0.1", "--port", str(port), "--setting", "sql_time_limit_ms", "3000"],
+         "--host", "127.0.0.1", "--port", str(port), "--setting", "sql_time_limit_ms", "3000",
+         "--setting", "truncate_cells_html", "160"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -77,3 +77,12 @@ def test_archived_copy_opens_sandboxed(page):
     inner = page.frame_locator("iframe").locator("body")
     assert "南湖区人民政府办公室" in inner.inner_text()
     page.screenshot(path=str(ARTIFACTS / "archived-copy.png"), full_page=True)
+
+
+def test_reports_table_offers_the_facets(page):
+    page.goto(f"{page.base}/archive/reports")
+    facets = page.locator(".facet-info").all_inner_texts()
+    text = " ".join(facets)
+    for facet in ("report_year", "region", "level", "format", "check_status"):
+        assert facet in text, text
+    page.screenshot(path=str(ARTIFACTS / "reports-facets.png"), full_page=True)
