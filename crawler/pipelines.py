@@ -53,6 +53,13 @@ class ArchivePipeline:
             session.error(portal, item.url, "extract", f"{type(exc).__name__}: {exc}")
             return item
         before = load.report_cells(db, known["id"]) if known else None
+        if known and known["body_text"] == result.get("body_text") and before == _cells(result):
+            # Only the page around the report changed (a counter, a generation time): keep the
+            # new capture, record no change.
+            db["reports"].update(known["id"], {"capture_id": item.capture_id, "last_checked_at": item.fetched_at,
+                                               "content_digest": payload_digest(item.body), "status": "current"})
+            session.count(portal, "reports_unchanged")
+            return item
         report_id, new = load.save_report(
             db, result, url=item.url, final_url=item.final_url, portal=portal,
             fetched_at=item.fetched_at, capture_id=item.capture_id,
@@ -136,6 +143,18 @@ class ArchivePipeline:
         load.record_change(db, old["id"], "moved", run=self.session.run, old_url=old["final_url"],
                            new_url=new["final_url"], old_capture_id=old["capture_id"],
                            new_capture_id=new["capture_id"], note="same report at a new URL")
+
+
+def _cells(result: dict) -> dict:
+    """An extraction's cells in the shape of load.report_cells."""
+    cells = {}
+    for row, cols in (result.get("applications") or {}).items():
+        cells.update({f"applications.{row}.{col}": v for col, v in cols.items()})
+    cells.update({f"active_disclosure.{k}": v for k, v in (result.get("active") or {}).items()
+                  if not k.endswith("_unit")})
+    for block, outs in (result.get("review_litigation") or {}).items():
+        cells.update({f"review_litigation.{block}.{o}": v for o, v in outs.items()})
+    return cells
 
 
 def _same_report(db, old: dict, new: dict) -> bool:

@@ -7,7 +7,9 @@ import subprocess
 import sys
 import threading
 
-from .server import serve
+from pathlib import Path
+
+from .server import SITES, serve
 
 DEFAULT_SITES = {"jcms": 8101, "trs": 8102, "ucap": 8103, "spa": 8104, "gkmlpt": 8105, "oldsite": 8106, "jpaas": 8107}
 
@@ -17,6 +19,7 @@ def main(argv=None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--site", action="append", metavar="NAME=PORT",
                         help="serve replica/sites/NAME on PORT (0 = any free port); default: all sites on 8101-8107")
+    parser.add_argument("--root", type=Path, default=SITES, help="folder holding the sites (default replica/sites)")
     parser.add_argument("--edition", type=int, default=1,
                         help="2 = the portals after edits and removals (replica/editions/2)")
     parser.add_argument("--with", dest="command", action="store_true",
@@ -34,7 +37,7 @@ def main(argv=None) -> int:
         for spec in args.site:
             name, _, port = spec.partition("=")
             sites[name] = int(port or 0)
-    servers = serve(sites, args.host, args.edition)
+    servers = serve(sites, args.host, args.edition, args.root)
     for server in servers:
         host, port = server.server_address[:2]
         print(f"serving {server.site_name} http://{host}:{port}/", flush=True)

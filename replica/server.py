@@ -193,7 +193,8 @@ def _utf8(body: bytes) -> bool:
         return False
 
 
-def serve(sites: dict[str, int], host: str = "127.0.0.1", edition: int = 1) -> list[ThreadingHTTPServer]:
+def serve(sites: dict[str, int], host: str = "127.0.0.1", edition: int = 1,
+          root: Path = SITES) -> list[ThreadingHTTPServer]:
     """Start one server per site in background threads; returns them (ports resolved).
     Edition 2 and later serve the changes in replica/editions/N over the base sites."""
     servers = []
@@ -201,12 +202,12 @@ def serve(sites: dict[str, int], host: str = "127.0.0.1", edition: int = 1) -> l
     if edition > 1:
         rules = json.loads((EDITIONS / str(edition) / "edition.json").read_text(encoding="utf-8"))
     for name, port in sites.items():
-        root = SITES / name
-        if not root.is_dir():
-            raise SystemExit(f"no replica site {name!r} in {SITES}")
+        site = Path(root) / name
+        if not site.is_dir():
+            raise SystemExit(f"no replica site {name!r} in {root}")
         overlay = EDITIONS / str(edition) / name
         handler = type(f"Handler_{name}", (Handler,), {
-            "root": root.resolve(), "overlay": overlay.resolve() if edition > 1 and overlay.is_dir() else None,
+            "root": site.resolve(), "overlay": overlay.resolve() if edition > 1 and overlay.is_dir() else None,
             "rules": rules.get(name, {})})
         server = ThreadingHTTPServer((host, port), handler)
         server.daemon_threads = True

@@ -24,10 +24,12 @@ SITES = ("jcms", "trs", "ucap", "spa", "gkmlpt", "oldsite", "jpaas")
 
 
 @contextmanager
-def replica(ports: dict | None = None, edition: int = 1):
+def replica(ports: dict | None = None, edition: int = 1, root: Path | None = None):
     """`python -m replica` (all sites, free ports unless given); yields {site: base URL}."""
     ports = ports or {name: 0 for name in SITES}
     args = [a for name, port in ports.items() for a in ("--site", f"{name}={port}")]
+    if root is not None:
+        args += ["--root", str(root)]
     proc = subprocess.Popen([sys.executable, "-m", "replica", "--edition", str(edition), *args],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     sites = {}

@@ -260,3 +260,29 @@ def test_interrupted_crawl_resumes_without_duplicates(tmp_path):
     assert not state.exists()  # a complete crawl clears its resumable state
     statuses = [r["status"] for r in db["crawl_runs"].rows]
     assert statuses[-2:] == ["ok", "ok"] and set(statuses[:-2]) <= {"interrupted"}
+
+
+def test_a_change_around_the_report_is_not_a_change_of_the_report(tmp_path):
+    """A page whose chrome changes between crawls (a generation time, a counter) is captured
+    again, but the report did not change: no `changes` row."""
+    import shutil
+
+    import sqlite_utils
+
+    from .servers import crawl, free_port, replica, seeds_file
+
+    root = tmp_path / "sites"
+    shutil.copytree(ROOT / "replica" / "sites" / "trs", root / "trs")
+    page = root / "trs" / "zwgk" / "zfxxgk" / "zfxxgknb" / "202001" / "t20200120_80576.htm"
+    db_path = tmp_path / "archive.db"
+    with replica({"trs": free_port()}, root=root) as sites:
+        seeds = seeds_file(tmp_path / "seeds.yml", sites)
+        assert crawl(seeds, db_path).returncode == 0
+        page.write_bytes(page.read_bytes().replace(b"</body>", b"<!-- generated 2026-11-24 05:20 --></body>"))
+        assert crawl(seeds, db_path).returncode == 0
+    db = sqlite_utils.Database(db_path)
+    assert db["changes"].count == 0
+    assert len({r["digest"] for r in db["captures"].rows_where("url like ?", ["%t20200120_80576.htm"])}) == 2
+    report = next(db["reports"].rows)
+    assert report["content_digest"] == next(db["captures"].rows_where(
+        "url like ? order by id desc", ["%t20200120_80576.htm"]))["digest"]
