@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
+import tempfile
 import sys
 import time
 import urllib.request
@@ -14,10 +15,18 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
+_given: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port free now and not handed out before in this test run."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in _given:
+            _given.add(port)
+            return port
 
 
 SITES = ("jcms", "trs", "ucap", "spa", "gkmlpt", "oldsite", "jpaas")
@@ -30,14 +39,17 @@ def replica(ports: dict | None = None, edition: int = 1, root: Path | None = Non
     args = [a for name, port in ports.items() for a in ("--site", f"{name}={port}")]
     if root is not None:
         args += ["--root", str(root)]
+    errors = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: it never fills up
     proc = subprocess.Popen([sys.executable, "-m", "replica", "--edition", str(edition), *args],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=errors, text=True)
     sites = {}
     try:
         while len(sites) < len(ports):
             line = proc.stdout.readline()
             if not line:
-                raise RuntimeError("replica server exited before serving")
+                proc.wait(timeout=10)
+                errors.seek(0)
+                raise RuntimeError(f"replica server exited before serving: {errors.read()[-2000:]}")
             if line.startswith("serving "):
                 _, name, url = line.split()
                 sites[name] = url
@@ -83,11 +95,12 @@ def crawl(seeds: Path, db: Path, *extra: str) -> subprocess.CompletedProcess:
 @contextmanager
 def datasette(db: Path):
     port = free_port()
+    log = tempfile.TemporaryFile(mode="w+")  # access log: a file, so a long test never blocks
     proc = subprocess.Popen(
         [str(BIN / "datasette"), "serve", "--immutable", str(db), "--metadata", str(ROOT / "metadata.yml"),
          "--host", "127.0.0.1", "--port", str(port), "--setting", "sql_time_limit_ms", "3000",
          "--setting", "truncate_cells_html", "160"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        cwd=ROOT, stdout=log, stderr=log, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -96,7 +109,8 @@ def datasette(db: Path):
                 break
             except OSError:
                 if proc.poll() is not None:
-                    raise RuntimeError(f"datasette exited: {proc.stderr.read()}")
+                    log.seek(0)
+                    raise RuntimeError(f"datasette exited: {log.read()[-2000:]}")
                 time.sleep(0.2)
         yield base
     finally:
