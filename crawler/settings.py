@@ -24,6 +24,9 @@ AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 60
+# A report, even a scanned PDF, is far below this; a larger answer is a trap or an error.
+DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
 RETRY_TIMES = 3
 RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry, doubling per attempt
 RETRY_BACKOFF_MAX = 60.0
