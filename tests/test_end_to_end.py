@@ -245,7 +245,7 @@ def test_interrupted_crawl_resumes_without_duplicates(tmp_path):
     with replica({"trs": 0, "jcms": 0}) as sites:
         seeds = seeds_file(tmp_path / "seeds.yml", sites)
         args = [str(BIN / "scrapy"), "crawl", "reports", "-a", f"seeds={seeds}", "-s", f"ARCHIVE_DB={db_path}",
-                "-s", f"JOBDIR={state}", "-s", "DOWNLOAD_DELAY=0.3", "-s", "AUTOTHROTTLE_ENABLED=False"]
+                "-s", f"JOBDIR={state}", "-s", "DOWNLOAD_DELAY=0.6", "-s", "AUTOTHROTTLE_ENABLED=False"]
         first = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(2.5)
         first.send_signal(signal.SIGINT)  # like Ctrl-C or a cron job's timeout: a graceful stop
