@@ -29,7 +29,7 @@ def main(argv=None) -> int:
             result = failed(path, f"extractor failed: {type(exc).__name__}: {exc}")
         if not args.full:
             result = {k: result[k] for k in PUBLIC_KEYS + ("headline", "legacy_indicators") if k in result}
-            result["checks"] = [{k: c[k] for k in ("rule", "scope", "status", "detail")}
+            result["checks"] = [{k: c[k] for k in ("rule", "scope", "status", "detail", "cells") if k in c}
                                 for c in result["checks"]]
         status = status or (1 if result["errors"] else 0)
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")

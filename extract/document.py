@@ -46,6 +46,8 @@ class Document:
     body_text: str = ""
     lines: list = field(default_factory=list)  # body text lines (text renderings: all lines)
     tables: list = field(default_factory=list)  # HTML: one cell stream per <table>
+    sections: dict | None = None  # cell streams already placed by section (PDF layout)
+    images: int = 0  # pictures in the body (HTML): a report printed as an image
 
 
 def sniff_kind(data: bytes, name: str = "", content_type: str = "") -> str:
@@ -61,6 +63,8 @@ def sniff_kind(data: bytes, name: str = "", content_type: str = "") -> str:
         return "image"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "ole"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
     if suffix in TEXT_SUFFIXES or content_type.startswith("text/"):
         return "text"
     if b"<table" in head or b"<div" in head or b"<p" in head:
@@ -86,6 +90,8 @@ def decode_text(data: bytes) -> str:
 
 
 def load(data: bytes, source: str, content_type: str = "") -> Document:
+    if not data.strip():
+        raise UnreadableDocument("empty file: nothing to read")
     kind = sniff_kind(data, source, content_type)
     if kind == "html":
         return _load_html(data, source, content_type)
@@ -95,11 +101,15 @@ def load(data: bytes, source: str, content_type: str = "") -> Document:
         from .pdf import load_pdf
 
         return load_pdf(data, source)
-    if kind in ("zip", "ole"):
+    if kind == "zip" and b"OFD.xml" in data[:4096]:
+        raise UnreadableDocument("an OFD document: archived, but this format is not read yet")
+    if kind in ("zip", "ole", "rtf"):
         from .office import to_html
 
         doc = _load_html(to_html(data, source), source, "text/html")
         doc.kind = "office"
+        if len(fold(doc.body_text)) < 40 and not doc.images:
+            raise UnreadableDocument("LibreOffice could not convert this file into text (damaged?)")
         return doc
     if kind == "image":
         raise UnreadableDocument("image-only report: a picture, no text to read (no numbers read)")
@@ -111,14 +121,30 @@ def load(data: bytes, source: str, content_type: str = "") -> Document:
 def _load_text(text: str, source: str) -> Document:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     doc = Document(source=source, kind="text", lines=lines, body_text=text)
-    spec = page_spec()
-    for line in lines[:30]:
-        candidate = re.sub(r"^\s*(标题|题目)\s*[:：]\s*", "", line).strip()
-        if spec["title_re"].search(candidate) and re.search(r"年度报告|年报", candidate):
-            doc.title = candidate
-            break
+    doc.title = title_from_lines(lines)
     doc.fields = find_fields(lines[:40])
     return doc
+
+
+def title_from_lines(lines: list[str], limit: int = 30) -> str | None:
+    """The report title among the first lines of a text or PDF rendering. A title may wrap
+    over two or three lines ('…工作年度' / '报告'), or put the organ on the line above
+    ('淮安市人民政府' / '2024年…年度报告'); a saving tool's '标题：' and a '-site' suffix go."""
+    spec = page_spec()
+    clean = [re.sub(r"\s+", "", re.sub(r"^\s*(标题|题目)\s*[:：]\s*", "", line)) for line in lines[:limit]]
+    for span, i in ((span, i) for span in (1, 2, 3) for i in range(len(clean))):
+        text = "".join(clean[i:i + span])
+        if len(text) > 80 or re.search(r"[，。；《》]", text):
+            continue
+        if not text.endswith(("报告", "年报")):
+            text = re.sub(r"[-_|｜][^-_|｜]{0,30}$", "", text)
+        m = spec["title_re"].search(text)
+        if m and text.endswith(("报告", "年报")) and not re.search(r"[:：]", m.group("organ")):
+            above = clean[i - 1] if i else ""
+            if not m.group("organ") and 0 < len(above) <= 30 and not re.search(r"[，。；:：,]", above):
+                text = above + text
+            return text
+    return None
 
 
 # --- HTML --------------------------------------------------------------------------------
@@ -139,9 +165,14 @@ def _load_html(data: bytes, source: str, content_type: str) -> Document:
         doc.meta.setdefault(meta.get("name"), meta.get("content").strip())
     container = next((found[0] for sel in spec["containers_sel"] if (found := sel(root))), root)
     doc.tables = [table_stream(t) for t in data_tables(container)]
+    doc.images = len(container.xpath(".//img"))
     doc.body_text = clean_body(container)
     doc.lines = [line.strip() for line in doc.body_text.split("\n")]
     doc.title = _html_title(root, doc.meta, spec)
+    if not (doc.title and spec["title_re"].search(doc.title)):
+        # a spreadsheet or a converted document: the title is in the first lines or cells
+        cells = [c for stream in doc.tables[:1] for c in stream[:60] if c]
+        doc.title = title_from_lines(doc.lines) or title_from_lines(cells, 60) or doc.title
     texts = [t.strip() for t in root.xpath("//body//text()") if t.strip()]
     doc.fields = find_fields(_pairs(texts))
     for field_name, names in spec["meta"].items():
@@ -229,4 +260,5 @@ def find_fields(lines: list[str]) -> dict:
 
 def _is_label(value: str) -> bool:
     text = fold(value)
-    return any(text.startswith(l) for labels in page_spec()["fields"].values() for l in labels)
+    labels = [l for group in page_spec()["fields"].values() for l in group] + page_spec()["other_labels"]
+    return any(text.startswith(l) for l in labels)

@@ -25,6 +25,14 @@ def spec() -> dict:
         group["label_re"] = re.compile(group["label"])
     for row in data["application_rows"]:
         row["label_re"] = re.compile(row["label"])
+    data["layout"]["label_start_re"] = re.compile(data["layout"]["label_start"])
+    data["layout"]["page_number_re"] = re.compile(data["layout"]["page_number"])
+    legacy = data["legacy"]
+    legacy["header_re"] = re.compile(legacy["header"])
+    legacy["columns_re"] = re.compile(legacy["columns"])
+    legacy["header_word_re"] = re.compile(f"(?:{legacy['header']}|{legacy['columns']}|统计指标|指标名称|计量单位|单位)+")
+    units = sorted(legacy["units"], key=len, reverse=True)
+    legacy["unit_end_re"] = re.compile("^(?P<indicator>.+?)(?P<unit>" + "|".join(map(re.escape, units)) + ")$")
     return data
 
 
@@ -42,6 +50,27 @@ def review_blocks() -> list[str]:
 
 def review_outcomes() -> list[str]:
     return [o["key"] for o in spec()["review_outcomes"]]
+
+
+def heading(text: str) -> str | None:
+    """The table section ('active', 'applications', 'review_litigation', or 'end' for
+    section 五) whose heading this line or cell is, else None."""
+    from .values import fold
+
+    folded = fold(text)
+    if len(folded) >= 40:
+        return None
+    for name in ("active", "applications", "review_litigation", "end"):
+        if spec()["sections"][name]["heading_re"].search(folded):
+            # a row label such as 四、结转下年度继续办理 is not the section-四 heading
+            if name == "review_litigation" and "结转" in folded:
+                continue
+            return name
+    return None
+
+
+def legacy() -> dict:
+    return spec()["legacy"]
 
 
 def active_rows(fmt: str) -> list[dict]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 
 from . import formats
 from .tables import TableResult, _application_key
@@ -21,7 +22,13 @@ MAX_CANDIDATES = 20000
 
 def is_glued(text: str) -> bool:
     """A text rendering whose table 3 rows run into their numbers on one line."""
-    return any(re.search(r"本年新收政府信息公开申请数量\d{5,}", fold(line)) for line in text.splitlines())
+    # White space kept: '数量  18  0  0  0  0  0  18' has its seven cells apart; a glued run
+    # has fewer groups than cells ('640020470', or '230 000023' with a stray space).
+    for line in text.splitlines():
+        m = re.search(r"本年新收政府信息公开申请数量\s*([\d\s]+)", unicodedata.normalize("NFKC", line))
+        if m and len(re.sub(r"\s", "", m.group(1))) >= 7 and len(m.group(1).split()) < 7:
+            return True
+    return False
 
 
 def sections(text: str) -> dict:
@@ -212,3 +219,36 @@ def decode_active(text: str, fmt: str) -> TableResult:
                 cell.unit = unit[:2] if unit.startswith("万元") else "元"
             result.cells[key] = cell
     return result
+
+
+def decode_legacy(text: str) -> tuple[list[dict], list[str]]:
+    """A glued pre-2019 统计表 ('主动公开文件数条206912106'): each indicator ends with its unit
+    and runs into its digits. The header's value columns give the row width; a run is split
+    only when one reading exists ('00' = 0, 0), else its value is left undetermined."""
+    spec = formats.legacy()
+    folded = _squeeze(text)  # not NFKC: indicators keep their full-width punctuation
+    header = re.search(spec["header"] + f"(?P<columns>(?:{spec['columns']})+)", folded)
+    if not header:
+        return [], []
+    width = len(spec["columns_re"].findall(header.group("columns")))
+    rows, errors = [], []
+    toks = tokens(folded[header.end():])
+    for (kind, label), (next_kind, digits) in zip(toks, toks[1:] + [("", "")]):
+        m = spec["unit_end_re"].match(label) if kind == "label" else None
+        if not m or next_kind != "digits":
+            continue
+        readings = list(itertools.islice(splits(digits, width), 2)) if "." not in digits else []
+        value = readings[0][0] if len(readings) == 1 else None
+        if value is None:
+            errors.append(f"统计表 row {m.group('indicator')!r} glued as '{digits}': "
+                          f"{'several readings' if readings else 'no reading'} for {width} columns; undetermined")
+        rows.append({"indicator": m.group("indicator"), "unit": m.group("unit"), "value": value,
+                     "raw": label + digits})
+    return rows, errors
+
+
+_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text).translate(_DIGITS)

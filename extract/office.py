@@ -20,6 +20,8 @@ def guess_suffix(data: bytes, name: str) -> str:
     suffix = Path(name.split("?")[0]).suffix.lower()
     if suffix in SUFFIXES:
         return ".doc" if suffix == ".wps" else (".xls" if suffix == ".et" else suffix)
+    if data[:5] == b"{\\rtf":
+        return ".rtf"
     if data[:4] == b"PK\x03\x04":
         head = data[:4096]
         return ".xlsx" if b"xl/" in head else (".odt" if b"opendocument" in head else ".docx")

@@ -2,16 +2,21 @@
 
 A table that continues on the next page is joined to the one before it in report.py; a merged
 label printed one character per line is one cell here, and fold() removes its line breaks.
+Tables without ruling lines are rebuilt from the words' positions (layout.py).
 A PDF with no text layer is an image-only report: recorded as such, no numbers invented.
 """
 from __future__ import annotations
 
 import io
+import itertools
 import re
 
+from . import formats, layout
 from .tables import ROW_END
+from .values import classify, fold
 
 MIN_TEXT = 40  # characters: less than this on every page is a scan
+RULED_KEYWORDS = ("第二十条", "本年新收", "结果维持")  # a ruled table holding one is a report table
 
 
 def load_pdf(data: bytes, source: str):
@@ -22,17 +27,17 @@ def load_pdf(data: bytes, source: str):
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-        pages_text, streams = [], []
+        pages_text, tables, pages_words = [], [], []
         with pdf:
+            metadata = dict(pdf.metadata or {})
             for page in pdf.pages:
                 pages_text.append(page.extract_text() or "")
-                for table in page.extract_tables():
-                    stream = []
-                    for row in table:
-                        stream.extend(re.sub(r"\s+", " ", cell).strip() if cell is not None else None
-                                      for cell in row if cell is not None)
-                        stream.append(ROW_END)
-                    streams.append(stream)
+                tables += [[[re.sub(r"\s+", " ", c).strip() for c in row if c is not None] for row in table]
+                           for table in page.extract_tables()]
+            streams = [[c for row in table for c in row + [ROW_END]] for table in _join_page_breaks(tables)]
+            if not any(k in fold("".join(c for c in s if c)) for s in streams for k in RULED_KEYWORDS):
+                # the report's tables have no ruling lines: rebuilt from where the words stand
+                pages_words = [(float(page.height), page.extract_words(return_chars=True)) for page in pdf.pages]
     except (PDFSyntaxError, ValueError, KeyError, TypeError, AssertionError) as exc:
         raise UnreadableDocument(f"PDF does not parse: {type(exc).__name__}: {exc}") from exc
     except Exception as exc:  # pdfminer raises many kinds on truncated files
@@ -42,11 +47,41 @@ def load_pdf(data: bytes, source: str):
         raise UnreadableDocument("image-only report: the PDF has no text layer (no numbers read)")
     lines = [line.strip() for line in text.split("\n")]
     doc = Document(source=source, kind="pdf", lines=lines, body_text=text, tables=streams)
-    head = []
-    for line in lines[:6]:
-        head.append(line)
-        if re.search(r"年度报告|年报", line):
-            doc.title = re.sub(r"\s+", "", "".join(head))
-            break
+    if pages_words:
+        doc.sections = layout.rebuild(pages_words) or None
+    doc.title = pdf_title(lines, metadata)
     doc.fields = find_fields(lines[:40])
     return doc
+
+
+def pdf_title(lines: list[str], metadata: dict) -> str | None:
+    """The title printed near the top, else the document's Title property."""
+    from .document import page_spec, title_from_lines
+
+    title = title_from_lines(lines)
+    if title:
+        return title
+    title = str(metadata.get("Title") or "").strip()
+    return title if page_spec()["title_re"].search(title) else None
+
+
+def _join_page_breaks(tables: list[list[list[str]]]) -> list:
+    """A row cut by a page break leaves the rest of its labels ('第三方合法权益', '确') in a
+    row of blanks at the head of the next page's table: those go back to the row above."""
+    layout = formats.spec()["layout"]
+    for before, table in itertools.pairwise(tables):
+        if not (before and table and before[-1] and any(classify(c) == "number" for c in before[-1])):
+            continue
+        first = table[0]
+        texts = [c for c in first if classify(c) == "text"]
+        if not texts or len(texts) == len(first) or any(classify(c) == "number" for c in first):
+            continue
+        if any(layout["label_start_re"].match(fold(t)) or any(h in fold(t) for h in layout["headers"])
+               for t in texts):
+            continue
+        labels = [i for i, c in enumerate(before[-1]) if classify(c) == "text"]
+        for text, i in zip(reversed(texts), reversed(labels)):
+            before[-1][i] += text
+        if labels:
+            table.pop(0)
+    return tables

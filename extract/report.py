@@ -5,11 +5,9 @@ import re
 from pathlib import Path
 
 from . import checks, formats, glued, narrative, tables
-from .tables import ROW_END
 from .document import Document, UnreadableDocument, load, page_spec
+from .tables import ROW_END
 from .values import classify, fold
-
-SECTION_ORDER = ("active", "applications", "review_litigation", "end")
 
 
 def extract_file(path: str | Path) -> dict:
@@ -50,21 +48,24 @@ def extract_document(doc: Document) -> dict:
         "publisher": doc.fields.get("publisher") or doc.fields.get("meta_publisher"),
         "active": {}, "applications": {}, "review_litigation": {},
         "raw": {"active": {}, "applications": {}, "review_litigation": {}},
+        "notes": {},  # cell path -> the note printed in the cell (22（其中修订16件）)
         "checks": [], "errors": errors,
     }
     if year is None:
         errors.append("no report year in the title")
     if fmt in ("2021", "2019") and doc.kind == "text" and glued.is_glued(doc.body_text):
         read_glued(out, doc.body_text, fmt, errors)
+    elif fmt in ("2021", "2019") and not streams and doc.images and len(fold(doc.body_text)) < 600:
+        errors.append("image-only report: the tables are printed as pictures on the page (no numbers read)")
     elif fmt in ("2021", "2019"):
         read_tables(out, streams, fmt, errors)
     elif fmt == "pre2019":
-        out["headline"], missing = narrative.headline(narrative_text(doc))
+        out["headline"], missing = narrative.headline(narrative_text(doc, fmt))
         errors.extend(missing)
-        out["legacy_indicators"] = tables.read_legacy(doc.tables)
+        out["legacy_indicators"] = read_legacy(doc, errors)
     elif fmt == "unknown":
         errors.append("not recognised as an annual report")
-    out["checks"] = checks.run(out) + narrative.check(out, narrative_text(doc))
+    out["checks"] = checks.run(out) + narrative.check(out, narrative_text(doc, fmt))
     out["check_status"] = checks.status_of(out["checks"])
     out["body_text"] = doc.body_text
     return out
@@ -88,7 +89,10 @@ def _store(out: dict, results: dict, errors: list) -> None:
             if isinstance(cell, dict):
                 out[section][key] = {c: v.value for c, v in cell.items()}
                 out["raw"][section][key] = {c: v.raw for c, v in cell.items()}
+                out["notes"].update({f"{section}.{key}.{c}": v.note for c, v in cell.items() if v.note})
             else:
+                if cell.note:
+                    out["notes"][f"{section}.{key}"] = cell.note
                 out[section][key] = cell.value
                 out["raw"][section][key] = cell.raw
                 if key == "procurement_amount" and cell.unit:
@@ -113,11 +117,29 @@ def read_tables(out: dict, streams: dict, fmt: str, errors: list) -> None:
     _store(out, results, errors)
 
 
-def narrative_text(doc: Document) -> str:
-    """The body text outside the tables: sections 一 (总体情况) and 五/六 of the report."""
+def read_legacy(doc: Document, errors: list) -> list[dict]:
+    """A pre-2019 统计表: from the document's tables, else from the text rendering's lines
+    after its header, else decoded from a glued capture."""
+    rows = tables.read_legacy(doc.tables)
+    if rows or doc.kind not in ("text", "pdf"):
+        return rows
+    start = next((i for i, line in enumerate(doc.lines)
+                  if re.search("统计指标|指标名称", fold(line)) and len(fold(line)) < 40), None)
+    if start is not None:
+        rows = tables.read_legacy_cells([c for line in doc.lines[start:] for c in line_cells(line)])
+    if not rows and formats.legacy()["header_re"].search(fold(doc.body_text)):
+        rows, problems = glued.decode_legacy(doc.body_text)
+        errors.extend(problems)
+    return rows
+
+
+def narrative_text(doc: Document, fmt: str | None = None) -> str:
+    """The body text outside the tables: sections 一 (总体情况) and 五/六 of the report.
+    PDF lines are wrapped mid-sentence, so they are joined without a break."""
     cells = {c for stream in doc.tables for c in stream if c}
     lines = [line for line in doc.lines if line and line.strip() not in cells]
-    return "\n".join(lines)
+    text = ("" if doc.kind == "pdf" else "\n").join(lines)
+    return narrative.outside_tables(text) if fmt in ("2021", "2019") else text
 
 
 ROW_MARKERS = (("active", ("第二十条",)), ("applications", ("申请人情况",)),
@@ -127,7 +149,10 @@ ROW_MARKERS = (("active", ("第二十条",)), ("applications", ("申请人情况
 def table_streams(doc: Document) -> dict:
     """Cell streams for tables 2, 3 and 4. A table is placed by its keywords; a table with no
     keywords but numbers continues the one before (next page, next block); inside a table a
-    row that starts another section (a spreadsheet with all tables on one sheet) switches."""
+    row that starts another section (a spreadsheet with all tables on one sheet, a PDF table
+    that runs on past its heading) switches, and the heading of section 五 ends them."""
+    if doc.sections:
+        return doc.sections
     sections = formats.spec()["sections"]
     streams: dict[str, list] = {}
     current = None
@@ -142,10 +167,14 @@ def table_streams(doc: Document) -> dict:
             continue
         for row in _split_rows(stream):
             row_text = fold("".join(c for c in row if c))
+            if formats.heading(row_text) == "end":
+                current = None  # 五、存在的主要问题: the tables are over
+                continue
             marker = next((name for name, words in ROW_MARKERS if all(w in row_text for w in words)), None)
-            if placed and marker and marker != current:
+            if marker and marker != current:
                 current = marker
-            streams.setdefault(current, []).extend(row + [ROW_END])
+            if current:
+                streams.setdefault(current, []).extend(row + [ROW_END])
     if streams:
         return streams
     return text_sections(doc.lines)
@@ -166,21 +195,14 @@ def _split_rows(stream: list) -> list[list]:
 
 def text_sections(lines: list[str]) -> dict:
     """The lines of each table section of a text rendering, as cell streams."""
-    sections = formats.spec()["sections"]
     streams: dict[str, list] = {}
     current = None
     for line in lines:
-        text = fold(line)
-        for name in SECTION_ORDER:
-            if sections[name]["heading_re"].search(text) and len(text) < 40:
-                # a row label such as 四、结转下年度继续办理 is not the section-四 heading
-                if name == "review_litigation" and "结转" in text:
-                    continue
-                current = name
-                break
-        else:
-            if current and current != "end" and line != "":
-                streams.setdefault(current, []).extend(line_cells(line))
+        name = formats.heading(line)
+        if name:
+            current = name
+        elif current and current != "end" and line != "":
+            streams.setdefault(current, []).extend(line_cells(line))
     return streams
 
 
@@ -192,8 +214,12 @@ def line_cells(line: str) -> list[str]:
         return [""]
     cells: list[str] = []
     for part in line.split():
-        if cells and classify(part) == "text" and classify(cells[-1]) == "text":
+        kind = classify(part)
+        if cells and kind == "text" and classify(cells[-1]) == "text":
             cells[-1] += " " + part
+        elif cells and kind == "text" and classify(cells[-1]) == "number" \
+                and classify(cells[-1] + part) == "number":
+            cells[-1] += " " + part  # '1341 万元', '22 （其中修订16件）': unit or note of the number
         else:
             cells.append(part)
     return cells

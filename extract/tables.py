@@ -120,6 +120,14 @@ def _application_key(labels: list[str], group: str | None, rows: list[dict], gro
         only = [r for r in rows if r.get("group") == group and r["label"] == "^$"]
         if only and labels and any(g["label_re"].search(fold(labels[-1])) for g in groups):
             key = only[0]["key"]
+    if key is None:
+        # The group label was lost or lands beside another row (a merged cell without
+        # rules, a page break): a sub-row label that names exactly one row is enough.
+        for part in reversed(labels):
+            hits = [r for r in rows if "group" in r and r["label"] != "^$" and r["label_re"].search(fold(part))]
+            if len(hits) == 1:
+                key, group = hits[0]["key"], hits[0]["group"]
+                break
     return key, group
 
 
@@ -158,7 +166,8 @@ def read_review(stream) -> TableResult:
     result = TableResult()
     blocks, outcomes = formats.review_blocks(), formats.review_outcomes()
     width = len(blocks) * len(outcomes)
-    values = [v for _, vals in _rows(stream) for v in vals]
+    # Header rows padded with blank cells (a spreadsheet's used range) hold no number.
+    values = [v for _, vals in _rows(stream) if any(classify(v) == "number" for v in vals) for v in vals]
     fitted = _fit(values, width)
     if fitted is None:
         numbers = [v for v in values if classify(v) != "text"]
@@ -172,13 +181,19 @@ def read_review(stream) -> TableResult:
     return result
 
 
+def _legacy_row(indicator: str, unit: str | None, values: list[str]) -> dict:
+    value = parse_cell(values[0], decimal=True) if values else Cell(raw="")
+    return {"indicator": indicator, "unit": unit or None, "value": value.value,
+            "raw": " | ".join([indicator, unit or ""] + values)}
+
+
 def read_legacy(streams: list) -> list[dict]:
-    """A pre-2019 统计表 (统计指标 / 单位 / 统计数, sometimes more columns): one row per
-    indicator with its unit and first value, the raw cells kept."""
+    """A pre-2019 统计表 in tables (统计指标 / 单位 / 统计数, sometimes more columns): one row
+    per indicator with its unit and first value, the raw cells kept."""
     out = []
     for stream in streams:
         text = fold("".join(c for c in stream if c))
-        if "单位" not in text or not ("统计指标" in text or "指标名称" in text):
+        if not formats.legacy()["header_re"].search(text):
             continue
         row: list = []
         for cell in stream + [ROW_END]:
@@ -186,8 +201,41 @@ def read_legacy(streams: list) -> list[dict]:
                 row.append(cell or "")
                 continue
             if len(row) >= 3 and classify(row[0]) == "text" and classify(row[2]) != "text":
-                value = parse_cell(row[2], decimal=True)
-                out.append({"indicator": row[0], "unit": row[1] or None, "value": value.value,
-                            "raw": " | ".join(row)})
+                out.append(_legacy_row(row[0], row[1], row[2:]))
             row = []
+    return out
+
+
+def read_legacy_cells(cells: list[str]) -> list[dict]:
+    """The same table in a text rendering, from its header on: one cell or several per line.
+    An indicator is a label; a unit word right after it is its unit; the values follow."""
+    spec = formats.legacy()
+    units = set(spec["units"])
+    out, row = [], None
+    for cell in cells:
+        kind, text = classify(cell), fold(cell)
+        if kind == "text":
+            if spec["header_word_re"].fullmatch(text):
+                continue
+            if row and row[1] is None and not row[2] and text in units:
+                row[1] = cell.strip()
+                continue
+            words = cell.split()
+            if len(words) > 1 and fold(words[-1]) in units:  # '主动公开文件数 条' on one line
+                if row and row[2]:
+                    out.append(_legacy_row(*row))
+                row = [" ".join(words[:-1]), words[-1], []]
+                continue
+            if len(text) > 40:
+                break  # a sentence: the table has ended
+            if row and not row[2] and row[1] is None and fold(row[0]).endswith(":"):
+                row[0] += cell.strip()  # 其中： + 1.政府网站公开数
+                continue
+            if row and row[2]:
+                out.append(_legacy_row(*row))
+            row = [cell.strip(), None, []]
+        elif row is not None:
+            row[2].append(cell.strip())
+    if row and row[2]:
+        out.append(_legacy_row(*row))
     return out

@@ -52,6 +52,9 @@ def validate(result: dict) -> dict:
             for outcome, value in outs.items():
                 if block not in blocks or outcome not in outcomes or not _number_or_null(value):
                     problems.append(f"review_litigation.{block}.{outcome}: {value!r}")
+    for row in result.get("legacy_indicators") or []:
+        if set(row) != {"indicator", "unit", "value", "raw"} or not _number_or_null(row.get("value")):
+            problems.append(f"legacy_indicators: {row!r}")
     for key, value in (result.get("headline") or {}).items():
         if not _number_or_null(value):
             problems.append(f"headline.{key}: {value!r}")

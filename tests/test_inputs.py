@@ -1,5 +1,6 @@
 """Every input kind `python -m extract` accepts, made from a real report (the 南湖区 2023
-report as served by the replica) with LibreOffice, and the bad files it must survive."""
+report as served by the replica, saved in tests/files/pages) with LibreOffice, and the bad
+files it must survive."""
 import json
 import shutil
 import subprocess
@@ -9,14 +10,16 @@ import pytest
 
 from .conftest import FILES, ROOT, label
 
-NANHU_PAGE = ROOT / "replica" / "sites" / "jcms" / "art" / "2024" / "1" / "10" / "art_1229425797_4087123.html"
+NANHU_PAGE = FILES / "pages" / "nanhu-2023-jcms.html"
 
 
 def soffice_convert(source, target_format, outdir, infilter=None):
+    """Convert one file or a list of files with LibreOffice into `outdir`."""
     binary = shutil.which("soffice")
     assert binary, "LibreOffice is installed by the Makefile"
+    sources = [str(s) for s in source] if isinstance(source, (list, tuple)) else [str(source)]
     args = [binary, "--headless", "--norestore", f"-env:UserInstallation=file://{outdir}/profile",
-            "--convert-to", target_format, "--outdir", str(outdir), str(source)]
+            "--convert-to", target_format, "--outdir", str(outdir), *sources]
     if infilter:
         args.insert(3, f"--infilter={infilter}")
     subprocess.run(args, capture_output=True, timeout=180, check=True)
@@ -73,3 +76,26 @@ def test_bad_files_are_recorded_and_the_run_goes_on(documents, tmp_path):
     assert "image-only" in results[2]["errors"][0]
     assert "image-only" in results[3]["errors"][0] or "PDF" in results[3]["errors"][0]
     assert results[4]["applications"]["new_received"]["total"] == 37
+
+
+def test_empty_files_of_every_kind(tmp_path):
+    names = ["empty", "empty.txt", "empty.pdf", "empty.docx", "blank.html"]
+    for name in names:
+        (tmp_path / name).write_bytes(b"" if name != "blank.html" else b" \n\t ")
+    proc = subprocess.run([sys.executable, "-m", "extract", *[str(tmp_path / n) for n in names],
+                           str(FILES / "samples" / "nanhu-2023.txt")], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    results = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert proc.returncode == 1 and len(results) == len(names) + 1
+    for result in results[:-1]:
+        assert result["errors"] == ["empty file: nothing to read"] and result["applications"] == {}
+    assert results[-1]["applications"]["new_received"]["total"] == 18
+
+
+def test_report_printed_as_pictures_on_a_page():
+    page = ("<html><head><title>某县人民政府2023年政府信息公开工作年度报告</title></head><body><div id='zoom'>"
+            "<p>某县人民政府2023年政府信息公开工作年度报告</p><p><img src='1.png'></p><p><img src='2.png'></p></div></body></html>")
+    from extract import extract_bytes
+
+    got = extract_bytes(page.encode(), "a.html", "text/html")
+    assert got["errors"] == ["image-only report: the tables are printed as pictures on the page (no numbers read)"]
+    assert got["applications"] == {}
