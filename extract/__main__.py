@@ -11,7 +11,7 @@ import sys
 
 from .report import extract_file, failed
 
-PUBLIC_KEYS = ("source", "format", "report_year", "agency", "published", "active",
+PUBLIC_KEYS = ("source", "format", "report_year", "year_source", "agency", "published", "layout", "active",
                "applications", "review_litigation", "checks", "errors")
 
 
@@ -19,14 +19,14 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m extract", description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="+", metavar="PATH")
     parser.add_argument("--full", action="store_true",
-                        help="also print title, index number, raw cell texts and the cleaned body")
+                        help="also print title, index number, raw cell texts, provenance and the cleaned body")
     args = parser.parse_args(argv)
     status = 0
     for path in args.paths:
         try:
-            result = extract_file(path)
+            result = extract_file(path).as_dict()
         except Exception as exc:  # a bad file must not stop the run
-            result = failed(path, f"extractor failed: {type(exc).__name__}: {exc}")
+            result = failed(path, f"extractor failed: {type(exc).__name__}: {exc}").as_dict()
         if not args.full:
             result = {k: result[k] for k in PUBLIC_KEYS + ("headline", "legacy_indicators") if k in result}
             result["checks"] = [{k: c[k] for k in ("rule", "scope", "status", "detail", "cells") if k in c}
