@@ -26,12 +26,15 @@ from .tables import _application_key
 from .values import fold
 
 MAX_CANDIDATES = 20000
-_RUN = re.compile(r"[-+]?\d(?:[\d,]|\.(?=\d)|[ ]+(?=[-+]?\d)|[-+](?=\d))*")
+# A run: digits, signs, decimal points, thousands commas, spaces, and the not-reported marks
+# (— /) that stand for a blank cell.
+_RUN = re.compile(r"(?:[-+]?\d|—|/)(?:[\d,]|\.(?=\d)|[ ]+(?=[-+]?\d|—|/)|[-+](?=\d)|—|/)*")
 _COUNT = r"(?:0|[1-9]\d*|[1-9]\d{0,2}(?:,\d{3})+)"
+NULL = r"(?:—{1,2}|/)"
 KINDS = {
-    "count": re.compile(_COUNT),
-    "signed": re.compile(rf"(?![-+]0$)[-+]?{_COUNT}"),
-    "decimal": re.compile(rf"{_COUNT}(?:\.\d+)?"),
+    "count": re.compile(rf"{_COUNT}|{NULL}"),
+    "signed": re.compile(rf"(?![-+]0$)[-+]?{_COUNT}|{NULL}"),
+    "decimal": re.compile(rf"{_COUNT}(?:\.\d+)?|{NULL}"),
 }
 _MINUS = str.maketrans({"\u2212": "-", "\ufe63": "-"})
 
@@ -134,44 +137,30 @@ def splits(digits: str, kinds: list[str]):
 
 
 def number(tok: str):
+    """The value of a cell of a reading; None for a not-reported mark."""
+    if re.fullmatch(NULL, tok):
+        return None
     text = tok.replace(",", "")
     return float(text) if "." in text else int(text)
 
 
-def _hinted_cuts(run: str) -> set:
-    """Positions (in the run without spaces) where a space stands and is surely a cell
-    boundary: not one followed by exactly three digits (a thousands group '1 234')."""
-    cuts, pos = set(), 0
-    parts = run.split(" ")
-    for i, part in enumerate(parts[:-1]):
-        pos += len(part)
-        if not re.fullmatch(r"\d{3}", parts[i + 1]):
-            cuts.add(pos)
-    return cuts
+def _as_zero(values: list) -> list:
+    """For choosing a reading only: a blank cell adds nothing to a sum (the value stored
+    stays null, and the checks still treat it as missing)."""
+    return [0 if v is None else v for v in values]
 
 
-def _cuts(reading: tuple) -> set:
-    return set(itertools.accumulate(len(t) for t in reading[:-1]))
-
-
-def readings(run: str, kinds: list[str], accept=None) -> list[tuple]:
-    """The readings of a run: its space-separated cells when they are exactly the row's
-    cells; else every cut that `accept` (an identity) admits, narrowed by the spaces."""
-    parts = run.split()
-    if len(parts) == len(kinds) and all(KINDS[k].fullmatch(p) for p, k in zip(parts, kinds)):
-        return [tuple(parts)]
+def readings(run: str, kinds: list[str], accept=None, limit: int = MAX_CANDIDATES) -> list[tuple]:
+    """Every cut of a run into cells of these kinds that `accept` (an identity) admits.
+    Spaces are not trusted as cell boundaries: captures also put them inside a number
+    ('35 0' may be 3, 50 or 35, 0), so a run reads the same with or without them."""
     compact = run.replace(" ", "")
     out = []
     for cand in splits(compact, kinds):
         if accept is None or accept(cand):
             out.append(cand)
-            if len(out) > MAX_CANDIDATES:
+            if len(out) >= limit:
                 break
-    hints = _hinted_cuts(run)
-    if len(out) > 1 and hints:
-        narrowed = [c for c in out if hints <= _cuts(c)]
-        if narrowed:
-            return narrowed
     return out
 
 
@@ -203,7 +192,7 @@ def decode_applications(one: Text1, offset: int, text: str, fmt: str, known: dic
         labels = []
 
     def r3(cand):
-        return identities.holds(lhs, rhs, dict(zip(columns, map(number, cand)))) is True
+        return identities.holds(lhs, rhs, dict(zip(columns, _as_zero(map(number, cand))))) is True
 
     candidates = {key: readings(run[1], ["count"] * len(columns), r3) for key, (_, run) in found.items()}
     chosen = {k: c[0] for k, c in candidates.items() if len(c) == 1}
@@ -232,14 +221,14 @@ def _settle(chosen: dict, open_rows: dict, fmt: str, known: dict) -> dict | None
         total *= len(open_rows[k])
     if total > MAX_CANDIDATES:
         return None
-    fixed = {**{k: tuple(v) for k, v in known.items()},
-             **{k: tuple(map(number, v)) for k, v in chosen.items()}}
+    fixed = {**{k: tuple(_as_zero(v)) for k, v in known.items()},
+             **{k: tuple(_as_zero(map(number, v))) for k, v in chosen.items()}}
     printed = set(fixed) | set(keys)
     rules = [identities.sides(name, fmt, printed) for name in ("R1", "R2")]
     needed = {k for lhs, rhs in rules for k in lhs + rhs}
     good = []
     for combo in itertools.product(*(open_rows[k] for k in keys)):
-        rows = dict(fixed, **{k: tuple(map(number, c)) for k, c in zip(keys, combo)})
+        rows = dict(fixed, **{k: tuple(_as_zero(map(number, c))) for k, c in zip(keys, combo)})
         if not needed <= set(rows):
             return None
         if all(identities.holds(lhs, rhs, {k: rows[k][col] for k in lhs + rhs})
@@ -261,7 +250,7 @@ def decode_review(one: Text1, offset: int, text: str):
     width = len(blocks) * len(outcomes)
 
     def r4(cand):
-        return all(identities.holds(lhs, rhs, dict(zip(outcomes, map(number, cand[i:i + len(outcomes)])))) is True
+        return all(identities.holds(lhs, rhs, dict(zip(outcomes, _as_zero(map(number, cand[i:i + len(outcomes)]))))) is True
                    for i in range(0, width, len(outcomes)))
 
     found = readings(run, ["count"] * width, r4)
@@ -299,7 +288,7 @@ def decode_active(one: Text1, offset: int, text: str, fmt: str):
         run = toks[i + 1]
         after = toks[i + 2][1].strip() if i + 2 < len(toks) else ""
         unit = next((u for u in ("万元", "元") if after.startswith(u)), None)
-        found = readings(run[1], column_kinds(row["keys"], row))[:2]
+        found = readings(run[1], column_kinds(row["keys"], row), limit=2)
         cells = list(found[0]) if len(found) == 1 else [""] * len(row["keys"])
         if len(found) != 1:
             errors.append(f"table 2 row {row['label']} glued as '{run[1]}': "
