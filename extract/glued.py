@@ -127,21 +127,22 @@ def splits(digits: str, kinds: list[str]):
         if not digits:
             yield ()
         return
-    pattern = KINDS[kinds[0]]
+    valid = KINDS[kinds[0]].fullmatch
     rest = len(kinds) - 1
     for i in range(1, len(digits) - rest + 1):
         head = digits[:i]
-        if pattern.fullmatch(head):
+        if valid(head):
             for tail in splits(digits[i:], kinds[1:]):
                 yield (head,) + tail
 
 
 def number(tok: str):
     """The value of a cell of a reading; None for a not-reported mark."""
-    if re.fullmatch(NULL, tok):
+    if tok[0] in "—/":
         return None
-    text = tok.replace(",", "")
-    return float(text) if "." in text else int(text)
+    if "," in tok:
+        tok = tok.replace(",", "")
+    return float(tok) if "." in tok else int(tok)
 
 
 def _as_zero(values: list) -> list:
@@ -161,6 +162,27 @@ def readings(run: str, kinds: list[str], accept=None, limit: int = MAX_CANDIDATE
             out.append(cand)
             if len(out) >= limit:
                 break
+    return out
+
+
+def grouped_readings(digits: str, groups: list[list[str]], accept, limit: int = MAX_CANDIDATES) -> list[tuple]:
+    """Readings of a run that holds several groups of cells (table 4's three blocks), each
+    group admitted by `accept` on its own: cut group by group, so a wrong first cut is
+    dropped before the rest is tried."""
+    out: list[tuple] = []
+
+    def walk(rest: str, todo: list, acc: tuple):
+        if len(out) >= limit:
+            return
+        if not todo:
+            if not rest:
+                out.append(acc)
+            return
+        for cut in range(len(todo[0]), len(rest) + 1):
+            for group in splits(rest[:cut], todo[0]):
+                if accept(group):
+                    walk(rest[cut:], todo[1:], acc + group)
+    walk(digits, groups, ())
     return out
 
 
@@ -249,11 +271,10 @@ def decode_review(one: Text1, offset: int, text: str):
     lhs, rhs = identities.sides("R4", "2021")
     width = len(blocks) * len(outcomes)
 
-    def r4(cand):
-        return all(identities.holds(lhs, rhs, dict(zip(outcomes, _as_zero(map(number, cand[i:i + len(outcomes)]))))) is True
-                   for i in range(0, width, len(outcomes)))
+    def r4(block):
+        return identities.holds(lhs, rhs, dict(zip(outcomes, _as_zero(map(number, block))))) is True
 
-    found = readings(run, ["count"] * width, r4)
+    found = grouped_readings(run.replace(" ", ""), [["count"] * len(outcomes)] * len(blocks), r4)
     errors = []
     if len(found) != 1:
         errors.append(f"table 4 glued cells '{run}': {len(found)} readings where each block's "
