@@ -9,7 +9,7 @@ import threading
 
 from pathlib import Path
 
-from .server import SITES, serve
+from .server import SITES, PortBusy, serve
 
 DEFAULT_SITES = {"jcms": 8101, "trs": 8102, "ucap": 8103, "spa": 8104, "gkmlpt": 8105, "oldsite": 8106, "jpaas": 8107}
 
@@ -37,7 +37,11 @@ def main(argv=None) -> int:
         for spec in args.site:
             name, _, port = spec.partition("=")
             sites[name] = int(port or 0)
-    servers = serve(sites, args.host, args.edition, args.root)
+    try:
+        servers = serve(sites, args.host, args.edition, args.root)
+    except PortBusy as exc:
+        print(f"python -m replica: {exc}", file=sys.stderr)
+        return 2
     for server in servers:
         host, port = server.server_address[:2]
         print(f"serving {server.site_name} http://{host}:{port}/", flush=True)

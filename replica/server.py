@@ -185,6 +185,10 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
 
+class PortBusy(OSError):
+    pass
+
+
 def _utf8(body: bytes) -> bool:
     try:
         body.decode("utf-8")
@@ -209,7 +213,13 @@ def serve(sites: dict[str, int], host: str = "127.0.0.1", edition: int = 1,
         handler = type(f"Handler_{name}", (Handler,), {
             "root": site.resolve(), "overlay": overlay.resolve() if edition > 1 and overlay.is_dir() else None,
             "rules": rules.get(name, {})})
-        server = ThreadingHTTPServer((host, port), handler)
+        try:
+            server = ThreadingHTTPServer((host, port), handler)
+        except OSError as exc:
+            for started in servers:
+                started.server_close()
+            raise PortBusy(f"cannot serve {name} on {host}:{port}: "
+                           f"{'port ' + str(port) + ' is busy' if exc.errno == 98 else exc.strerror}") from None
         server.daemon_threads = True
         server.site_name = name
         threading.Thread(target=server.serve_forever, daemon=True).start()
