@@ -2,6 +2,7 @@
 towards the report column, how the column paginates, and whether its list needs a browser."""
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -29,16 +30,58 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text or "")
 
 
-def links(html: str, base_url: str) -> list[tuple[str, str]]:
+def links(html: str, base_url: str, keep_fragment: bool = False) -> list[tuple[str, str]]:
     """(absolute URL, label) for each link; the title attribute is preferred to the text,
-    since lists cut long titles short."""
+    since lists cut long titles short. Fragments are dropped unless asked for (a gkmlpt
+    catalogue names its category only in the fragment: …/gkmlpt/index#2513)."""
     out = []
     for a in Selector(text=html).css("a[href]"):
         href = a.attrib["href"].strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
         label = a.attrib.get("title") or " ".join(a.css("::text").getall())
-        out.append((urljoin(base_url, href).split("#")[0], _squash(label)))
+        absolute = urljoin(base_url, href)
+        out.append((absolute if keep_fragment else absolute.split("#")[0], _squash(label)))
+    return out
+
+
+_URLISH = re.compile(r"^(https?://|/|\./|\.\./)|\.(s?html?|jsp|php|aspx?|pdf|docx?|wps)(\?|#|$)", re.I)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def answer_links(body: bytes | str, content_type: str, base_url: str) -> list[tuple[str, str]]:
+    """Report links in an XHR/fetch answer the browser received, whatever its shape: JSON
+    records (a URL-like value and a title-like value in one object), HTML fragments
+    (also inside JSON strings or XML CDATA)."""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    stripped = text.lstrip()
+    if "json" in content_type.lower() or stripped[:1] in ("{", "["):
+        try:
+            data = json.loads(stripped)
+        except ValueError:
+            data = None
+        if data is not None:
+            return _json_links(data, base_url)
+    return links(re.sub(r"<!\[CDATA\[|\]\]>", "", text), base_url)
+
+
+def _json_links(data, base_url: str) -> list[tuple[str, str]]:
+    out: list = []
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(reversed(node))
+        elif isinstance(node, dict):
+            strings = [v.strip() for v in node.values() if isinstance(v, str)]
+            urls = [v for v in strings if _URLISH.search(v) and not re.search(r"\s", v)]
+            titles = sorted((v for v in strings if _CJK.search(v) and "<" not in v), key=len, reverse=True)
+            if urls and titles:
+                out.append((urljoin(base_url, urls[0]).split("#")[0], _squash(titles[0])))
+            for v in strings:
+                if "<a " in v:
+                    out.extend(links(v, base_url))
+            stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
     return out
 
 

@@ -26,6 +26,7 @@ class CrawlSession:
         self.stats: dict[str, Counter] = {}
         self.seeds = None
         self.discovery: dict[str, str] = {}  # portal -> "full" or "known_columns"
+        self.statuses: dict[str, tuple] = {}  # portal -> (status, note), once finished
 
     @classmethod
     def of(cls, crawler) -> "CrawlSession":
@@ -58,14 +59,25 @@ class CrawlSession:
         self.db["errors"].insert({"run": self.run, "portal": portal, "url": url,
                                   "stage": stage, "message": message[:2000], "at": now()})
 
-    def finish(self, portals: list[dict], reason: str = "finished") -> list[str]:
-        """Write one crawl_runs row per portal; returns the portals that failed."""
+    def finish(self, portals: list[dict], reason: str = "finished", routes: dict | None = None,
+               unreachable: dict | None = None, limits: dict | None = None) -> list[str]:
+        """Write one crawl_runs row per portal; returns the portals that failed.
+        `routes`: portal -> how its lists were read; `unreachable`: portal -> why its homepage
+        could not be fetched; `limits`: portal -> the budget or limit that stopped part of it."""
         failed = []
+        routes, unreachable, limits = routes or {}, unreachable or {}, limits or {}
         for portal in portals:
             c = self.stats.get(portal["id"], Counter())
             had_before = self.db["reports"].count_where("portal = ?", [portal["id"]])
             if reason != "finished":
                 status, note = "interrupted", f"crawl stopped ({reason}); the next run resumes"
+            elif portal["id"] in unreachable and c["reports_found"] == 0:
+                status, note = "unreachable", unreachable[portal["id"]]
+                failed.append(portal["id"])
+            elif portal["id"] in limits:
+                # A limit stopped part of the portal: what was read is kept, the run is not ok.
+                status, note = "incomplete", limits[portal["id"]]
+                failed.append(portal["id"])
             elif c["reports_found"] == 0:
                 status, note = "no_reports", ("had reports before and yields none now"
                                               if had_before else "found no report")
@@ -82,10 +94,26 @@ class CrawlSession:
                 "reports_unchanged": c["reports_unchanged"], "captures_new": c["captures_new"],
                 "browser_renders": c["browser_renders"], "bytes": c["bytes"],
                 "errors": c["errors"], "note": note, "discovery": self.discovery.get(portal["id"], "full"),
+                "route": routes.get(portal["id"]),
             })
+            self.statuses[portal["id"]] = (status, note)
         self.capture.close()
         cross_year_checks(self.db)
         # Leave one self-contained file: Datasette serves it --immutable, which ignores a WAL.
         self.db.execute("PRAGMA journal_mode=DELETE")
         self.db.conn.close()
         return failed
+
+    def summary(self, portals: list[dict], routes: dict) -> str:
+        """A few lines per portal for the operator, printed at the end of a crawl."""
+        lines = ["crawl summary (details: crawl_runs and errors tables)"]
+        for portal in portals:
+            c = self.stats.get(portal["id"], Counter())
+            status, note = self.statuses.get(portal["id"], ("?", None))
+            lines.append(f"{portal['id']}: {status} — reports {c['reports_found']} found, {c['reports_new']} new, "
+                         f"{c['reports_changed']} changed, {c['reports_removed']} removed; "
+                         f"{c['pages']} pages, {c['bytes']} bytes, {c['errors']} errors"
+                         + (f"; {note}" if note else ""))
+            for line in (routes.get(portal["id"]) or "").splitlines():
+                lines.append(f"    {line}")
+        return "\n".join(lines)
