@@ -54,7 +54,7 @@ crawl: install
 
 # Extract every archived report again from the WARC files (no network), e.g. after a fix.
 reextract: install
-	$(BIN)/python -m extract.reextract $(ARCHIVE_DB)
+	$(BIN)/python -m archive.reextract $(ARCHIVE_DB)
 
 serve: install
 	$(BIN)/datasette serve --immutable $(ARCHIVE_DB) --metadata metadata.yml \

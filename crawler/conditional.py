@@ -11,7 +11,8 @@ from __future__ import annotations
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 
-from .capture import read_record
+from archive import runs
+from archive.warc import read_record
 
 
 class ConditionalMiddleware:
@@ -28,19 +29,11 @@ class ConditionalMiddleware:
 
         return CrawlSession.of(self.crawler)
 
-    def _last_capture(self, url: str) -> dict | None:
-        rows = self.session.db.execute(
-            "select * from captures where url = ? and status = 200 and rendered = 0 "
-            "and (etag is not null or last_modified is not null) order by id desc limit 1", [url])
-        columns = [d[0] for d in rows.description]
-        row = rows.fetchone()
-        return dict(zip(columns, row)) if row else None
-
     def process_request(self, request, spider=None):
         if request.meta.get("playwright") or request.method != "GET" or \
                 b"If-None-Match" in request.headers or b"If-Modified-Since" in request.headers:
             return None  # a browser page must be whole; a POST has no validator to reuse
-        capture = self._last_capture(request.url)
+        capture = runs.last_validated_capture(self.session.db, request.url)
         if capture is None:
             return None
         if capture["etag"]:

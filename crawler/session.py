@@ -9,9 +9,11 @@ from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
-from extract.load import cross_year_checks, now, open_archive
-
-from .capture import WarcCapture
+from archive import runs
+from archive.clock import now
+from archive.schema import open_archive
+from archive.store import cross_year_checks
+from archive.warc import WarcCapture
 
 
 class CrawlSession:
@@ -35,29 +37,20 @@ class CrawlSession:
         return crawler._archive_session
 
     def known_columns(self, portal: str, full_every_days: float) -> list[str]:
-        """Columns where reports were listed, unless a full discovery is due."""
-        last_full = self.db.execute(
-            "select max(finished_at) from crawl_runs where portal = ? and discovery = 'full' "
-            "and status in ('ok', 'ok_with_errors')", [portal]).fetchone()[0]
-        if not last_full or (datetime.now(timezone.utc) - datetime.fromisoformat(last_full)).total_seconds() \
-                > full_every_days * 86400:
-            return []
-        return [r["url"] for r in self.db.query("select url from report_columns where portal = ? order by url", [portal])]
+        return runs.known_columns(self.db, portal, full_every_days)
 
     def remember_column(self, portal: str, url: str) -> None:
-        self.db["report_columns"].upsert({"portal": portal, "url": url, "last_seen": now(), "run": self.run},
-                                         pk=("portal", "url"))
+        runs.remember_column(self.db, portal, url, self.run)
 
     def forget_column(self, portal: str, url: str) -> None:
-        self.db["report_columns"].delete_where("portal = ? and url = ?", [portal, url])
+        runs.forget_column(self.db, portal, url)
 
     def count(self, portal: str | None, name: str, n: int = 1) -> None:
         self.stats.setdefault(portal or "-", Counter())[name] += n
 
     def error(self, portal: str | None, url: str | None, stage: str, message: str) -> None:
         self.count(portal, "errors")
-        self.db["errors"].insert({"run": self.run, "portal": portal, "url": url,
-                                  "stage": stage, "message": message[:2000], "at": now()})
+        runs.record_error(self.db, self.run, portal, url, stage, message)
 
     def finish(self, portals: list[dict], reason: str = "finished", routes: dict | None = None,
                unreachable: dict | None = None, limits: dict | None = None) -> list[str]:
@@ -68,7 +61,7 @@ class CrawlSession:
         routes, unreachable, limits = routes or {}, unreachable or {}, limits or {}
         for portal in portals:
             c = self.stats.get(portal["id"], Counter())
-            had_before = self.db["reports"].count_where("portal = ?", [portal["id"]])
+            had_before = runs.report_count(self.db, portal["id"])
             if reason != "finished":
                 status, note = "interrupted", f"crawl stopped ({reason}); the next run resumes"
             elif portal["id"] in unreachable and c["reports_found"] == 0:
@@ -85,7 +78,7 @@ class CrawlSession:
                 self.error(portal["id"], portal["url"], "discover", f"{portal['id']}: {note}")
             else:
                 status, note = ("ok" if not c["errors"] else "ok_with_errors"), None
-            self.db["crawl_runs"].insert({
+            runs.record_run(self.db, {
                 "run": self.run, "portal": portal["id"], "seeds": self.seeds,
                 "started_at": self.started_at, "finished_at": now(), "status": status,
                 "pages": c["pages"], "reports_found": c["reports_found"],

@@ -1,7 +1,7 @@
 """The archive's Datasette plugin (registered as an entry point in pyproject.toml).
 
 - Chinese search: `escape_fts` — the function Datasette's search box and ?_search= pass the
-  query through — is replaced by the bigram phrase query of publish/search.py.
+  query through — is replaced by the bigram phrase query of archive/search.py.
 - Provenance: /-/archived/{capture id} shows what a page said when it was archived, read
   from the WARC files; the captured page runs in a sandbox, never on the archive's origin.
 - Charts: canned queries named in CHARTS get an SVG chart drawn above their table.
@@ -19,7 +19,7 @@ from pathlib import Path
 from datasette import Response, hookimpl
 from markupsafe import Markup
 
-from .search import match_query
+from archive.search import match_query
 
 DATABASE = "archive"
 # Captured pages may not run scripts, load anything, or reach the archive's origin.
@@ -70,7 +70,7 @@ async def _capture(datasette, capture_id: int):
     if not rows:
         return None, None
     row = dict(rows[0])
-    from crawler.capture import read_record
+    from archive.warc import read_record
 
     body = read_record(row, Path(db.path).parent)
     return row, body

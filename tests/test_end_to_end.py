@@ -8,7 +8,7 @@ import urllib.parse
 
 import pytest
 
-from crawler.capture import payload_digest, read_capture
+from archive.warc import payload_digest, read_capture
 from extract import extract_bytes
 
 from .conftest import ROOT, label
@@ -224,7 +224,7 @@ def test_reextract_reproduces_the_derived_rows(archive, tmp_path):
 
     before = derived(sqlite_utils.Database(copy))
     captures_before = sqlite_utils.Database(copy)["captures"].count
-    proc = subprocess.run([sys.executable, "-m", "extract.reextract", str(copy)], cwd=ROOT,
+    proc = subprocess.run([sys.executable, "-m", "archive.reextract", str(copy)], cwd=ROOT,
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     after_db = sqlite_utils.Database(copy)

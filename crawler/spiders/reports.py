@@ -17,7 +17,9 @@ from parsel import Selector
 from scrapy import signals
 from twisted.internet.error import ConnectError, ConnectionRefusedError, DNSLookupError, NoRouteError, TCPTimedOutError
 
-from extract.load import now, save_portal
+from archive import runs
+from archive.clock import now
+from archive.store import save_portal
 
 from .. import discover
 from ..families import ListingFailed, by_name, families_for
@@ -93,11 +95,7 @@ class ReportsSpider(scrapy.Spider):
     def revalidation_requests(self, portal_id: str):
         """Known reports are asked for again conditionally (ETag / Last-Modified): an
         unchanged one answers 304 with no body, a removed one 404/410 or a not-found page."""
-        known = self.session.db.query(
-            "select r.url, r.title, c.etag, c.last_modified from reports r "
-            "left join captures c on c.id = r.capture_id where r.portal = ? and r.status = 'current'",
-            [portal_id])
-        for row in known:
+        for row in runs.known_reports(self.session.db, portal_id):
             headers = {}
             if row["etag"]:
                 headers["If-None-Match"] = row["etag"]
