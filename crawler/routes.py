@@ -41,5 +41,7 @@ class RouteLog:
             key = (portal, column)
             found = [f"{route}: {len(urls)} links" for route, urls in self._links.get(key, {}).items()]
             steps = self._failures.get(key, []) + (["; ".join(found)] if found else ["no report links"])
-            lines.append(f"{urlsplit(column).path or '/'}: {' → '.join(steps)}")
+            parts = urlsplit(column)
+            where = (parts.path or "/") + (f"#{parts.fragment}" if parts.fragment else "")
+            lines.append(f"{where}: {' → '.join(steps)}")
         return "\n".join(lines) or None

@@ -98,13 +98,14 @@ def _path_prefix(path: str) -> str:
     return folder if folder.startswith("/") else "/" + folder
 
 
-def in_scope(portal: dict, url: str) -> bool:
+def in_scope(portal: dict, url: str, any_path: bool = False) -> bool:
     """Whether a URL belongs to the portal: on one of its hosts ('host', 'host:port',
-    '*.domain') and, for a portal living under a path of its host, below that path."""
+    '*.domain') and, for a portal living under a path of its host, below that path.
+    `any_path`: the host alone decides (a list API the sites of one host share)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         return False
-    if not (parts.path or "/").startswith(portal.get("path_prefix") or "/"):
+    if not any_path and not (parts.path or "/").startswith(portal.get("path_prefix") or "/"):
         return False
     netloc, host = parts.netloc.lower(), (parts.hostname or "").lower()
     for allowed in portal["allowed_hosts"]:

@@ -79,6 +79,8 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             return
         mime = TYPES.get(file.suffix.lower()) or mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        if mime == "application/octet-stream" and body[:15].lower() == b"<!doctype html>":
+            mime = "text/html; charset=utf-8"  # an extensionless page (…/gkmlpt/index)
         if mime.startswith("text/html") and not _utf8(body):
             mime = "text/html"  # a GBK page: its charset is declared only in its <meta>
         self.send(200, body, mime, head=head,
@@ -243,15 +245,17 @@ def _utf8(body: bytes) -> bool:
         return False
 
 
-def serve(sites: dict[str, int], host: str = "127.0.0.1", edition: int = 1,
+def serve(sites: dict, host: str = "127.0.0.1", edition: int = 1,
           root: Path = SITES) -> list[ThreadingHTTPServer]:
     """Start one server per site in background threads; returns them (ports resolved).
+    A site's value is a port, or (host, port) to serve it on another loopback address.
     Edition 2 and later serve the changes in replica/editions/N over the base sites."""
     servers = []
     rules = {}
     if edition > 1:
         rules = json.loads((EDITIONS / str(edition) / "edition.json").read_text(encoding="utf-8"))
     for name, port in sites.items():
+        site_host, port = port if isinstance(port, tuple) else (host, port)
         site = Path(root) / name
         if not site.is_dir():
             raise SystemExit(f"no replica site {name!r} in {root}")
@@ -260,11 +264,11 @@ def serve(sites: dict[str, int], host: str = "127.0.0.1", edition: int = 1,
             "root": site.resolve(), "overlay": overlay.resolve() if edition > 1 and overlay.is_dir() else None,
             "rules": rules.get(name, {})})
         try:
-            server = ThreadingHTTPServer((host, port), handler)
+            server = ThreadingHTTPServer((site_host, port), handler)
         except OSError as exc:
             for started in servers:
                 started.server_close()
-            raise PortBusy(f"cannot serve {name} on {host}:{port}: "
+            raise PortBusy(f"cannot serve {name} on {site_host}:{port}: "
                            f"{'port ' + str(port) + ' is busy' if exc.errno == 98 else exc.strerror}") from None
         server.daemon_threads = True
         server.site_name = name

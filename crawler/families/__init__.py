@@ -17,8 +17,8 @@ from .ucap import Ucap
 FAMILIES: list[Family] = [Jcms(), Jpaas(), Trs(), Gkmlpt(), Ucap(), Generic()]
 
 
-def families_for(html: str) -> list[Family]:
-    return [f for f in FAMILIES if f.recognises(html)]
+def families_for(html: str, url: str = "") -> list[Family]:
+    return [f for f in FAMILIES if f.recognises(html, url)]
 
 
 def by_name(name: str) -> Family:

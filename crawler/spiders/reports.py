@@ -116,11 +116,12 @@ class ReportsSpider(scrapy.Spider):
         for reports and their files). A duplicate is dropped here without spending budget;
         a budget that runs out is recorded as an error of the portal."""
         portal_id = request.meta["portal"]
-        if not in_scope(self.portals[portal_id], request.url):
+        if not in_scope(self.portals[portal_id], request.url, any_path=kind == "api"):
             return None
         key = (self.crawler.request_fingerprinter.fingerprint(request), request.meta.get("fragment"))
         if key in self._seen and not request.meta.get("from_memory"):
             return None
+        kind = "pages" if kind == "api" else kind  # list API calls spend the page budget
         budget = self.settings.getint("PORTAL_REPORT_BUDGET" if kind == "reports" else "PORTAL_PAGE_BUDGET")
         counter = f"requests_{kind}"
         if self.session.stats.get(portal_id, {}).get(counter, 0) >= budget:
@@ -138,10 +139,11 @@ class ReportsSpider(scrapy.Spider):
 
     def page_request(self, portal_id, url, hops, column=False, dont_filter=False, from_memory=False,
                      column_url=None):
+        whole = url
         url, _, fragment = url.partition("#")
         meta = {"portal": portal_id, "hops": hops, "column": column}
-        if column:
-            meta["column_url"] = column_url or url
+        if column:  # with its fragment: a remembered gkmlpt column keeps its category
+            meta["column_url"] = column_url or whole
         if from_memory:
             meta["from_memory"] = True
         if fragment:  # kept for the families that read it; pages differing only there are distinct
@@ -211,10 +213,11 @@ class ReportsSpider(scrapy.Spider):
         # The rest of the list, by the fallback chain: the list APIs of the page's publishing
         # system; static links and pagination; the browser when neither gives a list.
         listed = any(discover.is_report_title(label) for _, label in page_links)
-        for family in families_for(html):
+        for family in families_for(html, response.url):
             for request in family.list_requests(html, response.url, self._list_meta(response)):
-                listed = True
                 prepared = self._prepare(request, family)
+                if prepared is not None or family.name == "generic":
+                    listed = True
                 if prepared is not None:
                     yield prepared
         if not listed and discover.builds_list_with_script(html):
@@ -250,10 +253,11 @@ class ReportsSpider(scrapy.Spider):
     def _prepare(self, request, family):
         """A family's request, admitted: more HTML pages of the list (pagination keeps the
         hop count: it is not depth), or a list API call answered to parse_list_answer."""
+        request = request.replace(meta={k: v for k, v in request.meta.items() if k not in _PER_RESPONSE})
         if family.name == "generic":
             return self._admit(request.replace(callback=self.parse_page, errback=self.on_error_page))
         return self._admit(request.replace(callback=self.parse_list_answer, errback=self.on_list_error,
-                                           meta=dict(request.meta, family=family.name)))
+                                           meta=dict(request.meta, family=family.name)), "api")
 
     def parse_list_answer(self, response):
         """An answer of a list API (JCMS dataproxy, gkmlpt, JPaas): links, and more pages.
@@ -283,14 +287,14 @@ class ReportsSpider(scrapy.Spider):
         family = by_name(request.meta["family"])
         reason = (f"{family.what} answered {response.status}" if response is not None
                   else f"{family.what} failed ({failure.type.__name__})")
-        self.session.error(request.meta.get("portal"), request.url, "list", reason)
+        # Not an error of the portal by itself: the route records it, and the browser tries.
         return list(self.list_failed(request.meta, reason))
 
     def list_failed(self, meta: dict, reason: str):
         self.routes.failed(meta["portal"], meta.get("column_url", meta.get("list_page")), reason)
         if meta.get("continued"):
             return  # a later page of a list already read: what was read stands
-        request = self.render_request(meta, meta.get("list_page") or meta["column_url"])
+        request = self.render_request(meta, meta.get("list_page") or meta["column_url"].split("#")[0])
         if request is not None:
             yield request
 
@@ -445,6 +449,12 @@ class ReportsSpider(scrapy.Spider):
                                                   limits=self.limits)
         if self.settings.getbool("CRAWL_SUMMARY", True):
             print(self.session.summary(portals, routes), flush=True)
+
+
+# Meta keys that describe one download; a family copying a response's meta must not pass them on.
+_PER_RESPONSE = {"download_latency", "download_slot", "download_timeout", "depth", "retry_times",
+                 "redirect_times", "redirect_ttl", "redirect_urls", "redirect_reasons", "capture_id",
+                 "capture_new", "conditional_capture", "_slot_proxy"}
 
 
 def _is_html(response) -> bool:
