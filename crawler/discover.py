@@ -100,6 +100,10 @@ def is_navigation(label: str, url: str) -> bool:
                                             and not re.search(r"/t\d{8}_", url)))
 
 
+def is_pager(label: str) -> bool:
+    return bool(rules()["pagination"]["pager_text"].search(label))
+
+
 def is_report_column(label: str, url: str) -> bool:
     r = rules()["report_column"]
     return bool(r["text"].search(label) or r["slug"].search(url))

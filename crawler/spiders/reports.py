@@ -325,6 +325,9 @@ class ReportsSpider(scrapy.Spider):
                 if meta.get("column_url"):
                     self.session.remember_column(portal_id, meta["column_url"])
                 request = self.report_request(portal_id, href, label)
+            elif meta.get("column") and discover.is_pager(label):
+                # Another page of the same list (首页/上一页/下一页/尾页/3): not a hop, not a new column.
+                request = self.page_request(portal_id, href, hops, column=True, column_url=meta["column_url"])
             elif hops < MAX_HOPS and discover.is_navigation(label, href):
                 request = self.page_request(portal_id, href, hops + 1,
                                             column=discover.is_report_column(label, href))
