@@ -6,7 +6,7 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import yaml
 from parsel import Selector
@@ -100,8 +100,13 @@ def is_navigation(label: str, url: str) -> bool:
                                             and not re.search(r"/t\d{8}_", url)))
 
 
-def is_pager(label: str) -> bool:
-    return bool(rules()["pagination"]["pager_text"].search(label))
+def is_pager(label: str, url: str, page_url: str) -> bool:
+    """A pager link of the list on `page_url`: pager text, and a page of the same folder
+    (a 首页 link to the site's homepage is navigation, not the list's first page)."""
+    if not rules()["pagination"]["pager_text"].search(label):
+        return False
+    here, there = urlsplit(page_url), urlsplit(url)
+    return here.netloc == there.netloc and here.path.rsplit("/", 1)[0] == there.path.rsplit("/", 1)[0]
 
 
 def is_report_column(label: str, url: str) -> bool:
@@ -141,8 +146,6 @@ def is_challenge_page(html: str) -> bool:
 
 
 def is_homepage(url: str) -> bool:
-    from urllib.parse import urlsplit
-
     return bool(re.match(rules()["homepage_paths"], urlsplit(url).path))
 
 

@@ -207,7 +207,7 @@ class ReportsSpider(scrapy.Spider):
             self.session.error(portal_id, response.url, "fetch", "firewall challenge page instead of content")
             return
         page_links = discover.links(html, response.url, keep_fragment=True)
-        yield from self.requests_from_links(page_links, response.meta, route="static links")
+        yield from self.requests_from_links(page_links, response.meta, route="static links", page_url=response.url)
         if not response.meta.get("column"):
             return
         # The rest of the list, by the fallback chain: the list APIs of the page's publishing
@@ -310,7 +310,7 @@ class ReportsSpider(scrapy.Spider):
                 if request is not None:
                     yield request
 
-    def requests_from_links(self, links, meta: dict, route: str | None = None):
+    def requests_from_links(self, links, meta: dict, route: str | None = None, page_url: str | None = None):
         portal_id, hops = meta["portal"], meta.get("hops", 0)
         reports = {href.split("#")[0] for href, label in links
                    if discover.is_report_title(label) and not discover.is_trap(href)
@@ -325,7 +325,7 @@ class ReportsSpider(scrapy.Spider):
                 if meta.get("column_url"):
                     self.session.remember_column(portal_id, meta["column_url"])
                 request = self.report_request(portal_id, href, label)
-            elif meta.get("column") and discover.is_pager(label):
+            elif meta.get("column") and page_url and discover.is_pager(label, href, page_url):
                 # Another page of the same list (首页/上一页/下一页/尾页/3): not a hop, not a new column.
                 request = self.page_request(portal_id, href, hops, column=True, column_url=meta["column_url"])
             elif hops < MAX_HOPS and discover.is_navigation(label, href):
