@@ -8,9 +8,12 @@ import logging
 from scrapy import Request
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import CannotResolveHostError, DownloadConnectionRefusedError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, NoRouteError
 
-UNREACHABLE = (ConnectionRefusedError, DNSLookupError, NoRouteError)
+# Failures that mean the host cannot be reached at all (not a slow or flaky answer).
+UNREACHABLE = (ConnectionRefusedError, DNSLookupError, NoRouteError, DownloadConnectionRefusedError,
+               CannotResolveHostError)
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

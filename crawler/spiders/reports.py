@@ -15,7 +15,8 @@ from urllib.parse import urljoin
 import scrapy
 from parsel import Selector
 from scrapy import signals
-from twisted.internet.error import ConnectError, ConnectionRefusedError, DNSLookupError, NoRouteError, TCPTimedOutError
+from scrapy.exceptions import DownloadTimeoutError
+from twisted.internet.error import ConnectError, TCPTimedOutError
 
 from archive import runs
 from archive.clock import now
@@ -24,14 +25,14 @@ from archive.store import save_portal
 from .. import discover
 from ..families import ListingFailed, by_name, families_for
 from ..items import AttachmentFile, ReportGone, ReportPage
+from ..retry import UNREACHABLE as RETRY_UNREACHABLE
 from ..routes import RouteLog
 from ..seeds import in_scope, load_seeds
 from ..session import CrawlSession
 
 MAX_HOPS = 6  # navigation links from the homepage to the report column
 # Failures that mean the host cannot be reached at all (the portal is recorded unreachable).
-UNREACHABLE = (ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError, ConnectError,
-               NoRouteError)
+UNREACHABLE = RETRY_UNREACHABLE + (TCPTimedOutError, TimeoutError, ConnectError, DownloadTimeoutError)
 
 
 class ReportsSpider(scrapy.Spider):
