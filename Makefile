@@ -45,12 +45,12 @@ archive: install
 
 # One crawl of real portals (for cron): make crawl SEEDS=seeds/jiaxing.yml
 # Never two crawls at once (a second says "another crawl is running (lock …)" and exits 75);
-# JOBDIR: an interrupted crawl resumes where it stopped.
+# CRAWL_STATE: a killed or interrupted crawl is resumed as the same job.
 CRAWL_STATE = crawl-state/$(basename $(notdir $(SEEDS)))
 crawl: install
 	mkdir -p crawl-state
 	$(BIN)/scrapy crawl reports -a seeds=$(SEEDS) \
-	  -s ARCHIVE_DB=$(ARCHIVE_DB) -s JOBDIR=$(CRAWL_STATE) -s CRAWL_LOCK=crawl-state/.lock
+	  -s ARCHIVE_DB=$(ARCHIVE_DB) -s CRAWL_STATE=$(CRAWL_STATE) -s CRAWL_LOCK=crawl-state/.lock
 
 # Extract every archived report again from the WARC files (no network), e.g. after a fix.
 reextract: install

@@ -30,9 +30,11 @@ class ConditionalMiddleware:
         return CrawlSession.of(self.crawler)
 
     def process_request(self, request, spider=None):
-        if request.meta.get("playwright") or request.method != "GET" or \
+        if request.meta.get("playwright") or request.meta.get("known") or request.method != "GET" or \
                 b"If-None-Match" in request.headers or b"If-Modified-Since" in request.headers:
-            return None  # a browser page must be whole; a POST has no validator to reuse
+            # A browser page must be whole; a known report's request is the spider's to make
+            # (a report still waiting for its attachments is asked for unconditionally).
+            return None
         capture = runs.last_validated_capture(self.session.db, request.url)
         if capture is None:
             return None

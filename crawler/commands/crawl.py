@@ -1,10 +1,14 @@
 """`scrapy crawl` for the archive:
 - the seeds file is read before anything starts: a bad one is one line on stderr, exit 2;
 - one crawl per archive at a time: a second one says which lock holds it and exits 75;
-- exit 1 when the crawl did not finish or a portal yielded no report (cron mails it)."""
+- exit 1 when the crawl did not finish or a portal yielded no report (cron mails it).
+
+A resumable job uses CRAWL_STATE (crawler/session.py), not Scrapy's JOBDIR: JOBDIR keeps
+the requests already seen, and a killed crawl loses those still queued in memory, so a
+resumed leg would never fetch them. Given JOBDIR, the command takes it as CRAWL_STATE.
+"""
 import fcntl
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -17,10 +21,6 @@ EXIT_LOCKED = 75  # EX_TEMPFAIL: try again later
 
 
 class Command(ScrapyCrawl):
-    def _create_crawler(self, spname):
-        self._crawler = super()._create_crawler(spname)
-        return self._crawler
-
     def process_options(self, args, opts):
         super().process_options(args, opts)
         # Before Scrapy starts (and logs): a bad seeds file is one line, nothing else.
@@ -33,6 +33,14 @@ class Command(ScrapyCrawl):
         except SeedsError as exc:
             print(f"bad seeds: {exc}", file=sys.stderr)
             sys.exit(EXIT_BAD_SEEDS)
+        jobdir = self.settings.get("JOBDIR")
+        if jobdir:
+            self.settings.set("CRAWL_STATE", jobdir, priority="cmdline")
+            self.settings.set("JOBDIR", None, priority="cmdline")
+
+    def _create_crawler(self, spname):
+        self._crawler = super()._create_crawler(spname)
+        return self._crawler
 
     def run(self, args, opts):
         lock = self._lock()
@@ -71,8 +79,3 @@ class Command(ScrapyCrawl):
         finished = crawler is not None and crawler.stats.get_value("finish_reason") == "finished"
         if not finished or getattr(spider, "failed_portals", None):
             self.exitcode = 1
-        jobdir = self.settings.get("JOBDIR")
-        if finished and jobdir:
-            # The crawl is complete: its saved queue and seen-requests must not hold back the
-            # next periodic run. An interrupted crawl keeps them, and the next run resumes.
-            shutil.rmtree(jobdir, ignore_errors=True)

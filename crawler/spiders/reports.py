@@ -413,20 +413,24 @@ class ReportsSpider(scrapy.Spider):
             self.session.error(portal_id, response.url, "scope",
                                "report redirected off the portal's hosts; not archived")
             return
-        yield ReportPage(
-            portal=portal_id, url=first_url, final_url=response.url,
-            list_title=response.meta.get("list_title"), fetched_at=now(),
-            capture_id=response.meta.get("capture_id"),
-            capture_new=bool(response.meta.get("capture_new")), status=response.status,
-            content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
-            body=response.body)
+        attachments = []
         if response.status == 200 and _is_html(response):
             for href, label in discover.attachment_links(response.text, response.url):
                 request = self._admit(scrapy.Request(href, callback=self.parse_attachment, errback=self.on_error,
                                                      meta={"portal": portal_id, "report_url": first_url,
                                                            "label": label}), "reports")
                 if request is not None:
-                    yield request
+                    attachments.append(request)
+        # The report first (stored `pending` while its files are still to be read), then its files.
+        yield ReportPage(
+            portal=portal_id, url=first_url, final_url=response.url,
+            list_title=response.meta.get("list_title"), fetched_at=now(),
+            capture_id=response.meta.get("capture_id"),
+            capture_new=bool(response.meta.get("capture_new")), status=response.status,
+            content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
+            body=response.body, attachments=[request.url for request in attachments])
+        for request in attachments:  # one that fails leaves the report pending for the next run
+            yield request
 
     def parse_attachment(self, response):
         self.session.count(response.meta["portal"], "pages")
@@ -452,7 +456,7 @@ class ReportsSpider(scrapy.Spider):
         self.failed_portals = self.session.finish(portals, reason, routes=routes, unreachable=self.unreachable,
                                                   limits=self.limits)
         if self.settings.getbool("CRAWL_SUMMARY", True):
-            print(self.session.summary(portals, routes), flush=True)
+            print(self.session.summary(portals), flush=True)
 
 
 # Meta keys that describe one download; a family copying a response's meta must not pass them on.
