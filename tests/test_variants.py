@@ -29,6 +29,7 @@ def crawled(tmp_path_factory):
     out, db_path, seeds = tmp / "sites", tmp / "archive.db", tmp / "seeds.yml"
     variants = build(out)
     edited = next(v for v in variants if v.name == "jcms-zhejiang-root")
+    reworded = next(v for v in variants if v.name == "gkmlpt-config-subpath")
     with replica({origin: f"{host}:0" for origin, host in origins(variants).items()}, root=out) as urls:
         seeds_for(seeds, variants, urls)
         runs = {"first": crawl(seeds, db_path), "again": crawl(seeds, db_path)}
@@ -36,12 +37,16 @@ def crawled(tmp_path_factory):
         page = out / edited.origin / edited.reports[0].lstrip("/")
         html = page.read_text(encoding="utf-8")
         page.write_text(html.replace("年政府信息公开工作年度报告", "年度政府信息公开工作年度报告"), encoding="utf-8")
+        # Another report's narrative is reworded (its tables stay).
+        page = out / reworded.origin / reworded.reports[0].lstrip("/")
+        html = page.read_text(encoding="utf-8")
+        page.write_text(html.replace("公开质量仍需提高", "公开质量仍需进一步提高"), encoding="utf-8")
         runs["edited"] = crawl(seeds, db_path)
     db = sqlite_utils.Database(db_path)
     run_ids = [r["run"] for r in db.query("select distinct run from crawl_runs order by run")]
     rows = [{r["portal"]: r for r in db["crawl_runs"].rows_where("run = ?", [run])} for run in run_ids]
     return {"db": db, "variants": variants, "urls": urls, "runs": runs, "rows": rows, "run_ids": run_ids,
-            "edited": edited}
+            "edited": edited, "reworded": reworded}
 
 
 def test_variants_cover_every_family_placement_and_host(crawled):
@@ -111,7 +116,14 @@ def test_an_edited_title_is_a_change(crawled):
     changes = list(db["changes"].rows_where("report_id = ?", [report["id"]]))
     assert [c["kind"] for c in changes] == ["changed"]
     assert "年度政府信息公开工作年度报告" in report["title"] and "title" in changes[0]["note"]
-    assert db["changes"].count == 1  # nothing else changed
+
+
+def test_a_reworded_narrative_is_a_change_with_a_short_diff(crawled):
+    db, v = crawled["db"], crawled["reworded"]
+    report = next(r for r in db["reports"].rows if r["url"].endswith(v.reports[0]))
+    change = next(db["changes"].rows_where("report_id = ?", [report["id"]]))
+    assert change["kind"] == "changed" and "[→进一步]" in change["note"], change["note"]
+    assert db["changes"].count == 2  # nothing else changed (page chrome included)
 
 
 def test_summary_at_the_end_of_a_crawl(crawled):
