@@ -114,7 +114,21 @@ def _change_note(known: dict, result: dict, diff: list) -> str:
         return f"{len(diff)} cells changed"
     if (known["title"] or "") != (result.get("title") or known["title"] or ""):
         return f"title changed: {known['title']} → {result.get('title')}"
-    return "text changed, cells did not"
+    return f"text changed, cells did not: {text_diff(known['body_text'] or '', result.get('body_text') or '')}"
+
+
+def text_diff(old: str, new: str, context: int = 12, limit: int = 240) -> str:
+    """A short, readable diff of two texts: each changed stretch with a little context,
+    e.g. «…共收到申请[18→19]件，其中…»."""
+    import difflib
+
+    parts = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        parts.append(f"«…{old[max(0, i1 - context):i1]}[{old[i1:i2]}→{new[j1:j2]}]{old[i2:i2 + context]}…»")
+    out = " ".join(parts)
+    return out if len(out) <= limit else out[:limit - 1] + "…"
 
 
 def ingest_attachment(db, item: AttachmentFile) -> Outcome:

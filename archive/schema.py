@@ -37,7 +37,8 @@ TABLES = {
         "finished_at": str, "status": str, "pages": int, "reports_found": int,
         "reports_new": int, "reports_changed": int, "reports_removed": int,
         "reports_moved": int, "reports_unchanged": int, "captures_new": int,
-        "browser_renders": int, "bytes": int, "errors": int, "note": str, "discovery": str},
+        "browser_renders": int, "bytes": int, "errors": int, "note": str, "discovery": str,
+        "route": str},
         pk="id", foreign_keys=[("portal", "portals", "id")], indexes=[(["run", "portal"], True)]),
     "report_columns": dict(columns={
         "portal": str, "url": str, "last_seen": str, "run": str},
