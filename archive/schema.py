@@ -13,6 +13,8 @@ from sqlite_utils.migrations import Migrations
 
 from extract import formats
 
+from .organs import deadline_sql
+
 MIGRATIONS = Migrations("gov_report_archive")
 
 
@@ -53,9 +55,14 @@ TABLES = {
         "published": str, "index_number": str, "publisher": str, "url": str, "final_url": str,
         "fetched_at": str, "capture_id": int, "content_digest": str, "status": str,
         "last_checked_at": str, "check_status": str, "errors": str, "body_text": str,
-        "figures_from": str, "extracted_at": str},
+        "figures_from": str, "extracted_at": str, "organ_id": str},
         pk="id", foreign_keys=[("portal", "portals", "id"), ("capture_id", "captures", "id")],
         indexes=[(["url"], True), (["organ", "report_year"], False)]),
+    # One organ across years (archive/organs.py, rules in archive/organs.yml).
+    "organs": dict(columns={
+        "id": str, "name": str, "region": str, "level": str, "kind": str, "names": str}, pk="id"),
+    "organ_names": dict(columns={
+        "name": str, "region": str, "organ_id": str, "rule": str}, pk=("name", "region")),
     "applications": dict(columns={
         "report_id": int, "row_key": str, "column_key": str, "value": int, "raw": str},
         pk=("report_id", "row_key", "column_key"), foreign_keys=[("report_id", "reports", "id")]),
@@ -81,7 +88,8 @@ TABLES = {
         pk="id", foreign_keys=[("report_id", "reports", "id")]),
     "attachments": dict(columns={
         "id": int, "report_id": int, "url": str, "final_url": str, "label": str, "capture_id": int,
-        "content_type": str, "length": int, "fetched_at": str, "used_for_figures": int, "errors": str},
+        "content_type": str, "length": int, "fetched_at": str, "used_for_figures": int, "errors": str,
+        "text": str},
         pk="id", foreign_keys=[("report_id", "reports", "id"), ("capture_id", "captures", "id")],
         indexes=[(["report_id", "url"], True)]),
     "errors": dict(columns={
@@ -101,6 +109,15 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
 def m001_tables(db: sqlite_utils.Database) -> None:
     """The tables of the first archive (2026-11)."""
     _sync_tables(db)
+
+
+@MIGRATIONS()
+def m002_organs(db: sqlite_utils.Database) -> None:
+    """reports.organ_id: one organ across years (archive/organs.py)."""
+    from .organs import assign_all
+
+    _sync_tables(db)
+    assign_all(db)
 
 
 def _sync_tables(db: sqlite_utils.Database) -> None:
@@ -154,8 +171,12 @@ def _views(db: sqlite_utils.Database) -> None:
             expr = _sum_of(keys)
         columns.append(f"{expr} as {name}")
     db.execute("drop view if exists report_summary")
+    deadline = deadline_sql()
     db.execute(f"""create view report_summary as
-select r.id as report_id, r.organ, p.region, p.level, r.report_year, r.format, r.published,
+select r.id as report_id, r.organ, r.organ_id, o.kind as organ_kind, p.region, p.level, r.report_year,
+  r.format, r.published, {deadline} as deadline,
+  case when r.published is null or r.report_year is null then null
+       else max(0, cast(julianday(r.published) - julianday({deadline}) as integer)) end as days_late,
   t3.new_received, t3.carried_over, t3.granted, t3.partially_granted, t3.denied, t3.unable,
   t3.rejected, t3.other, t3.total_handled, t3.carried_forward,
   t4.review_total, t4.lawsuits_total, fees.value as fees_10k_yuan,
@@ -163,6 +184,7 @@ select r.id as report_id, r.organ, p.region, p.level, r.report_year, r.format, r
   r.title, r.portal
 from reports r
 left join portals p on p.id = r.portal
+left join organs o on o.id = r.organ_id
 left join (select a.report_id, {', '.join(columns)}
            from applications a where a.column_key = 'total' group by a.report_id) t3 on t3.report_id = r.id
 left join (select report_id,
