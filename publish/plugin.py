@@ -82,7 +82,9 @@ def asgi_wrapper(datasette):
             if scope.get("type") == "http" and scope.get("path") == f"/{DATABASE}/reports":
                 args = parse_qs(scope.get("query_string", b"").decode("utf-8", "replace"))
                 query = (args.get("_search") or [""])[0].strip()
-                if query and not {"_sort", "_sort_desc"} & set(args):
+                # the table's form sends _sort=id (its default order) with the search box: not a chosen sort
+                chosen = [v for k in ("_sort", "_sort_desc") for v in args.get(k, []) if v != "id"]
+                if query and not chosen and "_sort_desc" not in args:
                     location = f"/{DATABASE}/search?" + urlencode({"q": query})
                     await send({"type": "http.response.start", "status": 302,
                                 "headers": [[b"location", location.encode("ascii")], [b"content-length", b"0"]]})
