@@ -64,7 +64,7 @@ TABLES = {
     "organ_names": dict(columns={
         "name": str, "region": str, "organ_id": str, "rule": str}, pk=("name", "region")),
     "applications": dict(columns={
-        "report_id": int, "row_key": str, "column_key": str, "value": int, "raw": str},
+        "report_id": int, "row_key": str, "column_key": str, "value": int, "raw": str, "position": int},
         pk=("report_id", "row_key", "column_key"), foreign_keys=[("report_id", "reports", "id")]),
     "active_disclosure": dict(columns={
         "report_id": int, "key": str, "value": int, "unit": str, "raw": str},
@@ -118,6 +118,26 @@ def m002_organs(db: sqlite_utils.Database) -> None:
 
     _sync_tables(db)
     assign_all(db)
+
+
+@MIGRATIONS()
+def m003_cell_positions(db: sqlite_utils.Database) -> None:
+    """applications.position: the printed order of table 3's cells (row, then column)."""
+    _sync_tables(db)
+    _reference_tables(db)
+    db.execute("""update applications set position =
+        (select position from application_rows where row_key = applications.row_key) * 10 +
+        (select position from application_columns where column_key = applications.column_key)""")
+
+
+def cell_position(row_key: str, column_key: str) -> int | None:
+    """Printed order of a table-3 cell: its row's place, then its column's."""
+    spec = formats.spec()
+    rows = [r["key"] for r in spec["application_rows"]]
+    cols = [c["key"] for c in spec["application_columns"]]
+    if row_key not in rows or column_key not in cols:
+        return None
+    return rows.index(row_key) * 10 + cols.index(column_key)
 
 
 def _sync_tables(db: sqlite_utils.Database) -> None:

@@ -10,6 +10,7 @@ import re
 
 from . import organs
 from .clock import now
+from .schema import cell_position
 from .search import index_text
 
 _CJK_BREAK = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
@@ -86,7 +87,7 @@ def _replace_derived(db, report_id: int, result: dict) -> None:
     raw = result.get("raw") or {}
     db["applications"].insert_all(
         {"report_id": report_id, "row_key": row, "column_key": col, "value": value,
-         "raw": raw.get("applications", {}).get(row, {}).get(col)}
+         "raw": raw.get("applications", {}).get(row, {}).get(col), "position": cell_position(row, col)}
         for row, cols in (result.get("applications") or {}).items() for col, value in cols.items())
     active = result.get("active") or {}
     db["active_disclosure"].insert_all(

@@ -16,8 +16,8 @@
 """
 from __future__ import annotations
 
+import functools
 import html
-import json
 import math
 import re
 from urllib.parse import parse_qs, urlencode
@@ -90,9 +90,40 @@ def asgi_wrapper(datasette):
                                 "headers": [[b"location", location.encode("ascii")], [b"content-length", b"0"]]})
                     await send({"type": "http.response.body", "body": b""})
                     return
+            if scope.get("type") == "http" and scope.get("path", "").endswith(".atom"):
+                await app(scope, receive, _absolute_links(scope, send))
+                return
             await app(scope, receive, send)
         return ranked_search
     return wrap
+
+
+def _absolute_links(scope, send):
+    """Feed entries link to report pages by path (the SQL cannot know the host): make them
+    absolute URLs, as feed readers expect."""
+    headers = dict(scope.get("headers") or [])
+    host = headers.get(b"host", b"localhost").decode("latin-1")
+    base = f"{scope.get('scheme', 'http')}://{host}".encode("latin-1")
+    start, chunks = {}, []
+
+    async def wrapped(message):
+        if message["type"] == "http.response.start":
+            start.update(message)
+            return
+        if message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            body = b"".join(chunks)
+            if start.get("status") == 200:
+                body = body.replace(b'<link href="/', b'<link href="' + base + b"/")
+            response_headers = [[k, v] for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+            response_headers.append([b"content-length", str(len(body)).encode()])
+            await send(dict(start, headers=response_headers))
+            await send({"type": "http.response.body", "body": body})
+            return
+        await send(message)
+    return wrapped
 
 
 @hookimpl
@@ -180,7 +211,29 @@ async def archived_raw(datasette, request):
 def render_cell(value, column, table, database):
     if isinstance(value, str) and re.fullmatch(r"/-/archived/\d+", value):
         return Markup(f'<a href="{html.escape(value)}">存档副本 archived</a>')
+    label = _key_labels().get((table, column), {}).get(value) if isinstance(value, str) else None
+    if label:  # a key of the national format: its printed label first
+        return Markup(f'{html.escape(label)} <small class="key">{html.escape(value)}</small>')
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def _key_labels() -> dict:
+    """(table, column) -> {key: Chinese label as printed} for the figure tables."""
+    from extract import formats
+
+    spec = formats.spec()
+    rows = {r["key"]: r["zh"] for r in spec["application_rows"]}
+    cols = {c["key"]: c["zh"] for c in spec["application_columns"]}
+    active = {}
+    for fmt_rows in spec["active"].values():
+        for row in fmt_rows:
+            for key in row["keys"]:
+                active[key] = f"{report_page._label(row['label'])} · {report_page._active_head(key)}"
+    return {("applications", "row_key"): rows, ("applications", "column_key"): cols,
+            ("review_litigation", "block"): {b["key"]: b["zh"] for b in spec["review_blocks"]},
+            ("review_litigation", "outcome"): {o["key"]: o["zh"] for o in spec["review_outcomes"]},
+            ("active_disclosure", "key"): active}
 
 
 
