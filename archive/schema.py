@@ -55,7 +55,8 @@ TABLES = {
         "published": str, "index_number": str, "publisher": str, "url": str, "final_url": str,
         "fetched_at": str, "capture_id": int, "content_digest": str, "status": str,
         "last_checked_at": str, "check_status": str, "errors": str, "body_text": str,
-        "figures_from": str, "extracted_at": str, "organ_id": str},
+        "figures_from": str, "extracted_at": str, "first_run": str, "last_run": str,
+        "pending_attachments": str, "organ_id": str},
         pk="id", foreign_keys=[("portal", "portals", "id"), ("capture_id", "captures", "id")],
         indexes=[(["url"], True), (["organ", "report_year"], False)]),
     # One organ across years (archive/organs.py, rules in archive/organs.yml).
@@ -112,7 +113,14 @@ def m001_tables(db: sqlite_utils.Database) -> None:
 
 
 @MIGRATIONS()
-def m002_organs(db: sqlite_utils.Database) -> None:
+def m002_report_runs_and_pending(db: sqlite_utils.Database) -> None:
+    """reports.first_run / last_run (a job's counts read from the archive) and
+    pending_attachments (a report waiting for the files its figures are in)."""
+    _sync_tables(db)
+
+
+@MIGRATIONS()
+def m003_organs(db: sqlite_utils.Database) -> None:
     """reports.organ_id: one organ across years (archive/organs.py)."""
     from .organs import assign_all
 
@@ -121,7 +129,7 @@ def m002_organs(db: sqlite_utils.Database) -> None:
 
 
 @MIGRATIONS()
-def m003_cell_positions(db: sqlite_utils.Database) -> None:
+def m004_cell_positions(db: sqlite_utils.Database) -> None:
     """applications.position: the printed order of table 3's cells (row, then column)."""
     _sync_tables(db)
     _reference_tables(db)
