@@ -9,8 +9,11 @@
 - Search snippets and score: SQL functions `search_snippet(text, q)` (the text around the
   first match, in the original characters, the match in 【】) and `search_score(title, organ,
   body, q)` (matches weighted by where they occur) for the `search` query.
-- Table pages: the column glossary is folded into a <details> below the rows.
+- Table pages: the column glossary is folded into a <details> below the rows; a canned query's
+  `year` box lists the years held; organ_history and totals_by_year embed their dashboard chart.
 - Charts come from datasette-dashboards (metadata.yml, /-/dashboards/overview).
+- Feeds: datasette-atom renders the canned queries new_reports, recent_changes, new_failures;
+  their entry links are made absolute here.
 - Ranked search: the reports table's search box (HTML, no explicit sort) leads to the `search`
   query, which orders matches by relevance (BM25); Datasette's table view cannot rank.
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 import math
 import re
 from urllib.parse import parse_qs, urlencode
@@ -260,11 +264,60 @@ def extra_css_urls(view_name):
     return [{"url": "/-/static-plugins/gov-report-archive/report.css"}]
 
 
+# canned query -> (dashboard chart drawn above its rows, the query's parameter passed on)
+QUERY_CHARTS = {
+    "organ_history": ("organ/organ-requests", "organ"),
+    "totals_by_year": ("overview/requests-per-year", "region"),
+}
+
+
 @hookimpl
-def extra_body_script(view_name):
-    if view_name == "table":
-        return {"script": GLOSSARY_JS}
-    return None
+def extra_body_script(request, database):
+    """Table and canned query pages (Datasette renders both with view_name 'table'): each
+    script does nothing on a page without its elements."""
+    if request is None or database != DATABASE:
+        return None
+    name = request.path.rstrip("/").rsplit("/", 1)[-1]
+    chart = QUERY_CHARTS.get(name)
+    config = {"chart": f"/-/dashboards/{chart[0]}/embed" if chart else None,
+              "param": chart[1] if chart else None}
+    return {"script": GLOSSARY_JS + QUERY_JS.replace("__CONFIG__", json.dumps(config))}
+
+
+# On a canned query's page: the years the archive holds, as links beside a `year` box (a blank
+# year means the latest); and the query's chart from the dashboards, embedded above the rows.
+QUERY_JS = r"""
+(function () {
+  var cfg = __CONFIG__;
+  var params = new URLSearchParams(location.search);
+  var box = document.querySelector("form input[name=year]");
+  if (box) {
+    var sql = "select distinct report_year from reports where report_year is not null order by report_year";
+    fetch(location.pathname.replace(/\/[^\/]+$/, "") + ".json?_shape=array&sql=" + encodeURIComponent(sql))
+      .then(function (r) { return r.json(); }).then(function (rows) {
+        var hint = document.createElement("span");
+        hint.className = "year-hint";
+        hint.appendChild(document.createTextNode(" 档案中的年度 years: "));
+        rows.forEach(function (row) {
+          var p = new URLSearchParams(location.search); p.set("year", row.report_year);
+          var a = document.createElement("a"); a.href = "?" + p.toString(); a.textContent = row.report_year;
+          hint.appendChild(a); hint.appendChild(document.createTextNode(" "));
+        });
+        box.parentNode.insertBefore(hint, box.nextSibling);
+      });
+  }
+  if (cfg.chart) {
+    var value = params.get(cfg.param) || "";
+    var frame = document.createElement("iframe");
+    frame.className = "query-chart";
+    frame.title = "chart";
+    frame.src = cfg.chart + (value ? "?" + cfg.param + "=" + encodeURIComponent(value) : "");
+    frame.style.cssText = "width:100%;max-width:900px;height:420px;border:0";
+    var table = document.querySelector("table.rows-and-columns");
+    if (table) table.parentNode.insertBefore(frame, table);
+  }
+})();
+"""
 
 
 # The column glossary is long: fold it into <details> and put it below the rows.

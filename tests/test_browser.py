@@ -199,6 +199,8 @@ def test_organ_history_by_part_of_the_name(browser, sites, width):
     page = open_page(browser, width, f"{sites['now']}/archive/organ_history?organ=平潭", [])
     found = rows(page)
     assert len(found) == 3 and all("平潭综合实验区" in r for r in found)
+    chart = page.frame_locator("iframe.query-chart").locator(".vega-embed canvas, .vega-embed svg.marks")
+    chart.first.wait_for(timeout=15_000)  # the organ's chart from the dashboards, above its rows
     page.screenshot(path=str(ARTIFACTS / f"organ-history-{width}.png"), full_page=True)
     page.close()
 
@@ -227,6 +229,17 @@ def test_feed_opens(browser, sites, width):
     text = page.locator("body").inner_text()
     assert "南湖区人民政府办公室" in text and "removed" in text
     page.screenshot(path=str(ARTIFACTS / f"feed-recent_changes-{width}.png"), full_page=True)
+    page.close()
+
+
+def test_year_boxes_list_the_years_held(browser, sites):
+    page = open_page(browser, "desktop", f"{sites['now']}/archive/refusal_rate", [])
+    hint = page.locator(".year-hint")
+    hint.wait_for()
+    assert hint.locator("a").all_inner_texts() == ["2018", "2019", "2021", "2023", "2024"]
+    hint.get_by_role("link", name="2021").click()
+    page.wait_for_load_state("networkidle")
+    assert any("平潭综合实验区" in r for r in rows(page))
     page.close()
 
 
