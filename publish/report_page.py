@@ -21,6 +21,8 @@ ACTIVE_HEADS = {
     "licensing": "本年处理决定数量", "penalty": "本年处理决定数量", "enforcement": "本年处理决定数量",
     "fees_10k_yuan": "本年收费金额（万元）", "count": "采购项目数量", "amount": "采购总金额",
 }
+HEADLINE_LABELS = {"applications_received": "收到政府信息公开申请", "review_cases": "行政复议",
+                   "suits": "行政诉讼", "proactive_items": "主动公开政府信息"}
 CELL_PATH = re.compile(r"\b(applications|review_litigation|active_disclosure|active)\.([a-z0-9_]+)(?:\.([a-z0-9_]+))?")
 
 
@@ -71,6 +73,7 @@ def load(conn: sqlite3.Connection, report_id: int) -> dict | None:
     spec = formats.spec()
     labels = short_labels()
     value = lambda row, col: (apps.get((row, col)) or {}).get("value")  # noqa: E731
+    review_value = lambda block, outcome: (review.get((block, outcome)) or {}).get("value")  # noqa: E731
     columns = [c["key"] for c in spec["application_columns"]]
 
     failures: dict[str, list[str]] = {}  # cell id -> rules in words
@@ -78,7 +81,7 @@ def load(conn: sqlite3.Connection, report_id: int) -> dict | None:
     for c in checks:
         if c["status"] != "fail":
             continue
-        words, cells = _in_words(c, fmt, value, labels, columns)
+        words, cells = _in_words(c, fmt, value, labels, columns, review_value)
         if c["rule"] == "R7":
             narrative.append(_narrative(c))
         failing.append({**c, "words": words})
@@ -119,7 +122,8 @@ def load(conn: sqlite3.Connection, report_id: int) -> dict | None:
         "review": review_cells, "failing": failing, "narrative": narrative,
         "checks": {s: sum(1 for c in checks if c["status"] == s) for s in ("pass", "fail", "not_assessable")},
         "legacy": q("select * from legacy_indicators where report_id = ? order by position", report_id),
-        "headline": q("select * from headline_figures where report_id = ?", report_id),
+        "headline": [dict(h, label=HEADLINE_LABELS.get(h["key"], h["key"]))
+                     for h in q("select * from headline_figures where report_id = ?", report_id)],
         "attachments": q("select * from attachments where report_id = ? order by id", report_id),
         "captures": captures, "changes": changes, "years": years,
     }
@@ -145,7 +149,8 @@ def _cell_label(path: str, labels: dict) -> str:
     return "表二 " + parts[-1] if parts[0].startswith("active") else path
 
 
-def _in_words(check: dict, fmt: str, value, labels: dict, columns: list[str]) -> tuple[str, list[str]]:
+def _in_words(check: dict, fmt: str, value, labels: dict, columns: list[str],
+              review_value=lambda block, outcome: None) -> tuple[str, list[str]]:
     """The rule with its numbers ("一+二 ≠ （七）+四: 18+0 ≠ 16+2") and the cells it used."""
     rule, scope = check["rule"], check["scope"] or ""
     parts = scope.split(".")
@@ -176,8 +181,11 @@ def _in_words(check: dict, fmt: str, value, labels: dict, columns: list[str]) ->
         return text, [f"applications.{row}.{c}" for c in columns]
     if rule == "R4" and len(parts) == 2:
         block = parts[1]
-        return (f"总计 ≠ 维持+纠正+其他+尚未审结（{block}）: {check['detail']}",
-                [f"review_litigation.{block}.{o}" for o in formats.review_outcomes()])
+        block_zh = next((b["zh"] for b in formats.spec()["review_blocks"] if b["key"] == block), block)
+        parts_ = ["upheld", "corrected", "other", "pending"]
+        text = (f"总计 ≠ 维持+纠正+其他+尚未审结: {_fmt(review_value(block, 'total'))} ≠ "
+                f"{'+'.join(_fmt(review_value(block, o)) for o in parts_)}（{block_zh}）")
+        return text, [f"review_litigation.{block}.{o}" for o in formats.review_outcomes()]
     if rule == "R7":
         n = _narrative(check)
         return f"正文 {n['stated']} ≠ 表格 {n['table']}", n["cells"]
