@@ -38,10 +38,14 @@ system:
 	  $(BIN)/playwright install chromium; \
 	fi
 
-# Crawl the bundled portal replica (served on 127.0.0.1:8101 and :8102) into $(ARCHIVE_DB).
-archive: install
-	$(BIN)/python -m replica --with -- $(BIN)/scrapy crawl reports -a seeds=$(SEEDS) -s ARCHIVE_DB=$(ARCHIVE_DB) \
+# Crawl the bundled portal replica (served on 127.0.0.1:8101-8107) into $(ARCHIVE_DB), then
+# crawl its second edition (one report edited, one deleted, one moved) so the archive has history.
+# A crawl exits 1 when a portal yields nothing (the deleted report's portal does): not a failure here.
+DEMO_CRAWL = $(BIN)/scrapy crawl reports -a seeds=$(SEEDS) -s ARCHIVE_DB=$(ARCHIVE_DB) \
 	  -s DOWNLOAD_DELAY=0 -s AUTOTHROTTLE_ENABLED=False  # our own local replica: no need to wait
+archive: install
+	$(BIN)/python -m replica --with -- $(DEMO_CRAWL)
+	-$(BIN)/python -m replica --edition 2 --with -- $(DEMO_CRAWL)
 
 # One crawl of real portals (for cron): make crawl SEEDS=seeds/jiaxing.yml
 # Never two crawls at once (a second says "another crawl is running (lock …)" and exits 75);
