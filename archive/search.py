@@ -5,7 +5,7 @@ SQLite's `trigram` tokenizer finds nothing for 2-character queries (复议, 收�
 Chinese text as overlapping bigrams (依申请公开 → 依申 申请 请公 公开) and a query term is
 turned into the phrase of its bigrams: a phrase of consecutive bigrams matches exactly the
 texts that contain the term, for any term of two or more characters. Latin words and numbers
-stay whole. The same function builds the index (extract/load.py) and the query (the
+stay whole. The same function builds the index (archive/store.py) and the query (the
 Datasette plugin's `escape_fts`).
 """
 from __future__ import annotations

@@ -1,0 +1,243 @@
+"""The one way bytes become archive rows: extract → validate → save, with history.
+
+Used by the crawl pipeline, `python -m archive.reextract` and any loader. Each call writes
+one report with its cells, checks and history in one transaction, so a crash leaves the
+report either as it was or as it is now, never half-written.
+
+- `ingest_report`: a report page. Unchanged bytes (or a 304) only refresh `last_checked_at`;
+  a known report whose own text or cells changed gets a `changes` row (`changed`, with the
+  cells that changed); a change of the page around it (a counter, the navigation) is kept as
+  a new capture and is not a change.
+- `ingest_attachment`: a file linked from a report page; its figures are the report's when
+  the page had none. A page without figures whose files are still to be fetched is stored
+  as `pending` (with `pending_attachments`) until they are read: the next leg of the job or
+  the next run fetches them again, so a report is never left silently without figures.
+- `mark_removed`, `merge_moved`: a report gone from its URL, or found again at a new one.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from extract.report import extract_bytes
+from extract.validate import InvalidReport, validate
+
+from . import store
+from .clock import now
+from .records import AttachmentFile, ReportGone, ReportPage
+from .warc import payload_digest
+
+
+@dataclass
+class Outcome:
+    """What one ingest did: `kind` is new, changed, unchanged, invalid, failed or skipped."""
+
+    kind: str
+    report_id: int | None = None
+    stage: str | None = None  # for invalid/failed: the stage that refused it
+    message: str | None = None
+
+
+def read_report(body: bytes, url: str, content_type: str) -> dict:
+    """Extracted and validated figures (raises InvalidReport or the extractor's error)."""
+    return validate(extract_bytes(body, url, content_type))
+
+
+def _extract(body: bytes, url: str, content_type: str) -> tuple[dict | None, Outcome | None]:
+    try:
+        return read_report(body, url, content_type), None
+    except InvalidReport as exc:
+        return None, Outcome("invalid", stage="validate", message=str(exc))
+    except Exception as exc:  # one bad document must not end a crawl or a re-extraction
+        return None, Outcome("failed", stage="extract", message=f"{type(exc).__name__}: {exc}")
+
+
+def find_report(db, url: str) -> dict | None:
+    return next(iter(db["reports"].rows_where("url = ?", [url])), None)
+
+
+def ingest_report(db, page: ReportPage, *, run: str | None = None) -> Outcome:
+    known = find_report(db, page.url)
+    digest = payload_digest(page.body) if page.status != 304 else None
+    if page.status == 304 or (known and known["content_digest"] == digest):
+        if known:
+            with db.atomic():
+                db["reports"].update(known["id"], {
+                    "last_checked_at": page.fetched_at, "last_run": run,
+                    "status": "pending" if known["status"] == "pending" else "current"})
+        return Outcome("unchanged", known["id"] if known else None)
+    result, failure = _extract(page.body, page.final_url, page.content_type)
+    if failure:
+        return failure
+    with db.atomic():
+        before = store.report_cells(db, known["id"]) if known else None
+        if known and _same_text(known, result, page.list_title) and before == cells_of(result):
+            # Only the page around the report changed: keep the new capture, no change.
+            db["reports"].update(known["id"], {
+                "capture_id": page.capture_id, "last_checked_at": page.fetched_at, "last_run": run,
+                "content_digest": digest, "status": "pending" if known["status"] == "pending" else "current"})
+            return Outcome("unchanged", known["id"])
+        report_id, new = store.save_report(
+            db, result, url=page.url, final_url=page.final_url, portal=page.portal,
+            fetched_at=page.fetched_at, capture_id=page.capture_id, digest=digest,
+            list_title=page.list_title, run=run)
+        _await_attachments(db, report_id, result, page.attachments)
+        if new:
+            return Outcome("new", report_id)
+        diff = store.diff_cells(before, store.report_cells(db, report_id))
+        store.record_change(db, report_id, "changed", run=run, old_url=known["final_url"],
+                            new_url=page.final_url, old_capture_id=known["capture_id"],
+                            new_capture_id=page.capture_id, diff=diff,
+                            note=_change_note(known, result, diff))
+    return Outcome("changed", report_id)
+
+
+def _await_attachments(db, report_id: int, result: dict, attachments: list[str]) -> None:
+    """A page without figures whose files are still to be read is `pending` until they are."""
+    if has_table_figures(result) or not attachments:
+        db["reports"].update(report_id, {"pending_attachments": None})
+        return
+    done = {r["url"] for r in db["attachments"].rows_where("report_id = ?", [report_id], select="url")}
+    waiting = [url for url in attachments if url not in done]
+    if waiting:
+        db["reports"].update(report_id, {"status": "pending",
+                                         "pending_attachments": json.dumps(waiting, ensure_ascii=False)})
+
+
+def _same_text(known: dict, result: dict, list_title: str | None) -> bool:
+    title = result.get("title") or list_title
+    return known["body_text"] == result.get("body_text") and (known["title"] or "") == (title or "")
+
+
+def _change_note(known: dict, result: dict, diff: list) -> str:
+    if diff:
+        return f"{len(diff)} cells changed"
+    if (known["title"] or "") != (result.get("title") or known["title"] or ""):
+        return f"title changed: {known['title']} → {result.get('title')}"
+    return f"text changed, cells did not: {text_diff(known['body_text'] or '', result.get('body_text') or '')}"
+
+
+def text_diff(old: str, new: str, context: int = 12, limit: int = 240) -> str:
+    """A short, readable diff of two texts: each changed stretch with a little context,
+    e.g. «…共收到申请[18→19]件，其中…»."""
+    import difflib
+
+    parts = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        parts.append(f"«…{old[max(0, i1 - context):i1]}[{old[i1:i2]}→{new[j1:j2]}]{old[i2:i2 + context]}…»")
+    out = " ".join(parts)
+    return out if len(out) <= limit else out[:limit - 1] + "…"
+
+
+def ingest_attachment(db, item: AttachmentFile) -> Outcome:
+    """Keep the file's record; read the report's figures from it if the page had none."""
+    report = find_report(db, item.report_url)
+    if report is None:
+        return Outcome("skipped", message="report not archived")
+    row = {"report_id": report["id"], "url": item.url, "final_url": item.final_url, "label": item.label,
+           "capture_id": item.capture_id, "content_type": item.content_type, "length": len(item.body),
+           "fetched_at": item.fetched_at, "used_for_figures": 0, "errors": None}
+    result = None
+    if item.status == 200:  # its text is searched with the report's; its figures used if the page had none
+        result, failure = _extract(item.body, item.final_url, item.content_type)
+        if failure:
+            row["errors"] = failure.message
+        elif result["errors"]:
+            row["errors"] = json.dumps(result["errors"], ensure_ascii=False)
+        row["text"] = (result or {}).get("body_text")
+    with db.atomic():
+        if result is not None and has_table_figures(result) and not store.has_figures(db, report["id"]):
+            store.replace_figures(db, report["id"], result, item.final_url)
+            row["used_for_figures"] = 1
+        db["attachments"].insert(row, ignore=True)  # one row per report and file URL
+        store.index_report(db, report["id"])
+        waiting = [u for u in json.loads(report["pending_attachments"] or "[]") if u != item.url]
+        if row["used_for_figures"] or not waiting:
+            db["reports"].update(report["id"], {
+                "pending_attachments": None,
+                "status": "current" if report["status"] == "pending" else report["status"]})
+        else:
+            db["reports"].update(report["id"], {"pending_attachments": json.dumps(waiting, ensure_ascii=False)})
+    return Outcome("new" if row["used_for_figures"] else "unchanged", report["id"])
+
+
+def reingest_report(db, report: dict, body: bytes, content_type: str,
+                    attachment: tuple[dict, bytes, str] | None = None) -> None:
+    """Extract an archived report again from its captured bytes (and the attachment its
+    figures came from): derived rows replaced, captures and history untouched."""
+    result = read_report(body, report["final_url"], content_type)
+    a_result = None
+    if attachment is not None:
+        row, a_body, a_type = attachment
+        a_result = read_report(a_body, row["final_url"], a_type)
+    with db.atomic():
+        store.save_report(db, result, url=report["url"], final_url=report["final_url"],
+                          portal=report["portal"], fetched_at=report["fetched_at"],
+                          capture_id=report["capture_id"], digest=report["content_digest"],
+                          list_title=report["title"])
+        db["reports"].update(report["id"], {"status": report["status"],
+                                            "last_checked_at": report["last_checked_at"]})
+        if a_result is not None and has_table_figures(a_result):
+            store.replace_figures(db, report["id"], a_result, attachment[0]["final_url"])
+        if a_result is not None:
+            db["attachments"].update(attachment[0]["id"], {"text": a_result.get("body_text")})
+            store.index_report(db, report["id"])
+
+
+def has_table_figures(result: dict) -> bool:
+    return any(v is not None for cols in (result.get("applications") or {}).values() for v in cols.values())
+
+
+def mark_removed(db, item: ReportGone, *, run: str | None = None) -> int | None:
+    """A current report whose URL no longer shows it: status removed, a `removed` change."""
+    known = find_report(db, item.url)
+    if known is None or known["status"] != "current":
+        return None
+    with db.atomic():
+        db["reports"].update(known["id"], {"status": "removed", "last_checked_at": now()})
+        store.record_change(db, known["id"], "removed", run=run, old_url=known["final_url"],
+                            new_url=item.final_url, old_capture_id=known["capture_id"],
+                            new_capture_id=item.capture_id, note=item.reason)
+    return known["id"]
+
+
+def same_report(db, old_id: int, new_id: int) -> bool:
+    """Whether a new report is a removed one at a new URL: same bytes, or same organ, year,
+    title and cells."""
+    old, new = db["reports"].get(old_id), db["reports"].get(new_id)
+    if old["content_digest"] == new["content_digest"]:
+        return True
+    identity = ("organ", "report_year", "title")
+    return all(old[k] == new[k] for k in identity) and \
+        store.report_cells(db, old_id) == store.report_cells(db, new_id) != {}
+
+
+def merge_moved(db, old_id: int, new_id: int, *, run: str | None = None) -> None:
+    """Keep the old report's id (and history); it now lives at the new URL."""
+    old, new = db["reports"].get(old_id), db["reports"].get(new_id)
+    with db.atomic():
+        for table in store.DERIVED:
+            db[table].delete_where("report_id = ?", [new_id])
+        db.execute("delete from reports_fts where rowid = ?", [new_id])
+        db["reports"].delete(new_id)
+        moved = {k: new[k] for k in ("url", "final_url", "fetched_at", "capture_id",
+                                     "content_digest", "last_checked_at", "last_run")}
+        db["reports"].update(old_id, dict(moved, status="current"))
+        db.execute("delete from changes where report_id = ? and kind = 'removed' and run is ?", [old_id, run])
+        store.record_change(db, old_id, "moved", run=run, old_url=old["final_url"],
+                            new_url=new["final_url"], old_capture_id=old["capture_id"],
+                            new_capture_id=new["capture_id"], note="same report at a new URL")
+
+
+def cells_of(result: dict) -> dict:
+    """An extraction's cells in the shape of store.report_cells."""
+    cells = {}
+    for row, cols in (result.get("applications") or {}).items():
+        cells.update({f"applications.{row}.{col}": v for col, v in cols.items()})
+    cells.update({f"active_disclosure.{k}": v for k, v in (result.get("active") or {}).items()
+                  if not k.endswith("_unit")})
+    for block, outs in (result.get("review_litigation") or {}).items():
+        cells.update({f"review_litigation.{block}.{o}": v for o, v in outs.items()})
+    return cells

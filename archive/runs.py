@@ -1,0 +1,84 @@
+"""The crawl's bookkeeping in the archive: runs per portal, errors, remembered report
+columns, and the known reports a re-run revalidates."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from .clock import now
+
+
+def known_columns(db, portal: str, full_every_days: float) -> list[str]:
+    """Columns where reports were listed, unless a full discovery is due."""
+    last_full = db.execute(
+        "select max(finished_at) from crawl_runs where portal = ? and discovery = 'full' "
+        "and status in ('ok', 'ok_with_errors')", [portal]).fetchone()[0]
+    if not last_full or (datetime.now(timezone.utc) - datetime.fromisoformat(last_full)).total_seconds() \
+            > full_every_days * 86400:
+        return []
+    return [r["url"] for r in db.query("select url from report_columns where portal = ? order by url", [portal])]
+
+
+def remember_column(db, portal: str, url: str, run: str) -> None:
+    with db.atomic():
+        db["report_columns"].upsert({"portal": portal, "url": url, "last_seen": now(), "run": run},
+                                    pk=("portal", "url"))
+
+
+def forget_column(db, portal: str, url: str) -> None:
+    with db.atomic():
+        db["report_columns"].delete_where("portal = ? and url = ?", [portal, url])
+
+
+def known_reports(db, portal: str) -> list[dict]:
+    """The portal's current reports with the validators of their last capture; a report
+    still waiting for its attachments has none (its page must be read again)."""
+    return list(db.query(
+        "select r.url, r.title, r.status, "
+        "case when r.status = 'current' then c.etag end as etag, "
+        "case when r.status = 'current' then c.last_modified end as last_modified from reports r "
+        "left join captures c on c.id = r.capture_id where r.portal = ? and r.status in ('current', 'pending')",
+        [portal]))
+
+
+def report_count(db, portal: str) -> int:
+    return db["reports"].count_where("portal = ?", [portal])
+
+
+def record_error(db, run: str | None, portal: str | None, url: str | None, stage: str, message: str) -> None:
+    with db.atomic():
+        db["errors"].insert({"run": run, "portal": portal, "url": url,
+                             "stage": stage, "message": message[:2000], "at": now()})
+
+
+def save_run(db, row: dict) -> None:
+    """The crawl_runs row of (run, portal): each save of a job replaces the one before."""
+    with db.atomic():
+        db["crawl_runs"].insert(row, replace=True)
+
+
+def running_counters(db, run: str) -> dict[str, dict]:
+    """The counters earlier legs of a job saved, per portal."""
+    return {r["portal"]: r for r in db["crawl_runs"].rows_where("run = ?", [run])}
+
+
+def report_counts(db, run: str, portal: str) -> dict:
+    """What a job did to a portal's reports, read from the archive (so a killed leg counts)."""
+    one = lambda sql: db.execute(sql, [run, portal]).fetchone()[0] or 0  # noqa: E731
+    changed = lambda kind: one(  # noqa: E731
+        "select count(distinct c.report_id) from changes c join reports r on r.id = c.report_id "
+        f"where c.run = ? and r.portal = ? and c.kind = '{kind}'")
+    found = one("select count(*) from reports where last_run = ? and portal = ?")
+    new = one("select count(*) from reports where first_run = ? and portal = ?")
+    counts = {"reports_found": found, "reports_new": new, "reports_changed": changed("changed"),
+              "reports_removed": changed("removed"), "reports_moved": changed("moved"),
+              "errors": one("select count(*) from errors where run = ? and portal = ?")}
+    counts["reports_unchanged"] = max(0, found - new - counts["reports_changed"] - counts["reports_moved"])
+    return counts
+
+
+def last_validated_capture(db, url: str) -> dict | None:
+    """The latest fetched (not rendered) 200 capture of `url` that carries a validator
+    (ETag / Last-Modified): what a conditional request for it can name."""
+    return next(iter(db.query(
+        "select * from captures where url = ? and status = 200 and rendered = 0 "
+        "and (etag is not null or last_modified is not null) order by id desc limit 1", [url])), None)

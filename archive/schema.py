@@ -1,0 +1,239 @@
+"""The archive database's schema: every table, the named migrations, the views.
+
+Table and column names are the public interface for SQL users; metadata.yml documents them
+(a test checks it covers every table and column here). The tables are declared once in
+TABLES; `ensure_schema` creates what is missing and adds new columns (nothing is dropped or
+rewritten). Changes that transform data are named migrations (sqlite-utils `Migrations`),
+recorded in `_sqlite_migrations` when applied.
+"""
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from extract import formats
+
+from .organs import deadline_sql
+
+MIGRATIONS = Migrations("gov_report_archive")
+
+
+def open_archive(path) -> sqlite_utils.Database:
+    """The archive at `path` (created if missing), its schema brought up to date."""
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA foreign_keys=ON")
+    db.execute("PRAGMA busy_timeout=10000")
+    ensure_schema(db)
+    return db
+
+
+# Every table: columns, primary key, foreign keys, indexes. A column added here later is
+# added to older archives by ensure_schema (nothing is dropped or rewritten).
+TABLES = {
+    "portals": dict(columns={
+        "id": str, "name": str, "url": str, "region": str, "level": str, "family": str,
+        "allowed_hosts": str, "first_crawled": str, "last_crawled": str}, pk="id"),
+    "crawl_runs": dict(columns={
+        "id": int, "run": str, "portal": str, "seeds": str, "started_at": str,
+        "finished_at": str, "status": str, "pages": int, "reports_found": int,
+        "reports_new": int, "reports_changed": int, "reports_removed": int,
+        "reports_moved": int, "reports_unchanged": int, "captures_new": int,
+        "browser_renders": int, "bytes": int, "errors": int, "note": str, "discovery": str,
+        "route": str},
+        pk="id", foreign_keys=[("portal", "portals", "id")], indexes=[(["run", "portal"], True)]),
+    "report_columns": dict(columns={
+        "portal": str, "url": str, "last_seen": str, "run": str},
+        pk=("portal", "url"), foreign_keys=[("portal", "portals", "id")]),
+    "captures": dict(columns={
+        "id": int, "url": str, "status": int, "content_type": str, "digest": str, "length": int,
+        "fetched_at": str, "rendered": int, "etag": str, "last_modified": str, "warc_file": str,
+        "warc_offset": int, "warc_length": int, "warc_record_id": str, "run": str},
+        pk="id", indexes=[(["url", "digest"], True), (["digest"], False)]),
+    "reports": dict(columns={
+        "id": int, "portal": str, "region": str, "level": str, "organ": str, "title": str,
+        "report_year": int, "format": str,
+        "published": str, "index_number": str, "publisher": str, "url": str, "final_url": str,
+        "fetched_at": str, "capture_id": int, "content_digest": str, "status": str,
+        "last_checked_at": str, "check_status": str, "errors": str, "body_text": str,
+        "figures_from": str, "extracted_at": str, "first_run": str, "last_run": str,
+        "pending_attachments": str, "organ_id": str},
+        pk="id", foreign_keys=[("portal", "portals", "id"), ("capture_id", "captures", "id")],
+        indexes=[(["url"], True), (["organ", "report_year"], False)]),
+    # One organ across years (archive/organs.py, rules in archive/organs.yml).
+    "organs": dict(columns={
+        "id": str, "name": str, "region": str, "level": str, "kind": str, "names": str}, pk="id"),
+    "organ_names": dict(columns={
+        "name": str, "region": str, "organ_id": str, "rule": str}, pk=("name", "region")),
+    "applications": dict(columns={
+        "report_id": int, "row_key": str, "column_key": str, "value": int, "raw": str, "position": int},
+        pk=("report_id", "row_key", "column_key"), foreign_keys=[("report_id", "reports", "id")]),
+    "active_disclosure": dict(columns={
+        "report_id": int, "key": str, "value": int, "unit": str, "raw": str},
+        pk=("report_id", "key"), foreign_keys=[("report_id", "reports", "id")]),
+    "review_litigation": dict(columns={
+        "report_id": int, "block": str, "outcome": str, "value": int, "raw": str},
+        pk=("report_id", "block", "outcome"), foreign_keys=[("report_id", "reports", "id")]),
+    "checks": dict(columns={
+        "report_id": int, "rule": str, "scope": str, "status": str, "detail": str},
+        pk=("report_id", "rule", "scope"), foreign_keys=[("report_id", "reports", "id")]),
+    "legacy_indicators": dict(columns={
+        "report_id": int, "position": int, "indicator": str, "unit": str, "value": int, "raw": str},
+        pk=("report_id", "position"), foreign_keys=[("report_id", "reports", "id")]),
+    "headline_figures": dict(columns={
+        "report_id": int, "key": str, "value": int},
+        pk=("report_id", "key"), foreign_keys=[("report_id", "reports", "id")]),
+    "changes": dict(columns={
+        "id": int, "report_id": int, "kind": str, "detected_at": str, "run": str,
+        "old_url": str, "new_url": str, "old_capture_id": int, "new_capture_id": int,
+        "cells_changed": int, "diff": str, "note": str},
+        pk="id", foreign_keys=[("report_id", "reports", "id")]),
+    "attachments": dict(columns={
+        "id": int, "report_id": int, "url": str, "final_url": str, "label": str, "capture_id": int,
+        "content_type": str, "length": int, "fetched_at": str, "used_for_figures": int, "errors": str,
+        "text": str},
+        pk="id", foreign_keys=[("report_id", "reports", "id"), ("capture_id", "captures", "id")],
+        indexes=[(["report_id", "url"], True)]),
+    "errors": dict(columns={
+        "id": int, "run": str, "portal": str, "url": str, "stage": str, "message": str, "at": str},
+        pk="id"),
+}
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    MIGRATIONS.apply(db)
+    _sync_tables(db)
+    _reference_tables(db)
+    _views(db)
+
+
+@MIGRATIONS()
+def m001_tables(db: sqlite_utils.Database) -> None:
+    """The tables of the first archive (2026-11)."""
+    _sync_tables(db)
+
+
+@MIGRATIONS()
+def m002_report_runs_and_pending(db: sqlite_utils.Database) -> None:
+    """reports.first_run / last_run (a job's counts read from the archive) and
+    pending_attachments (a report waiting for the files its figures are in)."""
+    _sync_tables(db)
+
+
+@MIGRATIONS()
+def m003_organs(db: sqlite_utils.Database) -> None:
+    """reports.organ_id: one organ across years (archive/organs.py)."""
+    from .organs import assign_all
+
+    _sync_tables(db)
+    assign_all(db)
+
+
+@MIGRATIONS()
+def m004_cell_positions(db: sqlite_utils.Database) -> None:
+    """applications.position: the printed order of table 3's cells (row, then column)."""
+    _sync_tables(db)
+    _reference_tables(db)
+    db.execute("""update applications set position =
+        (select position from application_rows where row_key = applications.row_key) * 10 +
+        (select position from application_columns where column_key = applications.column_key)""")
+
+
+def cell_position(row_key: str, column_key: str) -> int | None:
+    """Printed order of a table-3 cell: its row's place, then its column's."""
+    spec = formats.spec()
+    rows = [r["key"] for r in spec["application_rows"]]
+    cols = [c["key"] for c in spec["application_columns"]]
+    if row_key not in rows or column_key not in cols:
+        return None
+    return rows.index(row_key) * 10 + cols.index(column_key)
+
+
+def _sync_tables(db: sqlite_utils.Database) -> None:
+    """Create the tables of TABLES that are missing; add their new columns to old ones."""
+    for name, spec in TABLES.items():
+        table = db.table(name)
+        if not table.exists():
+            table.create(spec["columns"], pk=spec["pk"], foreign_keys=spec.get("foreign_keys"))
+            for columns, unique in spec.get("indexes", []):
+                table.create_index(columns, unique=unique)
+        else:
+            for column, kind in spec["columns"].items():
+                if column not in table.columns_dict:
+                    table.add_column(column, kind)
+    if not db.table("reports_fts").exists():
+        # Chinese search: bigram-tokenised copies of title, organ and body (archive/search.py);
+        # rowid = reports.id.
+        db.execute("create virtual table reports_fts using fts5(title, organ, body_text, "
+                   "tokenize='unicode61')")
+
+
+# Key totals of table 3 in the wide view: (view column, row keys summed, in the total column).
+SUMMARY_TOTALS = [
+    ("new_received", ["new_received"]), ("carried_over", ["carried_over"]),
+    ("granted", ["granted"]), ("partially_granted", ["partially_granted"]),
+    ("denied", "denied"), ("unable", "unable"), ("rejected", "rejected"), ("other", "other"),
+    ("total_handled", ["total_handled"]), ("carried_forward", ["carried_forward"]),
+]
+
+
+def _sum_of(keys: list[str]) -> str:
+    """SQL for the sum of some table-3 totals; null unless every one is present."""
+    quoted = ", ".join(f"'{k}'" for k in keys)
+    cond = f"a.row_key in ({quoted})"
+    return (f"case when count(case when {cond} and a.value is not null then 1 end) = {len(keys)} "
+            f"then sum(case when {cond} then a.value end) end")
+
+
+def _views(db: sqlite_utils.Database) -> None:
+    """report_summary: one wide row per report with the key totals (rebuilt from the format data)."""
+    rows = formats.spec()["application_rows"]
+    columns = []
+    for name, keys in SUMMARY_TOTALS:
+        if isinstance(keys, str):  # a group: 2021 sub-rows, or the 2019 one-row total
+            group = [r["key"] for r in rows if r.get("group") == keys]
+            parts2021 = [k for k in group if "2019" not in next(r for r in rows if r["key"] == k).get("formats", [])]
+            expr = _sum_of(parts2021)
+            if "other_total" in group:
+                expr = f"coalesce(max(case when a.row_key = 'other_total' then a.value end), {expr})"
+        else:
+            expr = _sum_of(keys)
+        columns.append(f"{expr} as {name}")
+    db.execute("drop view if exists report_summary")
+    deadline = deadline_sql()
+    db.execute(f"""create view report_summary as
+select r.id as report_id, r.organ, r.organ_id, o.kind as organ_kind, p.region, p.level, r.report_year,
+  r.format, r.published, {deadline} as deadline,
+  case when r.published is null or r.report_year is null then null
+       else max(0, cast(julianday(r.published) - julianday({deadline}) as integer)) end as days_late,
+  t3.new_received, t3.carried_over, t3.granted, t3.partially_granted, t3.denied, t3.unable,
+  t3.rejected, t3.other, t3.total_handled, t3.carried_forward,
+  t4.review_total, t4.lawsuits_total, fees.value as fees_10k_yuan,
+  r.check_status, r.status, r.final_url as source_url, '/-/archived/' || r.capture_id as archived_copy,
+  r.title, r.portal
+from reports r
+left join portals p on p.id = r.portal
+left join organs o on o.id = r.organ_id
+left join (select a.report_id, {', '.join(columns)}
+           from applications a where a.column_key = 'total' group by a.report_id) t3 on t3.report_id = r.id
+left join (select report_id,
+             max(case when block = 'review' and outcome = 'total' then value end) as review_total,
+             max(case when block = 'suit_direct' and outcome = 'total' then value end)
+               + max(case when block = 'suit_after_review' and outcome = 'total' then value end) as lawsuits_total
+           from review_litigation group by report_id) t4 on t4.report_id = r.id
+left join active_disclosure fees on fees.report_id = r.id and fees.key = 'fees_10k_yuan'""")
+
+
+def _reference_tables(db: sqlite_utils.Database) -> None:
+    """Labels of the canonical keys, so SQL users can join a key to its printed label."""
+    spec = formats.spec()
+    rows = [{"row_key": r["key"], "position": i, "label_zh": r["zh"], "label_en": r["en"],
+             "group_key": r.get("group"), "is_result": int(bool(r.get("result"))),
+             "formats": ",".join(r.get("formats", ["2021", "2019"]))}
+            for i, r in enumerate(spec["application_rows"])]
+    db["application_rows"].upsert_all(rows, pk="row_key")
+    cols = [{"column_key": c["key"], "position": i, "label_zh": c["zh"], "label_en": c["en"]}
+            for i, c in enumerate(spec["application_columns"])]
+    db["application_columns"].upsert_all(cols, pk="column_key")
+
+

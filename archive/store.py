@@ -1,0 +1,186 @@
+"""Writing reports and their history into the archive (sqlite-utils).
+
+Derived rows (cells, checks) of a report are replaced when it is extracted again; captures
+and crawl history are only ever added to. Callers outside archive/ go through ingest.py.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from . import organs
+from .clock import now
+from .schema import cell_position
+from .search import index_text
+
+_CJK_BREAK = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+
+
+def save_portal(db, portal: dict) -> None:
+    row = {k: portal.get(k) for k in ("id", "name", "url", "region", "level", "family")}
+    row["allowed_hosts"] = json.dumps(portal.get("allowed_hosts") or [], ensure_ascii=False)
+    row["last_crawled"] = now()
+    existing = db["portals"].get(row["id"]) if _has(db["portals"], row["id"]) else None
+    row["first_crawled"] = existing["first_crawled"] if existing else row["last_crawled"]
+    db["portals"].upsert(row, pk="id")
+
+
+def _has(table, pk) -> bool:
+    return table.count_where("id = ?", [pk]) > 0
+
+
+def save_report(db, result: dict, *, url: str, final_url: str | None = None,
+                portal: str | None = None, fetched_at: str | None = None,
+                capture_id: int | None = None, digest: str | None = None,
+                list_title: str | None = None, run: str | None = None) -> tuple[int, bool]:
+    """Insert or refresh one report and replace its derived rows. Returns (id, is_new)."""
+    found = list(db["reports"].rows_where("url = ?", [url], select="id"))
+    place = db["portals"].get(portal) if portal and db["portals"].count_where("id = ?", [portal]) else {}
+    row = {
+        "portal": portal, "region": place.get("region"), "level": place.get("level"),
+        "organ": result.get("agency"),
+        "title": result.get("title") or list_title, "report_year": result.get("report_year"),
+        "format": result.get("format"), "published": result.get("published"),
+        "index_number": result.get("index_number"), "publisher": result.get("publisher"),
+        "url": url, "final_url": final_url or url, "fetched_at": fetched_at,
+        "capture_id": capture_id, "content_digest": digest,
+        "check_status": result.get("check_status"),
+        "errors": json.dumps(result.get("errors") or [], ensure_ascii=False),
+        "body_text": result.get("body_text"), "extracted_at": now(),
+        "status": "current", "last_checked_at": fetched_at, "figures_from": final_url or url,
+        "last_run": run,
+    }
+    row["organ_id"] = organs.assign(db, row["organ"], row["region"], row["level"])
+    with db.atomic():
+        if found:
+            report_id = found[0]["id"]
+            db["reports"].update(report_id, row)
+        else:
+            report_id = db["reports"].insert(dict(row, first_run=run)).last_pk
+        _replace_derived(db, report_id, result)
+        index_report(db, report_id, row)
+    return report_id, not found
+
+
+def index_report(db, report_id: int, row: dict | None = None) -> None:
+    """The report's search entry: title, organ, and its body with the text of its attachments
+    (a PDF attachment is often the report itself)."""
+    row = row or db["reports"].get(report_id)
+    attached = [a["text"] for a in db.query(
+        "select text from attachments where report_id = ? and text is not null order by id", [report_id])]
+    # A PDF's lines break inside words: the breaks between Chinese characters are not text.
+    attached = [_CJK_BREAK.sub("", text) for text in attached]
+    body = "\n".join([row.get("body_text") or ""] + attached)
+    db.execute("delete from reports_fts where rowid = ?", [report_id])
+    db.execute("insert into reports_fts (rowid, title, organ, body_text) values (?, ?, ?, ?)",
+               [report_id, index_text(row.get("title") or ""), index_text(row.get("organ") or ""),
+                index_text(body)])
+
+
+def _replace_derived(db, report_id: int, result: dict) -> None:
+    for name in DERIVED:
+        db[name].delete_where("report_id = ?", [report_id])
+    db["legacy_indicators"].insert_all(
+        {"report_id": report_id, "position": i, **row} for i, row in enumerate(result.get("legacy_indicators") or []))
+    db["headline_figures"].insert_all(
+        {"report_id": report_id, "key": key, "value": value}
+        for key, value in (result.get("headline") or {}).items() if value is not None)
+    raw = result.get("raw") or {}
+    db["applications"].insert_all(
+        {"report_id": report_id, "row_key": row, "column_key": col, "value": value,
+         "raw": raw.get("applications", {}).get(row, {}).get(col), "position": cell_position(row, col)}
+        for row, cols in (result.get("applications") or {}).items() for col, value in cols.items())
+    active = result.get("active") or {}
+    db["active_disclosure"].insert_all(
+        {"report_id": report_id, "key": key, "value": value,
+         "unit": "万元" if key == "fees_10k_yuan" else (active.get("procurement_amount_unit")
+                                                      if key == "procurement_amount" else None),
+         "raw": raw.get("active", {}).get(key)}
+        for key, value in active.items() if not key.endswith("_unit"))
+    db["review_litigation"].insert_all(
+        {"report_id": report_id, "block": block, "outcome": outcome, "value": value,
+         "raw": raw.get("review_litigation", {}).get(block, {}).get(outcome)}
+        for block, outs in (result.get("review_litigation") or {}).items()
+        for outcome, value in outs.items())
+    db["checks"].insert_all(
+        {"report_id": report_id, "rule": c["rule"], "scope": c["scope"], "status": c["status"],
+         "detail": c["detail"]} for c in result.get("checks") or [])
+
+
+def replace_figures(db, report_id: int, result: dict, source_url: str) -> None:
+    """Take a report's figures from another document of it (an attachment)."""
+    with db.atomic():
+        db["reports"].update(report_id, {
+            "format": result.get("format"), "check_status": result.get("check_status"),
+            "errors": json.dumps(result.get("errors") or [], ensure_ascii=False),
+            "figures_from": source_url, "extracted_at": now()})
+        _replace_derived(db, report_id, result)
+
+
+def has_figures(db, report_id: int) -> bool:
+    return db["applications"].count_where("report_id = ? and value is not null", [report_id]) > 0
+
+
+DERIVED = ("applications", "active_disclosure", "review_litigation", "checks", "legacy_indicators",
+           "headline_figures")
+
+
+def report_cells(db, report_id: int) -> dict:
+    """Every stored cell of a report as {'table.row.column': value}."""
+    cells = {}
+    for r in db["applications"].rows_where("report_id = ?", [report_id]):
+        cells[f"applications.{r['row_key']}.{r['column_key']}"] = r["value"]
+    for r in db["active_disclosure"].rows_where("report_id = ?", [report_id]):
+        cells[f"active_disclosure.{r['key']}"] = r["value"]
+    for r in db["review_litigation"].rows_where("report_id = ?", [report_id]):
+        cells[f"review_litigation.{r['block']}.{r['outcome']}"] = r["value"]
+    return cells
+
+
+def diff_cells(old: dict, new: dict) -> list[dict]:
+    return [{"cell": key, "old": old.get(key), "new": new.get(key)}
+            for key in sorted(set(old) | set(new)) if old.get(key) != new.get(key)]
+
+
+def record_change(db, report_id: int, kind: str, *, run: str | None = None,
+                  old_url=None, new_url=None, old_capture_id=None, new_capture_id=None,
+                  diff: list | None = None, note: str | None = None) -> None:
+    db["changes"].insert({
+        "report_id": report_id, "kind": kind, "detected_at": now(), "run": run,
+        "old_url": old_url, "new_url": new_url, "old_capture_id": old_capture_id,
+        "new_capture_id": new_capture_id, "cells_changed": len(diff) if diff is not None else None,
+        "diff": json.dumps(diff, ensure_ascii=False) if diff is not None else None, "note": note})
+
+
+def cross_year_checks(db) -> int:
+    """R5 across the archive: for each organ (organ_id), this year's carried_over against last year's
+    carried_forward, per column; stored on the later report. Returns the number of results."""
+    organs.assign_all(db)  # one organ across name variants (archive/organs.yml)
+    columns = [c["column_key"] for c in db.query("select column_key from application_columns order by position")]
+    db.execute("delete from checks where rule = 'R5'")
+    pairs = db.query("""select cur.id as cur_id, prev.id as prev_id, prev.report_year as prev_year
+        from reports cur join reports prev on prev.organ_id = cur.organ_id and prev.report_year = cur.report_year - 1
+        where cur.format in ('2021', '2019') and prev.format in ('2021', '2019')""")
+    rows = []
+    for pair in pairs:
+        now_cells = {r["column_key"]: r["value"] for r in db["applications"].rows_where(
+            "report_id = ? and row_key = 'carried_over'", [pair["cur_id"]])}
+        before = {r["column_key"]: r["value"] for r in db["applications"].rows_where(
+            "report_id = ? and row_key = 'carried_forward'", [pair["prev_id"]])}
+        for col in columns:
+            a, b = now_cells.get(col), before.get(col)
+            status = "not_assessable" if a is None or b is None else ("pass" if a == b else "fail")
+            rows.append({"report_id": pair["cur_id"], "rule": "R5", "scope": f"applications.{col}",
+                         "status": status,
+                         "detail": f"carried_over={a} vs {pair['prev_year']} report {pair['prev_id']} carried_forward={b}"})
+    db["checks"].insert_all(rows, replace=True)
+    for report in {r["report_id"] for r in rows}:
+        refresh_check_status(db, report)
+    return len(rows)
+
+
+def refresh_check_status(db, report_id: int) -> None:
+    from extract.checks import status_of
+
+    results = list(db["checks"].rows_where("report_id = ?", [report_id]))
+    db["reports"].update(report_id, {"check_status": status_of(results)})

@@ -1,0 +1,132 @@
+"""The WARC files: every response kept as evidence, indexed in `captures`.
+
+The same bytes at the same URL are stored once (deduplicated by SHA-1 payload digest);
+nothing is ever overwritten. A page rendered in the browser is stored as a `resource`
+record (its DOM after scripts ran), a fetched one as a `response` record with its headers.
+Each run appends to its own file, and a record is flushed before its `captures` row is
+written, so a row never points at bytes that are not in the file.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+from io import BytesIO
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from .clock import now
+
+# Scrapy hands us decoded bodies; these headers would describe the encoded ones.
+_DROP_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
+
+
+def payload_digest(body: bytes) -> str:
+    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode()
+
+
+class WarcCapture:
+    def __init__(self, db, warc_dir: Path, run: str, base: Path, leg: str | None = None):
+        self.db, self.run, self.base = db, run, base
+        self.warc_dir = warc_dir
+        # One file per run, and per leg of a resumed run: a killed leg's file is never appended to.
+        self.path = warc_dir / (f"capture-{run}-{leg}.warc.gz" if leg else f"capture-{run}.warc.gz")
+        self._file = None
+        self._writer = None
+
+    def _open(self):
+        if self._file is None:
+            self.warc_dir.mkdir(parents=True, exist_ok=True)
+            self._file = open(self.path, "ab")
+            self._writer = WARCWriter(self._file, gzip=True)
+        return self._writer
+
+    def store(self, url: str, body: bytes, *, status: int = 200, headers=(),
+              content_type: str = "", rendered: bool = False) -> tuple[int, bool]:
+        """Store a capture unless this URL already has these bytes. Returns (id, is_new)."""
+        digest = payload_digest(body)
+        found = list(self.db["captures"].rows_where("url = ? and digest = ?", [url, digest], select="id"))
+        if found:
+            return found[0]["id"], False
+        writer = self._open()
+        offset = self._file.tell()
+        if rendered:
+            record = writer.create_warc_record(
+                url, "resource", payload=BytesIO(body),
+                warc_content_type=content_type or "text/html; charset=utf-8",
+                warc_headers_dict={"WARC-Payload-Digest": digest})
+        else:
+            kept = [(k, v) for k, v in headers if k.lower() not in _DROP_HEADERS]
+            kept.append(("Content-Length", str(len(body))))
+            http = StatusAndHeaders(f"{status} {_reason(status)}", kept, protocol="HTTP/1.1")
+            record = writer.create_warc_record(url, "response", payload=BytesIO(body),
+                                               http_headers=http)
+        writer.write_record(record)
+        self._file.flush()  # the record is in the file before its row is committed
+        header = {k.lower(): v for k, v in headers}
+        row = {
+            "url": url, "status": status, "content_type": content_type, "digest": digest,
+            "etag": header.get("etag"), "last_modified": header.get("last-modified"),
+            "length": len(body), "fetched_at": now(), "rendered": int(rendered),
+            "warc_file": str(self.path.relative_to(self.base)) if self.path.is_relative_to(self.base) else str(self.path),
+            "warc_offset": offset, "warc_length": self._file.tell() - offset,
+            "warc_record_id": record.rec_headers.get_header("WARC-Record-ID"), "run": self.run,
+        }
+        return self.db["captures"].insert(row).last_pk, True
+
+    def close(self):
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+def repair_tails(db, warc_dir: Path, base: Path) -> list[tuple[str, int]]:
+    """Cut the half-written tail a killed run left after its last committed record.
+
+    A record is written and flushed before its `captures` row is committed, so bytes past the
+    end of a file's last committed record belong to no capture: a record cut short, or one
+    whose row was never written. Returns (file, bytes removed) for each file cut."""
+    cut = []
+    if not Path(warc_dir).is_dir():
+        return cut
+    for path in sorted(Path(warc_dir).glob("*.warc.gz")):
+        name = str(path.relative_to(base)) if path.is_relative_to(base) else str(path)
+        end = db.execute("select max(warc_offset + warc_length) from captures where warc_file = ?",
+                         [name]).fetchone()[0] or 0
+        size = path.stat().st_size
+        if size > end:
+            with open(path, "rb+") as f:
+                f.truncate(end)
+            cut.append((name, size - end))
+    return cut
+
+
+def read_capture(db, capture_id: int, base: Path) -> tuple[dict, bytes]:
+    """The stored bytes of a capture, read back from its WARC file (no network)."""
+    row = db["captures"].get(capture_id)
+    return row, read_record(row, base)
+
+
+def read_record(row: dict, base: Path) -> bytes:
+    """The payload of the WARC record a `captures` row points at."""
+    path = Path(row["warc_file"])
+    if not path.is_absolute():
+        path = base / path
+    with open(path, "rb") as f:
+        f.seek(row["warc_offset"])
+        for record in ArchiveIterator(f):
+            return record.content_stream().read()
+    raise ValueError(f"capture {row.get('id')}: no WARC record at {path}:{row['warc_offset']}")
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"
+
+
