@@ -107,8 +107,8 @@ def read_active(stream, fmt: str) -> TableResult:
 
 def _application_key(labels: list[str], group: str | None, rows: list[dict], groups: list[dict]):
     """(row key, the group in force after the label cells, how the label was matched)."""
-    key, how = None, "pattern"
-    for part in labels:
+    key, how, at = None, "pattern", -1
+    for index, part in enumerate(labels):
         text = fold(part)
         for g in groups:
             m = g["label_re"].search(text)
@@ -117,12 +117,12 @@ def _application_key(labels: list[str], group: str | None, rows: list[dict], gro
                 break
         top = [(m.end(), r["key"]) for r in rows if "group" not in r and (m := r["label_re"].search(text))]
         if top:  # several labels in one cell (a glued header): the one nearest the values
-            group, key = None, max(top)[1]
+            group, key, at = None, max(top)[1], index
             continue
         if group and text:
             sub = [r for r in rows if r.get("group") == group and r["label_re"].search(text)]
             if sub:
-                key = sub[0]["key"]
+                key, at = sub[0]["key"], index
     if key is None and group:
         only = [r for r in rows if r.get("group") == group and r["label"] == "^$"]
         if only and labels and any(g["label_re"].search(fold(labels[-1])) for g in groups):
@@ -135,6 +135,14 @@ def _application_key(labels: list[str], group: str | None, rows: list[dict], gro
             if len(hits) == 1:
                 key, group = hits[0]["key"], hits[0]["group"]
                 break
+    if key is not None and 0 <= at < len(labels) - 1 \
+            and not any(g["label_re"].search(fold(labels[-1])) for g in groups):
+        # the key came from a cell before the row's own label (a header word such as 总计):
+        # a misprinted label nearest the values names the row instead, if it names one
+        found = label_match.fuzzy(labels[-1], [r["printed"] for r in rows])
+        if found:
+            row = rows[found[0]]
+            return row["key"], row.get("group"), found[1]
     if key is None:
         # A misprinted label (a typo, a dropped character): the one printed label within a
         # small edit distance, with a clear margin over the next; ambiguous matches nothing.
