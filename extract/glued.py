@@ -213,8 +213,10 @@ def decode_applications(one: Text1, offset: int, text: str, fmt: str, known: dic
             found[key] = (labels[-1] if labels else ("label", "", tok[2]), tok)
         labels = []
 
+    r3_holds = identities.over(lhs, rhs, columns)
+
     def r3(cand):
-        return identities.holds(lhs, rhs, dict(zip(columns, _as_zero(map(number, cand))))) is True
+        return r3_holds([number(t) for t in cand])
 
     candidates = {key: readings(run[1], ["count"] * len(columns), r3) for key, (_, run) in found.items()}
     chosen = {k: c[0] for k, c in candidates.items() if len(c) == 1}
@@ -271,8 +273,10 @@ def decode_review(one: Text1, offset: int, text: str):
     lhs, rhs = identities.sides("R4", "2021")
     width = len(blocks) * len(outcomes)
 
+    r4_holds = identities.over(lhs, rhs, outcomes)
+
     def r4(block):
-        return identities.holds(lhs, rhs, dict(zip(outcomes, _as_zero(map(number, block))))) is True
+        return r4_holds([number(t) for t in block])
 
     found = grouped_readings(run.replace(" ", ""), [["count"] * len(outcomes)] * len(blocks), r4)
     errors = []
