@@ -16,6 +16,7 @@ import yaml
 from lxml.cssselect import CSSSelector
 from w3lib.encoding import html_to_unicode
 
+from .limits import check_cells
 from .tables import ROW_END
 from .values import fold
 
@@ -164,6 +165,7 @@ def _load_html(data: bytes, source: str, content_type: str) -> Document:
     for meta in root.xpath("//meta[@name][@content]"):
         doc.meta.setdefault(meta.get("name"), meta.get("content").strip())
     container = next((found[0] for sel in spec["containers_sel"] if (found := sel(root))), root)
+    check_cells(len(container.xpath(".//td|.//th")))  # a trap, not a report: refused before reading
     doc.tables = [table_stream(t) for t in data_tables(container)]
     doc.images = len(container.xpath(".//img"))
     doc.body_text = clean_body(container)
