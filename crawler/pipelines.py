@@ -1,10 +1,17 @@
 """The crawl's item pipeline: hands each fetched report, attachment or disappearance to the
-archive's ingest functions (archive/ingest.py) and counts what happened per portal. At the
-end of the run, a report removed in this run whose figures reappear at a new URL is
-recorded as moved."""
+archive's ingest functions (archive/ingest.py) and counts what happened per portal.
+
+Extraction runs in bounded worker processes (extract/bounded.py), one per core, awaited
+here so the reactor thread stays free to crawl; the database writes stay on this one thread
+(one SQLite connection). An attachment waits until its report is stored. At the end of the
+run, a report removed in this run whose figures reappear at a new URL is recorded as moved.
+"""
 from __future__ import annotations
 
+import asyncio
+
 from archive import ingest
+from extract.bounded import Pool
 
 from .items import AttachmentFile, ReportGone
 from .session import CrawlSession
@@ -15,6 +22,8 @@ class ArchivePipeline:
         self.crawler = crawler
         self.new_ids: dict[int, str] = {}  # report id -> portal, new in this run
         self.removed_ids: dict[int, str] = {}
+        self.storing: dict[str, asyncio.Future] = {}  # report URL -> done when it is stored
+        self._pool: Pool | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -24,7 +33,13 @@ class ArchivePipeline:
     def session(self) -> CrawlSession:
         return CrawlSession.of(self.crawler)
 
-    def process_item(self, item, spider=None):
+    @property
+    def pool(self) -> Pool:
+        if self._pool is None:
+            self._pool = Pool()  # limits and worker count: extract/limits.py (EXTRACT_*)
+        return self._pool
+
+    async def process_item(self, item, spider=None):
         session = self.session
         if isinstance(item, ReportGone):
             report_id = ingest.mark_removed(session.db, item, run=session.run)
@@ -33,20 +48,44 @@ class ArchivePipeline:
                 session.count(item.portal, "reports_removed")
             return item
         if isinstance(item, AttachmentFile):
-            ingest.ingest_attachment(session.db, item)
+            if item.report_url in self.storing:
+                await asyncio.shield(self.storing[item.report_url])
+            extracted = None
+            if ingest.attachment_needs_extraction(session.db, item):
+                extracted = await self.pool.extract(item.body, item.final_url, item.content_type)
+            ingest.ingest_attachment(session.db, item, extracted)
             return item
+        stored = asyncio.get_running_loop().create_future()
+        self.storing[item.url] = stored
+        try:
+            await self._report(item)
+        finally:
+            stored.set_result(None)
+            if self.storing.get(item.url) is stored:
+                del self.storing[item.url]
+        return item
+
+    async def _report(self, item) -> None:
+        session = self.session
         session.count(item.portal, "reports_found")
-        outcome = ingest.ingest_report(session.db, item, run=session.run)
+        extracted = None
+        if ingest.needs_extraction(session.db, item):
+            extracted = await self.pool.extract(item.body, item.final_url, item.content_type)
+        outcome = ingest.ingest_report(session.db, item, run=session.run, extracted=extracted)
         if outcome.kind in ("invalid", "failed"):
             session.error(item.portal, item.url, outcome.stage, outcome.message)
-        elif outcome.kind == "new":
+            return
+        if outcome.message:  # stored, but its document could not be read
+            session.error(item.portal, item.url, outcome.stage, outcome.message)
+        if outcome.kind == "new":
             self.new_ids[outcome.report_id] = item.portal
             session.count(item.portal, "reports_new")
         else:
             session.count(item.portal, f"reports_{outcome.kind}")
-        return item
 
     def close_spider(self, spider=None):
+        if self._pool is not None:
+            self._pool.close()
         db = self.session.db
         for old_id, portal in list(self.removed_ids.items()):
             for new_id in [i for i, p in self.new_ids.items() if p == portal]:

@@ -52,6 +52,12 @@ def refused(source: str, reason: str) -> dict:
     return result
 
 
+def unreadable(result: dict) -> str | None:
+    """The reason a document could not be read at all (the extractor's `failed` result,
+    which has no title), or None."""
+    return result["errors"][0] if "title" not in result and result.get("errors") else None
+
+
 # --- in the worker -----------------------------------------------------------------------
 
 def _worker(conn, data: bytes, source: str, content_type: str, limits: Limits) -> None:
