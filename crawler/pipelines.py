@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 
 from archive import ingest
-from extract.bounded import Pool
+from extract.bounded import Pool, unreadable
 
 from .items import AttachmentFile, ReportGone
 from .session import CrawlSession
@@ -23,6 +23,7 @@ class ArchivePipeline:
         self.new_ids: dict[int, str] = {}  # report id -> portal, new in this run
         self.removed_ids: dict[int, str] = {}
         self.storing: dict[str, asyncio.Future] = {}  # report URL -> done when it is stored
+        self.extracted: dict[int, tuple[str, str]] = {}  # report id -> (portal, url), read in this run
         self._pool: Pool | None = None
 
     @classmethod
@@ -54,6 +55,9 @@ class ArchivePipeline:
             if ingest.attachment_needs_extraction(session.db, item):
                 extracted = await self.pool.extract(item.body, item.final_url, item.content_type)
             ingest.ingest_attachment(session.db, item, extracted)
+            problem = extracted and (extracted.get("refused") or unreadable(extracted))
+            if problem:
+                session.error(item.portal, item.url, "extract", f"attachment not read: {problem}")
             return item
         stored = asyncio.get_running_loop().create_future()
         self.storing[item.url] = stored
@@ -77,6 +81,8 @@ class ArchivePipeline:
             return
         if outcome.message:  # stored, but its document could not be read
             session.error(item.portal, item.url, outcome.stage, outcome.message)
+        elif outcome.kind in ("new", "changed"):
+            self.extracted[outcome.report_id] = (item.portal, item.url)
         if outcome.kind == "new":
             self.new_ids[outcome.report_id] = item.portal
             session.count(item.portal, "reports_new")
@@ -87,6 +93,10 @@ class ArchivePipeline:
         if self._pool is not None:
             self._pool.close()
         db = self.session.db
+        for report_id, (portal, url) in self.extracted.items():
+            problem = ingest.without_figures(db, report_id)
+            if problem:  # read, but neither the page nor an attachment gave the tables
+                self.session.error(portal, url, "extract", problem)
         for old_id, portal in list(self.removed_ids.items()):
             for new_id in [i for i, p in self.new_ids.items() if p == portal]:
                 if not ingest.same_report(db, old_id, new_id):

@@ -18,10 +18,13 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m replica", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--site", action="append", metavar="NAME=PORT",
-                        help="serve replica/sites/NAME on PORT (0 = any free port); default: all sites on 8101-8107")
+                        help="serve replica/sites/NAME on PORT (0 = any free port); default: all sites on 8101-8107; "
+                             "NAME=hostile: the generated hostile site (replica/hostile_site.py)")
     parser.add_argument("--root", type=Path, default=SITES, help="folder holding the sites (default replica/sites)")
     parser.add_argument("--edition", type=int, default=1,
                         help="2 = the portals after edits and removals (replica/editions/2)")
+    parser.add_argument("--request-log", type=Path, metavar="FILE",
+                        help="write every request of the hostile site to FILE (host:port method path status)")
     parser.add_argument("--with", dest="command", action="store_true",
                         help="-- CMD ...: run CMD while serving, then stop; exits with its status")
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -37,7 +40,7 @@ def main(argv=None) -> int:
         for spec in args.site:
             name, _, port = spec.partition("=")
             sites[name] = int(port or 0)
-    servers = serve(sites, args.host, args.edition, args.root)
+    servers = serve(sites, args.host, args.edition, args.root, args.request_log)
     for server in servers:
         host, port = server.server_address[:2]
         print(f"serving {server.site_name} http://{host}:{port}/", flush=True)

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import random
 import struct
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -39,7 +41,11 @@ def truncated_pdf() -> bytes:
 
 
 def docx_bomb(inflated_mb: int = 1536) -> bytes:
-    """A DOCX whose word/document.xml inflates to `inflated_mb` MB (a few MB compressed)."""
+    """A DOCX whose word/document.xml inflates to `inflated_mb` MB (a few MB compressed).
+    Deflating 1.5 GB takes seconds, so the result is kept in the temporary folder."""
+    cache = Path(tempfile.gettempdir()) / "gov-report-archive-hostile" / f"bomb-{inflated_mb}-v1.docx"
+    if cache.is_file():
+        return cache.read_bytes()
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
         z.writestr("[Content_Types].xml",
@@ -56,6 +62,10 @@ def docx_bomb(inflated_mb: int = 1536) -> bytes:
                 member.write(chunk)
                 written += len(chunk)
             member.write(b"</w:body></w:document>")
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    partial = cache.with_suffix(f".{os.getpid()}.part")
+    partial.write_bytes(buf.getvalue())
+    partial.replace(cache)  # atomic: a concurrent reader never sees half a file
     return buf.getvalue()
 
 

@@ -206,5 +206,10 @@ def _next_day(day: str) -> str:
         return "2019-01-02"
 
 
+def prepare() -> None:
+    for path in ("/files/report-2023.docx", "/zfxxgknb/big.html"):
+        body_of(path)
+
+
 def handler(request_log: Path | None):
     return type("Handler_hostile", (HostileHandler,), {"request_log": request_log, "_flaky": {}})

@@ -11,6 +11,7 @@ from urllib.parse import urljoin
 
 import scrapy
 from parsel import Selector
+from scrapy.exceptions import DownloadCancelledError
 from scrapy import signals
 
 from archive import runs
@@ -20,6 +21,7 @@ from archive.store import save_portal
 from .. import discover
 from ..families import by_name, families_for
 from ..items import AttachmentFile, ReportGone, ReportPage
+from ..scope import OffScope
 from ..seeds import in_scope, load_seeds
 from ..session import CrawlSession
 
@@ -100,6 +102,9 @@ class ReportsSpider(scrapy.Spider):
             return False
         budget = self.settings.getint("PORTAL_PAGE_BUDGET")
         if self.session.stats.get(portal_id, {}).get("requests", 0) >= budget:
+            if not self.session.stats[portal_id]["budget_exhausted"]:  # a limit is never silent
+                self.session.error(portal_id, url, "budget", f"page budget of {budget} pages reached "
+                                   "(PORTAL_PAGE_BUDGET): further links not followed")
             self.session.count(portal_id, "budget_exhausted")
             return False
         self.session.count(portal_id, "requests")
@@ -219,6 +224,10 @@ class ReportsSpider(scrapy.Spider):
             if discover.is_trap(href):
                 continue
             if discover.is_report_title(label):
+                if not in_scope(self.portals[portal_id], href):
+                    self.session.error(portal_id, href, "scope",
+                                       "report link off the portal's hosts; not followed")
+                    continue
                 if meta.get("column_url"):
                     self.session.remember_column(portal_id, meta["column_url"])
                 request = self.report_request(portal_id, href, label)
@@ -317,9 +326,15 @@ class ReportsSpider(scrapy.Spider):
             body=response.body)
 
     def on_error(self, failure):
+        if failure.check(OffScope):
+            return  # recorded where it was dropped
         request = failure.request
+        message = failure.getErrorMessage()
+        if failure.check(DownloadCancelledError) and not message:  # the size cap, while streaming
+            message = (f"download stopped: larger than DOWNLOAD_MAXSIZE "
+                       f"({self.settings.getint('DOWNLOAD_MAXSIZE') / 2**20:.0f} MB)")
         self.session.error(request.meta.get("portal"), request.url, "fetch",
-                           f"{failure.type.__name__}: {failure.getErrorMessage()}")
+                           f"{failure.type.__name__}: {message}")
 
     def on_closed(self, spider, reason):
         self.failed_portals = self.session.finish(list(self.portals.values()), reason)
