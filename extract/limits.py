@@ -21,7 +21,7 @@ class LimitExceeded(Exception):
 @dataclass(frozen=True)
 class Limits:
     memory_mb: int = 640  # EXTRACT_MEMORY_MB: address space of one worker process (RLIMIT_AS)
-    seconds: float = 30.0  # EXTRACT_SECONDS: wall-clock time for one document, LibreOffice included
+    seconds: float = 60.0  # EXTRACT_SECONDS: wall-clock time for one document, LibreOffice included
     input_mb: int = 64  # EXTRACT_INPUT_MB: a file larger than this is not read at all
     page_mb: int = 8  # EXTRACT_PAGE_MB: an HTML or text page (a report page is far smaller)
     cells: int = 20_000  # EXTRACT_CELLS: table cells in one page (a report's tables hold ~500)
