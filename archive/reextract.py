@@ -16,7 +16,7 @@ from pathlib import Path
 from extract.bounded import Pool
 from extract.validate import InvalidReport
 
-from . import store
+from . import snapshot, store
 from .ingest import ExtractionFailed, reingest_report
 from .progress import Progress
 from .runs import record_error
@@ -27,7 +27,9 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def reextract(db_path: Path, stream=None) -> dict:
-    db = open_archive(db_path)
+    """Re-extract in the working copy, then publish it (archive/snapshot.py)."""
+    working = snapshot.prepare_working(db_path)
+    db = open_archive(working)
     base = db_path.parent
     counts = {"reports": 0, "errors": 0}
     reports = list(db["reports"].rows)
@@ -65,8 +67,8 @@ def reextract(db_path: Path, stream=None) -> dict:
             finish(*window.popleft())
     progress.close()
     store.cross_year_checks(db)
-    db.execute("PRAGMA journal_mode=DELETE")
     db.conn.close()
+    snapshot.publish(working, db_path)
     return counts
 
 

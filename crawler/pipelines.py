@@ -1,5 +1,6 @@
 """The crawl's item pipeline: hands each fetched report, attachment or disappearance to the
-archive's ingest functions (archive/ingest.py) and counts what happened per portal.
+archive's ingest functions (archive/ingest.py); what happened to each portal's reports is
+read back from the archive at the end (crawler/session.py).
 
 Extraction runs in bounded worker processes (extract/bounded.py), one per core, awaited
 here so the reactor thread stays free to crawl; the database writes stay on this one thread
@@ -46,7 +47,6 @@ class ArchivePipeline:
             report_id = ingest.mark_removed(session.db, item, run=session.run)
             if report_id is not None:
                 self.removed_ids[report_id] = item.portal
-                session.count(item.portal, "reports_removed")
             return item
         if isinstance(item, AttachmentFile):
             if item.report_url in self.storing:
@@ -71,7 +71,6 @@ class ArchivePipeline:
 
     async def _report(self, item) -> None:
         session = self.session
-        session.count(item.portal, "reports_found")
         extracted = None
         if ingest.needs_extraction(session.db, item):
             extracted = await self.pool.extract(item.body, item.final_url, item.content_type)
@@ -85,9 +84,6 @@ class ArchivePipeline:
             self.extracted[outcome.report_id] = (item.portal, item.url)
         if outcome.kind == "new":
             self.new_ids[outcome.report_id] = item.portal
-            session.count(item.portal, "reports_new")
-        else:
-            session.count(item.portal, f"reports_{outcome.kind}")
 
     def close_spider(self, spider=None):
         if self._pool is not None:
@@ -103,7 +99,4 @@ class ArchivePipeline:
                     continue
                 ingest.merge_moved(db, old_id, new_id, run=self.session.run)
                 del self.new_ids[new_id], self.removed_ids[old_id]
-                self.session.count(portal, "reports_moved")
-                self.session.count(portal, "reports_removed", -1)
-                self.session.count(portal, "reports_new", -1)
                 break
