@@ -62,9 +62,13 @@ def unreadable(result: dict) -> str | None:
 
 def _worker(conn, data: bytes, source: str, content_type: str, limits: Limits) -> None:
     os.setsid()  # its own process group: a kill reaches LibreOffice too
+    _die_with_parent()
     limits_mod.use(limits)
     cap = limits.memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (cap, resource.getrlimit(resource.RLIMIT_AS)[1]))
+    # A backstop if the caller itself is killed and cannot enforce the time limit: CPU time.
+    cpu = int(limits.seconds) + 10
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, resource.getrlimit(resource.RLIMIT_CPU)[1]))
     try:
         result = extract_here(data, source, content_type, limits)
     except MemoryError:
@@ -72,6 +76,16 @@ def _worker(conn, data: bytes, source: str, content_type: str, limits: Limits) -
                                  "(EXTRACT_MEMORY_MB); not read")
     conn.send(result)
     conn.close()
+
+
+def _die_with_parent() -> None:
+    """Linux: the worker is killed when the forkserver (which ends with the caller) ends."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def extract_here(data: bytes, source: str, content_type: str = "", limits: Limits | None = None) -> dict:
@@ -182,6 +196,8 @@ def _kill(process) -> None:
 
 
 def _death(exitcode: int | None, limits: Limits) -> str:
+    if exitcode == -signal.SIGXCPU:
+        return f"used more than {int(limits.seconds) + 10} s of CPU (EXTRACT_SECONDS); stopped, not read"
     if exitcode is not None and exitcode < 0:
         name = signal.Signals(-exitcode).name
         return (f"the extraction worker died ({name}), most likely out of its {limits.memory_mb} MB "

@@ -72,3 +72,29 @@ def test_pool_keeps_order_and_passes_known_answers(hostile):
         results = list(pool.map(jobs, ahead=2))
     assert [r["source"] for r in results] == ["a.txt", "known", "b.txt", "c.txt"]
     assert results[0]["applications"]["new_received"]["total"] == 18 == results[3]["applications"]["new_received"]["total"]
+
+
+def test_a_worker_that_dies_is_an_error_on_its_document():
+    import os
+    import signal
+    import threading
+    import time
+
+    import psutil
+
+    me = psutil.Process()
+    before = {p.pid for p in me.children(recursive=True)}
+    answer = {}
+    thread = threading.Thread(target=lambda: answer.update(extract_bounded(
+        REAL_PDF.read_bytes(), "huaian.pdf", "", Limits(seconds=120))))
+    thread.start()
+    for _ in range(200):  # the new worker: a grandchild, forked by the forkserver
+        workers = [p for p in me.children(recursive=True) if p.pid not in before and p.ppid() != me.pid]
+        if workers:
+            break
+        time.sleep(0.05)
+    os.kill(workers[0].pid, signal.SIGKILL)
+    thread.join(60)
+    assert answer["refused"].startswith("the extraction worker died (SIGKILL)")
+    page = (FILES / "samples" / "nanhu-2023.txt").read_bytes()  # and the next document is read
+    assert extract_bounded(page, "next.txt")["applications"]["new_received"]["total"] == 18
