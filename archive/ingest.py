@@ -1,5 +1,10 @@
 """The one way bytes become archive rows: extract → validate → save, with history.
 
+Extraction happens in a bounded worker process (extract/bounded.py); a caller that runs the
+workers itself (the crawl, reextract) hands the result in (`extracted=`), so the database
+writes stay on the caller's one thread. A document refused by a limit, or whose worker died,
+is a `failed` outcome (stage `extract`) and nothing is written for it.
+
 Used by the crawl pipeline, `python -m archive.reextract` and any loader. Each call writes
 one report with its cells, checks and history in one transaction, so a crash leaves the
 report either as it was or as it is now, never half-written.
