@@ -101,6 +101,17 @@ def failure_cause(exc: Exception, db_path: Path) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def not_an_archive(path: Path) -> str | None:
+    """Why an SQLite file is not an archive this command may rewrite, or None."""
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            tables = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
+    except sqlite3.DatabaseError as exc:
+        return f"the database cannot be read ({exc})"
+    missing = {"reports", "captures"} - tables
+    return f"an SQLite database, but not an archive (no {', '.join(sorted(missing))} table)" if missing else None
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m archive.reextract", description=__doc__.splitlines()[0])
     parser.add_argument("db", nargs="?", default="archive.db")
@@ -114,6 +125,10 @@ def main(argv=None) -> int:
     if header != SQLITE_HEADER:
         print(f"{path} is not an SQLite database ({'empty file' if not header else 'no SQLite header'}); "
               "nothing re-extracted", file=sys.stderr)
+        return 2
+    problem = not_an_archive(path)
+    if problem:
+        print(f"{path}: {problem}; nothing re-extracted", file=sys.stderr)
         return 2
     try:
         counts = reextract(path)

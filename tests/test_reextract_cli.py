@@ -89,3 +89,15 @@ def test_progress_on_a_terminal_is_a_bar():
     progress.close()
     text = out.getvalue()
     assert "3/3" in text and "reports/s" in text and "warcs/ folder missing" in text
+
+
+def test_an_sqlite_file_that_is_not_an_archive_is_left_alone(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("create table notes (text)")
+    before = path.read_bytes()
+    proc = reextract(path)
+    assert proc.returncode == 2 and "not an archive (no captures, reports table)" in proc.stderr
+    assert path.read_bytes() == before
