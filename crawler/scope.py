@@ -24,7 +24,7 @@ class ScopeMiddleware:
     def process_request(self, request, spider=None):
         spider = self.crawler.spider
         portal = getattr(spider, "portals", {}).get(request.meta.get("portal"))
-        if portal is None or in_scope(portal, request.url):
+        if portal is None or in_scope(portal, request.url, any_path=True):  # hosts decide here
             return None
         from .session import CrawlSession
 

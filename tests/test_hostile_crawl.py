@@ -38,8 +38,8 @@ def hostile_crawl(tmp_path_factory):
     log = tmp / "requests.log"
     with replica({"hostile": free_port()}, request_log=log) as sites:
         seeds = seeds_file(tmp / "seeds.yml", sites)
-        proc = crawl(seeds, tmp / "archive.db", "-s", "DOWNLOAD_TIMEOUT=3", "-s", "RETRY_TIMES=2",
-                     "-s", "RETRY_BACKOFF_BASE=0.2")
+        proc = crawl(seeds, tmp / "archive.db", "-s", "DOWNLOAD_TIMEOUT=10", "-s", "RETRY_TIMES=2",
+                     "-s", "RETRY_BACKOFF_BASE=0.2", "-s", "PORTAL_PAGE_BUDGET=40")
     db = sqlite_utils.Database(tmp / "archive.db")
     host = urllib.parse.urlsplit(sites["hostile"]).netloc
     requests = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
@@ -50,10 +50,13 @@ def test_every_case_is_covered_here():
     assert set(ARCHIVED) | set(RECORDED) == set(CASES) | {"/files/report-2023.docx"}
 
 
-def test_crawl_finishes(hostile_crawl):
+def test_crawl_finishes_and_says_the_endless_list_cut_it_short(hostile_crawl):
     proc = hostile_crawl["proc"]
-    assert proc.returncode == 0, proc.stderr[-3000:]
     assert "Traceback" not in proc.stderr
+    # The endless list ran into the page budget: the portal is incomplete, and cron is told.
+    (run,) = hostile_crawl["db"]["crawl_runs"].rows
+    assert run["status"] == "incomplete" and "PORTAL_PAGE_BUDGET" in run["note"]
+    assert proc.returncode == 1, proc.stderr[-3000:]
 
 
 def test_real_and_recoverable_reports_are_archived(hostile_crawl):
@@ -90,5 +93,5 @@ def test_forbidden_links_are_recorded_and_never_requested(hostile_crawl):
 def test_server_errors_recover_and_traps_end_at_a_recorded_limit(hostile_crawl):
     flaky = [r[3] for r in hostile_crawl["requests"] if r[2] == "/zfxxgknb/flaky.html"]
     assert flaky == ["500", "500", "200"]
-    limits = [e["message"] for e in hostile_crawl["db"]["errors"].rows_where("stage = 'budget'")]
-    assert limits and ("DEPTH_LIMIT" in limits[0] or "PORTAL_PAGE_BUDGET" in limits[0])
+    limits = [e["message"] for e in hostile_crawl["db"]["errors"].rows_where("stage = 'limit'")]
+    assert limits and "PORTAL_PAGE_BUDGET" in limits[0]  # the endless list ends at the budget
