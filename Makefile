@@ -94,6 +94,7 @@ test: install
 bench: install
 	$(BIN)/python bench/extract_speed.py
 	$(BIN)/python bench/recrawl.py
+	$(BIN)/python bench/distributed.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/artifacts

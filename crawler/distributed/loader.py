@@ -10,7 +10,8 @@
   second time (captures by URL and digest, reports by URL and digest, errors by content).
 - When the queue, the workers' in-flight requests and the messages are all done, writes the
   run's crawl_runs rows (counters from Redis) and the cross-year checks.
-- With --idle-exit N: exits once no message came for N seconds and no worker is alive.
+- With --idle-exit N: exits once no message came for N seconds and no worker is alive (nor
+  was in those N seconds, nor a run planned).
 """
 from __future__ import annotations
 
@@ -122,11 +123,24 @@ class Loader:
         pipe.hset(self.keys.run, mapping={"id": run, "seeds": plan["seeds_path"], "state": "planning",
                                           "started_at": now(), "portals": len(portals)})
         pipe.execute()
+        self._publish_captured()
         n = self._queue_start_requests(run, plan, portals)
         self.server.hset(self.keys.run, "state", "crawling")
         self.server.rpop(self.keys.plans)
         logger.info("run %s planned: %d portals, %d first requests", run, len(portals), n)
         return run
+
+    def _publish_captured(self) -> None:
+        """Tell the workers which bytes this archive holds (they skip writing them again)."""
+        self.server.delete(self.keys.captured)
+        batch = []
+        for row in self.db.query("select digest, url from captures"):
+            batch.append(f"{row['digest']} {row['url']}")
+            if len(batch) == 10_000:
+                self.server.sadd(self.keys.captured, *batch)
+                batch = []
+        if batch:
+            self.server.sadd(self.keys.captured, *batch)
 
     def _queue_start_requests(self, run: str, plan: dict, portals: list[dict]) -> int:
         import asyncio
@@ -303,24 +317,26 @@ class Loader:
             recovered = self.recover()
             if recovered:
                 logger.info("%d messages of a previous loader taken up again", recovered)
-            last_message = time.monotonic()
+            if self.run_state().get("state") == "planning":  # a loader stopped while planning
+                self.server.hset(self.keys.run, "state", "replan")
+            last_active = time.monotonic()
             last_check = 0.0
             while True:
                 if time.monotonic() - last_check > 1.0:
                     last_check = time.monotonic()
                     self.keep_lock()
                     requeue_dead_workers(self.server, self.keys)
-                    self.plan_next()
+                    if self.plan_next() or active_workers(self.server, self.keys):
+                        last_active = time.monotonic()  # workers may take a while to start
                 raw = self.take(timeout=1.0)
                 if raw is not None:
                     self.load(raw)
-                    last_message = time.monotonic()
+                    last_active = time.monotonic()
                     continue
                 if self.run_done():
                     self.finish_run()
                     continue
-                if idle_exit > 0 and time.monotonic() - last_message >= idle_exit \
-                        and not active_workers(self.server, self.keys) \
+                if idle_exit > 0 and time.monotonic() - last_active >= idle_exit \
                         and not self.server.llen(self.keys.items):
                     logger.info("no message for %.0f s and no worker alive: loader exits", idle_exit)
                     return 0

@@ -124,14 +124,16 @@ class ReliableScheduler(Scheduler):
     def open(self, spider):
         super().open(spider)
         self._beat()
-        self.server.sadd(self.keys.workers, self.worker)
         self.timer = task.LoopingCall(self.tick)
         self.timer.start(min(1.0, self.heartbeat / 3), now=False)
         logger.info("worker %s joined the crawl at %s", self.worker, self.keys.prefix)
 
     def _beat(self):
-        self.server.set(self.keys.alive(self.worker), str(time.time()),
-                        px=int(self.heartbeat * 1000))
+        # Registered again each time: a worker taken for dead after a long pause comes back.
+        pipe = self.server.pipeline()
+        pipe.set(self.keys.alive(self.worker), str(time.time()), px=int(self.heartbeat * 1000))
+        pipe.sadd(self.keys.workers, self.worker)
+        pipe.execute()
 
     def _in_progress(self):
         slot = getattr(self.crawler.engine, "_slot", None)
