@@ -151,13 +151,18 @@ class ReliableScheduler(Scheduler):
             self.ack_finished()
             if requeue_dead_workers(self.server, self.keys, except_worker=self.worker):
                 self.last_busy = time.monotonic()
-            if len(self.queue) or self.queue.taken:
+            if len(self.queue) or self.queue.taken or self.run_coming():
                 self.last_busy = time.monotonic()
                 slot = getattr(self.crawler.engine, "_slot", None)
                 if slot is not None and not self.queue.taken:
                     slot.nextcall.schedule()  # new work in the shared queue: take it now
         except Exception:  # Redis away for a moment: the next tick tries again
             logger.exception("worker tick failed")
+
+    def run_coming(self) -> bool:
+        """Seeds pushed and not yet planned by the loader: work is on its way."""
+        state = self.server.hget(self.keys.run, "state")
+        return bool(self.server.llen(self.keys.plans)) or state in (b"planning", b"replan")
 
     def next_request(self):
         self.ack_finished()

@@ -5,7 +5,6 @@ for all workers), captures go to the worker's own WARC file, and every fact for 
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 from scrapy_redis.connection import get_redis_from_settings
@@ -112,17 +111,14 @@ class WorkerSession:
         self.stats = _RedisStats(self)
         self.discovery = _RedisDiscovery(self.server, self.keys)
         self.seeds = None
-        self._run, self._run_read = None, 0.0
         self._columns_sent: set = set()
 
     @property
     def run(self) -> str:
-        """The run being crawled (set by the loader when it plans a run)."""
-        if self._run is None or time.monotonic() - self._run_read > 2:
-            value = self.server.hget(self.keys.run, "id")
-            self._run = value.decode() if value else "unplanned"
-            self._run_read = time.monotonic()
-        return self._run
+        """The run being crawled (set by the loader when it plans a run; read each time, as
+        a long-running worker goes from one run to the next)."""
+        value = self.server.hget(self.keys.run, "id")
+        return value.decode() if value else "unplanned"
 
     def send(self, kind: str, data: dict) -> None:
         self.server.lpush(self.keys.items, messages.encode(kind, self.run, data, self.worker))
