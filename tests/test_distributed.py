@@ -179,3 +179,11 @@ def test_a_message_delivered_twice_changes_nothing(files, tmp_path):
         # A message taken by a loader that died before acknowledging goes back to the queue.
         server.lpush(keys.processing, raw)
         assert loader.recover() == 1 and server.llen(keys.items) == 1
+        server.delete(keys.items)
+        # A message that cannot be written is kept aside with one recorded error.
+        broken = messages.encode("report", "r1", {"portal": "p", "url": "http://127.0.0.1:9/x"})
+        server.lpush(keys.items, broken)
+        loader.load(loader.take(timeout=0.1))
+        assert server.lrange(keys.failed, 0, -1) == [broken.encode()] and not server.llen(keys.processing)
+        error = next(loader.db["errors"].rows_where("stage = 'load'"))
+        assert error["url"] == "http://127.0.0.1:9/x" and "TypeError" in error["message"]

@@ -15,6 +15,7 @@ class Keys:
         self.dupefilter = f"{p}:dupefilter"  # set: request fingerprints of this run
         self.items = f"{p}:items"  # list: messages from workers to the loader
         self.processing = f"{p}:items:processing"  # list: messages the loader holds
+        self.failed = f"{p}:items:failed"  # list: messages the loader could not write (kept)
         self.workers = f"{p}:workers"  # set: worker ids ever registered (live or dead)
         self.captured = f"{p}:captured"  # set: "digest url" of captures in the archive
         self.loader = f"{p}:loader"  # string with a TTL: the one loader's lock

@@ -175,16 +175,34 @@ class Loader:
 
     def load(self, raw: bytes) -> None:
         """One message into the archive, committed; then acknowledged."""
-        message = messages.decode(raw)
         captured: list[str] = []
         counts: list[tuple[str, str, int]] = []
-        with self.db.atomic():
-            self._apply(message, captured, counts)
+        try:
+            message = messages.decode(raw)
+            with self.db.atomic():
+                self._apply(message, captured, counts)
+        except Exception as exc:  # one bad message must not stop the loader: kept aside, recorded
+            self._failed(raw, exc)
+            return
         pipe = self.server.pipeline()
         if captured:
             pipe.sadd(self.keys.captured, *captured)
         for portal, name, n in counts:
             pipe.hincrby(self.keys.stats(message["run"], portal or "-"), name, n)
+        pipe.lrem(self.keys.processing, 1, raw)
+        pipe.execute()
+
+    def _failed(self, raw: bytes, exc: Exception) -> None:
+        try:
+            message = messages.decode(raw)
+        except Exception:
+            message = {"run": None, "data": {}}
+        data = message.get("data") or {}
+        text = f"message not loaded (kept in {self.keys.failed}): {type(exc).__name__}: {exc}"
+        logger.error("%s", text)
+        runs.record_error(self.db, message.get("run"), data.get("portal"), data.get("url"), "load", text)
+        pipe = self.server.pipeline()
+        pipe.lpush(self.keys.failed, raw)
         pipe.lrem(self.keys.processing, 1, raw)
         pipe.execute()
 
@@ -343,7 +361,10 @@ class Loader:
         finally:
             self.db.execute("PRAGMA journal_mode=DELETE")  # one file, as Datasette --immutable wants
             self.db.conn.close()
-            self.unlock()
+            try:
+                self.unlock()
+            except redis.RedisError:
+                pass  # Redis gone: the lock expires by itself
 
 
 def _project_settings():
