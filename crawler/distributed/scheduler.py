@@ -7,6 +7,9 @@ request and item it produced already in Redis). Each worker keeps a heartbeat ke
 any worker (or the loader) that finds a registered worker without heartbeat puts that
 worker's in-flight requests back into the queue, where another worker crawls them.
 
+The subclass also opens, enqueues and pops without the two APIs Scrapy 2.19 deprecates
+that scrapy-redis 0.9.1 still calls (Spider.log, stats with a spider argument).
+
 Settings: REDIS_URL, REDIS_PREFIX, WORKER_ID, WORKER_HEARTBEAT (seconds a worker may go
 silent before it counts as dead), IDLE_EXIT (seconds of empty queue before the worker
 exits; 0 = never).
@@ -18,6 +21,7 @@ import time
 
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
+from scrapy.utils.misc import load_object
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
@@ -122,7 +126,15 @@ class ReliableScheduler(Scheduler):
         return instance
 
     def open(self, spider):
-        super().open(spider)
+        # As scrapy-redis 0.9.1 opens, without Spider.log() (deprecated in Scrapy 2.19).
+        self.spider = spider
+        self.queue = load_object(self.queue_cls)(
+            server=self.server, spider=spider, key=self.queue_key % {"spider": spider.name},
+            serializer=self.serializer)
+        if not self.df:
+            self.df = load_object(self.dupefilter_cls).from_spider(spider)
+        if len(self.queue):
+            logger.info("%d requests waiting in the shared queue", len(self.queue))
         self._beat()
         self.timer = task.LoopingCall(self.tick)
         self.timer.start(min(1.0, self.heartbeat / 3), now=False)
@@ -139,11 +151,14 @@ class ReliableScheduler(Scheduler):
         slot = getattr(self.crawler.engine, "_slot", None)
         return getattr(slot, "inprogress", None)
 
-    def ack_finished(self) -> None:
+    def ack_finished(self, all_done: bool = False) -> None:
+        """Acknowledge the taken requests the engine has finished (all of them when it is
+        idle; without the engine's in-progress set, only then)."""
         inprogress = self._in_progress()
-        if inprogress is None:
-            return
-        self.queue.ack([r for r in self.queue.taken if r not in inprogress])
+        if all_done:
+            self.queue.ack(list(self.queue.taken))
+        elif inprogress is not None:
+            self.queue.ack([r for r in self.queue.taken if r not in inprogress])
 
     def tick(self):
         try:
@@ -164,15 +179,27 @@ class ReliableScheduler(Scheduler):
         state = self.server.hget(self.keys.run, "state")
         return bool(self.server.llen(self.keys.plans)) or state in (b"planning", b"replan")
 
+    def enqueue_request(self, request):
+        # As scrapy-redis 0.9.1, without the `spider` argument Scrapy 2.19 deprecates.
+        if not request.dont_filter and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            return False
+        if self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis")
+        self.queue.push(request)
+        return True
+
     def next_request(self):
         self.ack_finished()
-        request = super().next_request()
+        request = self.queue.pop()
         if request is not None:
             self.last_busy = time.monotonic()
+            if self.stats:
+                self.stats.inc_value("scheduler/dequeued/redis")
         return request
 
     def on_idle(self, spider):
-        self.ack_finished()
+        self.ack_finished(all_done=True)  # idle: nothing downloading, nothing being scraped
         if self.idle_exit > 0 and time.monotonic() - self.last_busy >= self.idle_exit:
             logger.info("queue empty for %.0f s: worker %s exits", self.idle_exit, self.worker)
             return
@@ -181,7 +208,7 @@ class ReliableScheduler(Scheduler):
     def close(self, reason):
         if getattr(self, "timer", None) is not None and self.timer.running:
             self.timer.stop()
-        self.ack_finished()
+        self.ack_finished(all_done=reason == "finished")
         # Whatever is still taken (a shutdown mid-crawl) goes back for another worker.
         self.server.delete(self.keys.alive(self.worker))
         requeue_dead_workers(self.server, self.keys)
