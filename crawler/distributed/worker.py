@@ -13,6 +13,7 @@ import secrets
 import socket
 import sys
 
+import redis
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
@@ -96,10 +97,16 @@ def main(argv: list[str] | None = None) -> int:
     for pair in args.set:
         name, _, value = pair.partition("=")
         settings.set(name, value, priority="cmdline")
+    try:
+        redis.Redis.from_url(args.redis).ping()
+    except redis.RedisError as exc:
+        print(f"worker: Redis at {args.redis}: {exc}", file=sys.stderr)
+        return 2
     process = CrawlerProcess(settings)
-    process.crawl(DistributedReportsSpider)
+    crawler = process.create_crawler(DistributedReportsSpider)
+    process.crawl(crawler)
     process.start()
-    return 0
+    return 0 if crawler.stats.get_value("finish_reason") else 1
 
 
 if __name__ == "__main__":
