@@ -9,7 +9,10 @@
   processing list only after the commit. A message delivered twice changes nothing the
   second time (captures by URL and digest, reports by URL and digest, errors by content).
 - When the queue, the workers' in-flight requests and the messages are all done, writes the
-  run's crawl_runs rows (counters from Redis) and the cross-year checks.
+  run's crawl_runs rows (pages and bytes from the workers' counters in Redis, what happened
+  to the reports read from the archive) and the cross-year checks, and publishes the archive.
+- Writes `<name>.working.db` and publishes `<name>.db` from it atomically
+  (archive/snapshot.py) at the end of each run and when it exits, as a single-machine crawl.
 - With --idle-exit N: exits once no message came for N seconds and no worker is alive (nor
   was in those N seconds, nor a run planned).
 """
@@ -33,7 +36,7 @@ from scrapy.utils.project import get_project_settings
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 
-from archive import ingest, runs
+from archive import ingest, runs, snapshot
 from archive.clock import now
 from archive.schema import open_archive
 from archive.store import cross_year_checks
@@ -41,6 +44,7 @@ from archive.store import cross_year_checks
 from . import messages
 from .keys import Keys
 from .scheduler import active_workers, in_flight, requeue_dead_workers
+from ..session import FLOW_COUNTERS  # what the workers count and crawl_runs keeps
 from .session import _RedisDiscovery, _RedisStats
 
 logger = logging.getLogger("loader")
@@ -72,7 +76,8 @@ class Loader:
         self.server, self.keys = server, keys
         self.db_path = Path(db_path)
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = open_archive(self.db_path)
+        self.working = snapshot.prepare_working(self.db_path)
+        self.db = open_archive(self.working)
         self.settings = settings or _project_settings()
         self.me = f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(2)}"
         self.new_ids: dict[str, dict[int, str]] = defaultdict(dict)  # run -> report id -> portal
@@ -286,30 +291,25 @@ class Loader:
         self._merge_moved(run)
         discovery = _RedisDiscovery(self.server, self.keys)
         for portal in portals:
-            c = {k.decode(): int(v) for k, v in self.server.hgetall(self.keys.stats(run, portal["id"])).items()}
-            had_before = runs.report_count(self.db, portal["id"])
-            if not c.get("reports_found"):
-                status, note = "no_reports", ("had reports before and yields none now"
-                                              if had_before else "found no report")
-                c["errors"] = c.get("errors", 0) + 1
-                runs.record_error(self.db, run, portal["id"], portal["url"], "discover",
-                                  f"{portal['id']}: {note}")
-            else:
-                status, note = ("ok" if not c.get("errors") else "ok_with_errors"), None
+            flow = {k.decode(): int(v) for k, v in self.server.hgetall(self.keys.stats(run, portal["id"])).items()}
             row = {"run": run, "portal": portal["id"], "seeds": state.get("seeds"),
-                   "started_at": state.get("started_at"), "finished_at": now(), "status": status,
-                   "note": note, "discovery": discovery.get(portal["id"], "full")}
-            for name in ("pages", "reports_found", "reports_new", "reports_changed", "reports_removed",
-                         "reports_moved", "reports_unchanged", "captures_new", "browser_renders",
-                         "bytes", "errors"):
-                row[name] = c.get(name, 0)
-            with self.db.atomic():
-                self.db["crawl_runs"].delete_where("run = ? and portal = ?", [run, portal["id"]])
-                self.db["crawl_runs"].insert(row)
+                   "started_at": state.get("started_at"), "finished_at": now(),
+                   "discovery": discovery.get(portal["id"], "full"),
+                   **{name: flow.get(name, 0) for name in FLOW_COUNTERS},
+                   **runs.report_counts(self.db, run, portal["id"])}
+            if not row["reports_found"]:
+                note = ("had reports before and yields none now"
+                        if runs.report_count(self.db, portal["id"]) else "found no report")
+                runs.record_error(self.db, run, portal["id"], portal["url"], "discover", f"{portal['id']}: {note}")
+                row.update(runs.report_counts(self.db, run, portal["id"]), status="no_reports", note=note)
+            else:
+                row.update(status="ok" if not row["errors"] else "ok_with_errors", note=None)
+            runs.save_run(self.db, row)
             self.server.expire(self.keys.stats(run, portal["id"]), 7 * 86400)
         cross_year_checks(self.db)
+        snapshot.publish(self.working, self.db_path)
         self.server.hset(self.keys.run, mapping={"state": "finished", "finished_at": now()})
-        logger.info("run %s finished: %d portals", run, len(portals))
+        logger.info("run %s finished: %d portals; %s published", run, len(portals), self.db_path)
         return run
 
     def _merge_moved(self, run: str) -> None:
@@ -321,8 +321,6 @@ class Loader:
                     continue
                 ingest.merge_moved(self.db, old_id, new_id, run=run)
                 del new_ids[new_id], removed_ids[old_id]
-                for name, n in (("reports_moved", 1), ("reports_removed", -1), ("reports_new", -1)):
-                    self.server.hincrby(self.keys.stats(run, portal), name, n)
                 break
 
     # --- the loop ------------------------------------------------------------------------
@@ -359,8 +357,8 @@ class Loader:
                     logger.info("no message for %.0f s and no worker alive: loader exits", idle_exit)
                     return 0
         finally:
-            self.db.execute("PRAGMA journal_mode=DELETE")  # one file, as Datasette --immutable wants
             self.db.conn.close()
+            snapshot.publish(self.working, self.db_path)
             try:
                 self.unlock()
             except redis.RedisError:

@@ -14,6 +14,7 @@ import socket
 import sys
 
 import redis
+from scrapy import Request
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
@@ -27,6 +28,7 @@ WORKER_SETTINGS = {
     "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
     "SCHEDULER_PERSIST": True,
     "ITEM_PIPELINES": {"crawler.distributed.worker.PushItemPipeline": 300},
+    "SPIDER_MIDDLEWARES": {"crawler.distributed.worker.PushItemsMiddleware": 1},
 }
 
 
@@ -61,8 +63,10 @@ class DistributedReportsSpider(ReportsSpider):
         yield  # noqa: the requests are in Redis
 
 
-class PushItemPipeline:
-    """Items go to the loader as messages; nothing is written here."""
+class PushItemsMiddleware:
+    """Spider middleware next to the engine: each item goes to the loader the moment the
+    callback yields it, before the requests yielded after it reach the queue — so a report's
+    message always comes before the messages of its attachments, fetched by any worker."""
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -70,6 +74,24 @@ class PushItemPipeline:
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
+
+    def _pass(self, output):
+        if isinstance(output, Request):
+            return True
+        self.crawler._archive_session.send_item(output)
+        return False
+
+    def process_spider_output(self, response, result, spider=None):
+        return (output for output in result if self._pass(output))
+
+    async def process_spider_output_async(self, response, result, spider=None):
+        async for output in result:
+            if self._pass(output):
+                yield output
+
+
+class PushItemPipeline(PushItemsMiddleware):
+    """Items that bypass spider middlewares (yielded by an errback) go to the loader too."""
 
     def process_item(self, item, spider=None):
         self.crawler._archive_session.send_item(item)
