@@ -33,6 +33,7 @@ from types import SimpleNamespace
 
 import redis
 from scrapy.utils.project import get_project_settings
+from scrapy.utils.request import RequestFingerprinter
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 
@@ -155,7 +156,8 @@ class Loader:
         session = PlannerSession(self.db, self.server, self.keys, run)
         spider = DistributedReportsSpider()
         spider.settings = self.settings
-        spider.crawler = SimpleNamespace(_archive_session=session, settings=self.settings)
+        spider.crawler = SimpleNamespace(_archive_session=session, settings=self.settings,
+                                         request_fingerprinter=RequestFingerprinter())
         spider.portals = {p["id"]: p for p in portals}
         spider.seeds_path = plan["seeds_path"]
         queue = PriorityQueue(self.server, spider, self.keys.requests)

@@ -92,6 +92,23 @@ class ReliablePriorityQueue(PriorityQueue):
         self._take = server.register_script(_TAKE)
         self.taken: dict = {}  # request object -> its bytes in the in-flight set
 
+    # A browser request carries a closure (the spider's XHR answer catcher), which cannot be
+    # pickled: it travels as a mark and is made again by the worker that takes the request.
+    def _encode_request(self, request):
+        handlers = request.meta.get("playwright_page_event_handlers") or {}
+        if any(callable(h) and not hasattr(h, "__self__") for h in handlers.values()):
+            meta = dict(request.meta, answers=[], rebuild_answer_catcher=True)
+            meta["playwright_page_event_handlers"] = {e: h for e, h in handlers.items() if not callable(h)}
+            request = request.replace(meta=meta)
+        return super()._encode_request(request)
+
+    def _decode_request(self, encoded_request):
+        request = super()._decode_request(encoded_request)
+        if request.meta.pop("rebuild_answer_catcher", False):
+            handlers = request.meta.setdefault("playwright_page_event_handlers", {})
+            handlers["response"] = self.spider._answer_catcher(request.meta["portal"], request.meta["answers"])
+        return request
+
     def pop(self, timeout=0):
         data = self._take(keys=[self.key, self.inflight_key])
         if not data:
@@ -184,9 +201,14 @@ class ReliableScheduler(Scheduler):
         if not request.dont_filter and self.df.request_seen(request):
             self.df.log(request, self.spider)
             return False
+        try:
+            self.queue.push(request)
+        except Exception as exc:  # cannot travel through Redis: one recorded error, crawl goes on
+            self.crawler._archive_session.error(request.meta.get("portal"), request.url, "queue",
+                                                f"request not queued: {type(exc).__name__}: {exc}")
+            return False
         if self.stats:
             self.stats.inc_value("scheduler/enqueued/redis")
-        self.queue.push(request)
         return True
 
     def next_request(self):

@@ -146,7 +146,10 @@ class WorkerSession:
     def known_columns(self, portal: str, full_every_days: float) -> list[str]:
         return []  # only the loader, which has the archive, plans from remembered columns
 
-    def finish(self, portals, reason: str = "finished") -> list[str]:
+    def finish(self, portals, reason: str = "finished", **details) -> list[str]:
         """A worker's end: its WARC file closed. The run's rows are the loader's to write."""
         self.capture.close()
         return []
+
+    def summary(self, portals) -> str:
+        return f"worker {self.worker} done (the run's summary: the loader's crawl_runs rows)"

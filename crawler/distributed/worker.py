@@ -28,13 +28,21 @@ WORKER_SETTINGS = {
     "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
     "SCHEDULER_PERSIST": True,
     "ITEM_PIPELINES": {"crawler.distributed.worker.PushItemPipeline": 300},
+}
+# Added to the project's middlewares (None: left out).
+WORKER_MIDDLEWARES = {
     "SPIDER_MIDDLEWARES": {"crawler.distributed.worker.PushItemsMiddleware": 1},
+    # Validators of list pages are in the archive, which a worker has not: lists are fetched
+    # whole (known reports still go conditionally, planned by the loader).
+    "DOWNLOADER_MIDDLEWARES": {"crawler.conditional.ConditionalMiddleware": None},
 }
 
 
 def distributed_settings(settings, redis_url: str, prefix: str = "reports") -> None:
     """Point a settings object at one distributed crawl in Redis."""
     settings.setdict(WORKER_SETTINGS, priority="cmdline")
+    for name, changes in WORKER_MIDDLEWARES.items():
+        settings.set(name, {**settings.getdict(name), **changes}, priority="cmdline")
     settings.set("REDIS_URL", redis_url, priority="cmdline")
     settings.set("REDIS_PREFIX", prefix, priority="cmdline")
     settings.set("SCHEDULER_QUEUE_KEY", f"{prefix}:requests", priority="cmdline")
@@ -46,10 +54,12 @@ class DistributedReportsSpider(ReportsSpider):
     own (the loader plans each run into the shared queue)."""
 
     def __init__(self, *args, **kwargs):
-        super(ReportsSpider, self).__init__(*args, **kwargs)
+        kwargs.setdefault("seeds", "redis")
+        super().__init__(*args, **kwargs)
         self.seeds_path = None
-        self.portals: dict = {}
-        self.failed_portals: list[str] = []
+
+    def load_portals(self, seeds):
+        return {}  # filled from Redis once the crawler (and its Redis client) exists
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
