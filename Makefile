@@ -24,8 +24,9 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	touch $@
 
 # Debian packages: Chromium (pages whose list is built by JavaScript, browser tests),
-# LibreOffice (DOC/DOCX/WPS/XLS reports) and Redis (distributed mode and its tests). Installed only when missing; without apt, Chromium
-# falls back to Playwright's own build (needs internet) and office files are reported unread.
+# LibreOffice (DOC/DOCX/WPS/XLS reports) and Redis (distributed mode and its tests).
+# Installed only when missing; without apt, Chromium falls back to Playwright's own build
+# (needs internet) and office files are reported unread.
 system:
 	@missing=""; \
 	[ -x "$(CHROMIUM_PATH)" ] || missing="$$missing chromium fonts-noto-cjk"; \
