@@ -45,6 +45,7 @@ class Report:
     check_status: str | None = None
     errors: list = field(default_factory=list)
     body_text: str | None = None
+    unread: bool = False  # the document could not be read at all (extract.report.failed)
 
     def cells(self) -> Iterator[tuple[str, Cell]]:
         """('section.row[.column]', Cell) for every cell of tables 2, 3 and 4."""
@@ -56,6 +57,10 @@ class Report:
                     yield f"{section}.{row}.{col}", cell
 
     def as_dict(self) -> dict:
+        if self.unread:  # the short object of a document not read (no title, no cells)
+            return {"source": self.source, "format": self.format, "report_year": None, "agency": None,
+                    "published": None, "active": {}, "applications": {}, "review_litigation": {},
+                    "checks": [], "errors": self.errors}
         out = {k: getattr(self, k) for k in (
             "source", "format", "report_year", "year_source", "agency", "agency_source", "published",
             "title", "index_number", "publisher", "layout")}

@@ -22,7 +22,7 @@ def extract_file(path: str | Path) -> Report:
 
 
 def failed(source: str, error: str) -> Report:
-    return Report(source=source, errors=[error])
+    return Report(source=source, errors=[error], unread=True)
 
 
 def extract_bytes(data: bytes, source: str, content_type: str = "") -> Report:
