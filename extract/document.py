@@ -181,14 +181,15 @@ def _load_html(data: bytes, source: str, content_type: str) -> Document:
     for meta in root.xpath("//meta[@name][@content]"):
         doc.meta.setdefault(meta.get("name"), meta.get("content").strip())
     container = next((found[0] for sel in spec["containers_sel"] if (found := sel(root))), root)
+    check_cells(len(container.xpath(".//td|.//th")))  # a trap, not a report: refused before reading
     layout = "office" if content_type == "office" else "html"
     if not _has_report_table(container) and (embedded := embedded_html(scripts or text)):
         # the report body delivered as a string inside a script (content = "<table …>")
         fragment = lxml.html.fragment_fromstring(embedded, create_parent="div")
         container.append(fragment)
         layout = "html-in-script"
+        check_cells(len(container.xpath(".//td|.//th")))
     doc.layout = layout
-    check_cells(len(container.xpath(".//td|.//th")))  # a trap, not a report: refused before reading
     doc.tables = [table_stream(t, i, layout) for i, t in enumerate(data_tables(container), 1)]
     doc.images = len(container.xpath(".//img"))
     doc.body_text = clean_body(container)
