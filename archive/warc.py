@@ -50,6 +50,14 @@ class WarcCapture:
         found = list(self.db["captures"].rows_where("url = ? and digest = ?", [url, digest], select="id"))
         if found:
             return found[0]["id"], False
+        row = self.write(url, body, status=status, headers=headers, content_type=content_type,
+                         rendered=rendered)
+        return self.db["captures"].insert(row).last_pk, True
+
+    def write(self, url: str, body: bytes, *, status: int = 200, headers=(),
+              content_type: str = "", rendered: bool = False) -> dict:
+        """Append one record to this run's file; returns its `captures` row (without id)."""
+        digest = payload_digest(body)
         writer = self._open()
         offset = self._file.tell()
         if rendered:
@@ -66,7 +74,7 @@ class WarcCapture:
         writer.write_record(record)
         self._file.flush()  # the record is in the file before its row is committed
         header = {k.lower(): v for k, v in headers}
-        row = {
+        return {
             "url": url, "status": status, "content_type": content_type, "digest": digest,
             "etag": header.get("etag"), "last_modified": header.get("last-modified"),
             "length": len(body), "fetched_at": now(), "rendered": int(rendered),
@@ -74,7 +82,6 @@ class WarcCapture:
             "warc_offset": offset, "warc_length": self._file.tell() - offset,
             "warc_record_id": record.rec_headers.get_header("WARC-Record-ID"), "run": self.run,
         }
-        return self.db["captures"].insert(row).last_pk, True
 
     def close(self):
         if self._file is not None:

@@ -44,7 +44,7 @@ class ReportsSpider(scrapy.Spider):
         if not seeds:
             raise ValueError("usage: scrapy crawl reports -a seeds=PATH (a YAML list of portals)")
         self.seeds_path = seeds
-        self.portals = {p["id"]: p for p in load_seeds(seeds)}
+        self.portals = self.load_portals(seeds)
         self.failed_portals: list[str] = []
         self.routes = RouteLog()
         self._seen: set = set()  # requests already made: a duplicate spends no budget
@@ -57,6 +57,10 @@ class ReportsSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.on_closed, signal=signals.spider_closed)
         return spider
+
+    def load_portals(self, seeds: str) -> dict:
+        """portal id -> seed entry (distributed mode reads them from Redis instead)."""
+        return {p["id"]: p for p in load_seeds(seeds)}
 
     @property
     def session(self) -> CrawlSession:
