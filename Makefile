@@ -11,7 +11,7 @@ PORT      ?= 8001
 CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
 
-.PHONY: install system demo archive crawl reextract serve replica test bench clean \
+.PHONY: install system demo archive crawl reextract serve replica test fuzz bench clean \
         push-seeds worker loader
 
 install: $(VENV)/.installed system
@@ -96,10 +96,15 @@ replica: install
 test: install
 	$(BIN)/python -m pytest -q
 
+# The property tests of the readers with many more examples (hypothesis profile `fuzz`).
+fuzz: install
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_fuzz.py
+
 # Speed and memory figures (printed, not asserted).
 bench: install
 	$(BIN)/python bench/extract_speed.py
 	$(BIN)/python bench/recrawl.py
+	$(BIN)/python bench/hostile_extract.py
 	$(BIN)/python bench/distributed.py
 
 clean:

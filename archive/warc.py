@@ -116,11 +116,19 @@ def read_capture(db, capture_id: int, base: Path) -> tuple[dict, bytes]:
     return row, read_record(row, base)
 
 
-def read_record(row: dict, base: Path) -> bytes:
-    """The payload of the WARC record a `captures` row points at."""
+class OutsideWarcFolder(ValueError):
+    """A captures row naming a file outside the WARC folder: never opened."""
+
+
+def read_record(row: dict, base: Path, confine_to: Path | None = None) -> bytes:
+    """The payload of the WARC record a `captures` row points at. With `confine_to` (the
+    published archive), a row naming a file outside that folder is refused, not opened."""
     path = Path(row["warc_file"])
     if not path.is_absolute():
         path = base / path
+    if confine_to is not None and not (path.resolve().is_relative_to(Path(confine_to).resolve())
+                                       and path.name.endswith((".warc.gz", ".warc"))):
+        raise OutsideWarcFolder(f"capture {row.get('id')}: {row['warc_file']} is outside the WARC folder")
     with open(path, "rb") as f:
         f.seek(row["warc_offset"])
         for record in ArchiveIterator(f):
