@@ -69,10 +69,11 @@ replica: install
 test: install
 	$(BIN)/python -m pytest -q
 
-# Speed and memory figures (printed, not asserted).
+# Speed, memory and query-latency figures against baselines measured in the same run, written
+# to bench/RESULTS.md. One part: make bench PART=extract|crawl|recrawl|queries|distributed;
+# a quick look at a smaller size: SIZE=small.
 bench: install
-	$(BIN)/python bench/extract_speed.py
-	$(BIN)/python bench/recrawl.py
+	$(BIN)/python -m bench $(if $(PART),--part $(PART)) $(if $(SIZE),--size $(SIZE))
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/artifacts
