@@ -61,6 +61,8 @@ def main(argv=None) -> int:
         section = f"## {TITLES[name]}\n\nSize {args.size}; took {took:.0f} s.\n\n{text}"
         print(section, flush=True)
         sections[name] = section
+    for cleanup in context.get("cleanup", []):  # servers and temporary folders of the parts
+        cleanup()
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     header = ("# Benchmark results\n\n`make bench` (parts: `make bench PART=extract|crawl|recrawl|queries|distributed`, "
               "quick look: `SIZE=small`). Every figure is compared with a baseline measured in the same run.\n\n"
