@@ -29,6 +29,15 @@ def open_archive(path) -> sqlite_utils.Database:
     return db
 
 
+# Key totals of table 3 in the wide view: (view column, row keys summed, in the total column).
+SUMMARY_TOTALS = [
+    ("new_received", ["new_received"]), ("carried_over", ["carried_over"]),
+    ("granted", ["granted"]), ("partially_granted", ["partially_granted"]),
+    ("denied", "denied"), ("unable", "unable"), ("rejected", "rejected"), ("other", "other"),
+    ("total_handled", ["total_handled"]), ("carried_forward", ["carried_forward"]),
+]
+
+
 # Every table: columns, primary key, foreign keys, indexes. A column added here later is
 # added to older archives by ensure_schema (nothing is dropped or rewritten).
 TABLES = {
@@ -58,7 +67,13 @@ TABLES = {
         "last_checked_at": str, "check_status": str, "errors": str, "body_text": str,
         "figures_from": str, "extracted_at": str},
         pk="id", foreign_keys=[("portal", "portals", "id"), ("capture_id", "captures", "id")],
-        indexes=[(["url"], True), (["organ", "report_year"], False)]),
+        indexes=[(["url"], True), (["organ", "report_year"], False), (["report_year"], False)]),
+    # report_summary's totals, one row per report, written with its cells (store.py): the view
+    # would otherwise aggregate every cell of the archive for one page of rows.
+    "report_totals": dict(columns={
+        "report_id": int, **{name: int for name, _ in SUMMARY_TOTALS},
+        "review_total": int, "lawsuits_total": int, "fees_10k_yuan": float},
+        pk="report_id", foreign_keys=[("report_id", "reports", "id")]),
     "applications": dict(columns={
         "report_id": int, "row_key": str, "column_key": str, "value": int, "raw": str},
         pk=("report_id", "row_key", "column_key"), foreign_keys=[("report_id", "reports", "id")]),
@@ -70,7 +85,8 @@ TABLES = {
         pk=("report_id", "block", "outcome"), foreign_keys=[("report_id", "reports", "id")]),
     "checks": dict(columns={
         "report_id": int, "rule": str, "scope": str, "status": str, "detail": str},
-        pk=("report_id", "rule", "scope"), foreign_keys=[("report_id", "reports", "id")]),
+        pk=("report_id", "rule", "scope"), foreign_keys=[("report_id", "reports", "id")],
+        indexes=[(["status"], False)]),
     "legacy_indicators": dict(columns={
         "report_id": int, "position": int, "indicator": str, "unit": str, "value": int, "raw": str},
         pk=("report_id", "position"), foreign_keys=[("report_id", "reports", "id")]),
@@ -106,6 +122,13 @@ def m001_tables(db: sqlite_utils.Database) -> None:
     _sync_tables(db)
 
 
+@MIGRATIONS()
+def m003_report_totals(db: sqlite_utils.Database) -> None:
+    """report_totals filled for the reports archived before it existed."""
+    _sync_tables(db)
+    db.execute(totals_sql())
+
+
 def _sync_tables(db: sqlite_utils.Database) -> None:
     """Create the tables of TABLES that are missing; add their new columns to old ones."""
     for name, spec in TABLES.items():
@@ -118,20 +141,13 @@ def _sync_tables(db: sqlite_utils.Database) -> None:
             for column, kind in spec["columns"].items():
                 if column not in table.columns_dict:
                     table.add_column(column, kind)
+            for columns, unique in spec.get("indexes", []):
+                table.create_index(columns, unique=unique, if_not_exists=True)
     if not db.table("reports_fts").exists():
         # Chinese search: bigram-tokenised copies of title, organ and body (archive/search.py);
         # rowid = reports.id.
         db.execute("create virtual table reports_fts using fts5(title, organ, body_text, "
                    "tokenize='unicode61')")
-
-
-# Key totals of table 3 in the wide view: (view column, row keys summed, in the total column).
-SUMMARY_TOTALS = [
-    ("new_received", ["new_received"]), ("carried_over", ["carried_over"]),
-    ("granted", ["granted"]), ("partially_granted", ["partially_granted"]),
-    ("denied", "denied"), ("unable", "unable"), ("rejected", "rejected"), ("other", "other"),
-    ("total_handled", ["total_handled"]), ("carried_forward", ["carried_forward"]),
-]
 
 
 def _sum_of(keys: list[str]) -> str:
@@ -142,8 +158,8 @@ def _sum_of(keys: list[str]) -> str:
             f"then sum(case when {cond} then a.value end) end")
 
 
-def _views(db: sqlite_utils.Database) -> None:
-    """report_summary: one wide row per report with the key totals (rebuilt from the format data)."""
+def totals_sql(one_report: bool = False) -> str:
+    """SQL writing report_totals: for the report :report_id, or for every report."""
     rows = formats.spec()["application_rows"]
     columns = []
     for name, keys in SUMMARY_TOTALS:
@@ -156,24 +172,35 @@ def _views(db: sqlite_utils.Database) -> None:
         else:
             expr = _sum_of(keys)
         columns.append(f"{expr} as {name}")
-    db.execute("drop view if exists report_summary")
-    db.execute(f"""create view report_summary as
-select r.id as report_id, r.organ, p.region, p.level, r.report_year, r.format, r.published,
-  t3.new_received, t3.carried_over, t3.granted, t3.partially_granted, t3.denied, t3.unable,
-  t3.rejected, t3.other, t3.total_handled, t3.carried_forward,
-  t4.review_total, t4.lawsuits_total, fees.value as fees_10k_yuan,
-  r.check_status, r.status, r.final_url as source_url, '/-/archived/' || r.capture_id as archived_copy,
-  r.title, r.portal
+    names = [name for name, _ in SUMMARY_TOTALS]
+    scope = "= :report_id" if one_report else "is not null"
+    return f"""insert or replace into report_totals (report_id, {', '.join(names)}, review_total, lawsuits_total, fees_10k_yuan)
+select r.id, {', '.join('t3.' + n for n in names)}, t4.review_total, t4.lawsuits_total, fees.value
 from reports r
-left join portals p on p.id = r.portal
 left join (select a.report_id, {', '.join(columns)}
-           from applications a where a.column_key = 'total' group by a.report_id) t3 on t3.report_id = r.id
+           from applications a where a.column_key = 'total' and a.report_id {scope} group by a.report_id) t3 on t3.report_id = r.id
 left join (select report_id,
              max(case when block = 'review' and outcome = 'total' then value end) as review_total,
              max(case when block = 'suit_direct' and outcome = 'total' then value end)
                + max(case when block = 'suit_after_review' and outcome = 'total' then value end) as lawsuits_total
-           from review_litigation group by report_id) t4 on t4.report_id = r.id
-left join active_disclosure fees on fees.report_id = r.id and fees.key = 'fees_10k_yuan'""")
+           from review_litigation where report_id {scope} group by report_id) t4 on t4.report_id = r.id
+left join active_disclosure fees on fees.report_id = r.id and fees.key = 'fees_10k_yuan'
+where r.id {scope}"""
+
+
+def _views(db: sqlite_utils.Database) -> None:
+    """report_summary: one wide row per report with the key totals (report_totals)."""
+    names = [name for name, _ in SUMMARY_TOTALS]
+    db.execute("drop view if exists report_summary")
+    db.execute(f"""create view report_summary as
+select r.id as report_id, r.organ, p.region, p.level, r.report_year, r.format, r.published,
+  {', '.join('t.' + n for n in names)},
+  t.review_total, t.lawsuits_total, t.fees_10k_yuan,
+  r.check_status, r.status, r.final_url as source_url, '/-/archived/' || r.capture_id as archived_copy,
+  r.title, r.portal
+from reports r
+left join portals p on p.id = r.portal
+left join report_totals t on t.report_id = r.id""")
 
 
 def _reference_tables(db: sqlite_utils.Database) -> None:
