@@ -44,12 +44,12 @@ archive: install
 	  -s DOWNLOAD_DELAY=0 -s AUTOTHROTTLE_ENABLED=False  # our own local replica: no need to wait
 
 # One crawl of real portals (for cron): make crawl SEEDS=seeds/jiaxing.yml
-# flock: never two crawls at once; JOBDIR: an interrupted crawl resumes where it stopped.
+# flock: never two crawls at once; CRAWL_STATE: a killed or interrupted crawl is resumed as the same job.
 CRAWL_STATE = crawl-state/$(basename $(notdir $(SEEDS)))
 crawl: install
 	mkdir -p crawl-state
 	flock --nonblock crawl-state/.lock $(BIN)/scrapy crawl reports -a seeds=$(SEEDS) \
-	  -s ARCHIVE_DB=$(ARCHIVE_DB) -s JOBDIR=$(CRAWL_STATE)
+	  -s ARCHIVE_DB=$(ARCHIVE_DB) -s CRAWL_STATE=$(CRAWL_STATE)
 
 # Extract every archived report again from the WARC files (no network), e.g. after a fix.
 reextract: install

@@ -9,7 +9,9 @@ report either as it was or as it is now, never half-written.
   cells that changed); a change of the page around it (a counter, the navigation) is kept as
   a new capture and is not a change.
 - `ingest_attachment`: a file linked from a report page; its figures are the report's when
-  the page had none.
+  the page had none. A page without figures whose files are still to be fetched is stored
+  as `pending` (with `pending_attachments`) until they are read: the next leg of the job or
+  the next run fetches them again, so a report is never left silently without figures.
 - `mark_removed`, `merge_moved`: a report gone from its URL, or found again at a new one.
 """
 from __future__ import annotations
@@ -60,7 +62,9 @@ def ingest_report(db, page: ReportPage, *, run: str | None = None) -> Outcome:
     if page.status == 304 or (known and known["content_digest"] == digest):
         if known:
             with db.atomic():
-                db["reports"].update(known["id"], {"last_checked_at": page.fetched_at, "status": "current"})
+                db["reports"].update(known["id"], {
+                    "last_checked_at": page.fetched_at, "last_run": run,
+                    "status": "pending" if known["status"] == "pending" else "current"})
         return Outcome("unchanged", known["id"] if known else None)
     result, failure = _extract(page.body, page.final_url, page.content_type)
     if failure:
@@ -70,13 +74,14 @@ def ingest_report(db, page: ReportPage, *, run: str | None = None) -> Outcome:
         if known and _same_text(known, result, page.list_title) and before == cells_of(result):
             # Only the page around the report changed: keep the new capture, no change.
             db["reports"].update(known["id"], {
-                "capture_id": page.capture_id, "last_checked_at": page.fetched_at,
-                "content_digest": digest, "status": "current"})
+                "capture_id": page.capture_id, "last_checked_at": page.fetched_at, "last_run": run,
+                "content_digest": digest, "status": "pending" if known["status"] == "pending" else "current"})
             return Outcome("unchanged", known["id"])
         report_id, new = store.save_report(
             db, result, url=page.url, final_url=page.final_url, portal=page.portal,
             fetched_at=page.fetched_at, capture_id=page.capture_id, digest=digest,
-            list_title=page.list_title)
+            list_title=page.list_title, run=run)
+        _await_attachments(db, report_id, result, page.attachments)
         if new:
             return Outcome("new", report_id)
         diff = store.diff_cells(before, store.report_cells(db, report_id))
@@ -85,6 +90,18 @@ def ingest_report(db, page: ReportPage, *, run: str | None = None) -> Outcome:
                             new_capture_id=page.capture_id, diff=diff,
                             note=_change_note(known, result, diff))
     return Outcome("changed", report_id)
+
+
+def _await_attachments(db, report_id: int, result: dict, attachments: list[str]) -> None:
+    """A page without figures whose files are still to be read is `pending` until they are."""
+    if has_table_figures(result) or not attachments:
+        db["reports"].update(report_id, {"pending_attachments": None})
+        return
+    done = {r["url"] for r in db["attachments"].rows_where("report_id = ?", [report_id], select="url")}
+    waiting = [url for url in attachments if url not in done]
+    if waiting:
+        db["reports"].update(report_id, {"status": "pending",
+                                         "pending_attachments": json.dumps(waiting, ensure_ascii=False)})
 
 
 def _same_text(known: dict, result: dict, list_title: str | None) -> bool:
@@ -120,6 +137,13 @@ def ingest_attachment(db, item: AttachmentFile) -> Outcome:
             store.replace_figures(db, report["id"], result, item.final_url)
             row["used_for_figures"] = 1
         db["attachments"].insert(row, ignore=True)  # one row per report and file URL
+        waiting = [u for u in json.loads(report["pending_attachments"] or "[]") if u != item.url]
+        if row["used_for_figures"] or not waiting:
+            db["reports"].update(report["id"], {
+                "pending_attachments": None,
+                "status": "current" if report["status"] == "pending" else report["status"]})
+        else:
+            db["reports"].update(report["id"], {"pending_attachments": json.dumps(waiting, ensure_ascii=False)})
     return Outcome("new" if row["used_for_figures"] else "unchanged", report["id"])
 
 
@@ -180,7 +204,7 @@ def merge_moved(db, old_id: int, new_id: int, *, run: str | None = None) -> None
         db.execute("delete from reports_fts where rowid = ?", [new_id])
         db["reports"].delete(new_id)
         moved = {k: new[k] for k in ("url", "final_url", "fetched_at", "capture_id",
-                                     "content_digest", "last_checked_at")}
+                                     "content_digest", "last_checked_at", "last_run")}
         db["reports"].update(old_id, dict(moved, status="current"))
         db.execute("delete from changes where report_id = ? and kind = 'removed' and run is ?", [old_id, run])
         store.record_change(db, old_id, "moved", run=run, old_url=old["final_url"],

@@ -2,7 +2,7 @@
 builds these; archive.ingest stores them; in distributed mode they travel through Redis."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -19,6 +19,7 @@ class ReportPage:
     status: int
     content_type: str
     body: bytes
+    attachments: list[str] = field(default_factory=list)  # files linked from the page, in scope
 
 
 @dataclass

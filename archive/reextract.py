@@ -9,7 +9,7 @@ from pathlib import Path
 
 from extract.validate import InvalidReport
 
-from . import store
+from . import snapshot, store
 from .ingest import reingest_report
 from .runs import record_error
 from .schema import open_archive
@@ -17,7 +17,9 @@ from .warc import read_capture
 
 
 def reextract(db_path: Path) -> dict:
-    db = open_archive(db_path)
+    """Re-extract in the working copy, then publish it (archive/snapshot.py)."""
+    working = snapshot.prepare_working(db_path)
+    db = open_archive(working)
     base = db_path.parent
     counts = {"reports": 0, "errors": 0}
     for report in list(db["reports"].rows):
@@ -34,8 +36,8 @@ def reextract(db_path: Path) -> dict:
             counts["errors"] += 1
             record_error(db, "reextract", report["portal"], report["url"], "reextract", f"{type(exc).__name__}: {exc}")
     store.cross_year_checks(db)
-    db.execute("PRAGMA journal_mode=DELETE")
     db.conn.close()
+    snapshot.publish(working, db_path)
     return counts
 
 

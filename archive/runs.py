@@ -30,10 +30,13 @@ def forget_column(db, portal: str, url: str) -> None:
 
 
 def known_reports(db, portal: str) -> list[dict]:
-    """The portal's current reports with the validators of their last capture."""
+    """The portal's current reports with the validators of their last capture; a report
+    still waiting for its attachments has none (its page must be read again)."""
     return list(db.query(
-        "select r.url, r.title, c.etag, c.last_modified from reports r "
-        "left join captures c on c.id = r.capture_id where r.portal = ? and r.status = 'current'",
+        "select r.url, r.title, r.status, "
+        "case when r.status = 'current' then c.etag end as etag, "
+        "case when r.status = 'current' then c.last_modified end as last_modified from reports r "
+        "left join captures c on c.id = r.capture_id where r.portal = ? and r.status in ('current', 'pending')",
         [portal]))
 
 
@@ -47,7 +50,27 @@ def record_error(db, run: str | None, portal: str | None, url: str | None, stage
                              "stage": stage, "message": message[:2000], "at": now()})
 
 
-def record_run(db, row: dict) -> None:
-    """One crawl_runs row (run, portal): a resumed job's later leg replaces its earlier one."""
+def save_run(db, row: dict) -> None:
+    """The crawl_runs row of (run, portal): each save of a job replaces the one before."""
     with db.atomic():
-        db["crawl_runs"].insert(row)
+        db["crawl_runs"].insert(row, replace=True)
+
+
+def running_counters(db, run: str) -> dict[str, dict]:
+    """The counters earlier legs of a job saved, per portal."""
+    return {r["portal"]: r for r in db["crawl_runs"].rows_where("run = ?", [run])}
+
+
+def report_counts(db, run: str, portal: str) -> dict:
+    """What a job did to a portal's reports, read from the archive (so a killed leg counts)."""
+    one = lambda sql: db.execute(sql, [run, portal]).fetchone()[0] or 0  # noqa: E731
+    changed = lambda kind: one(  # noqa: E731
+        "select count(distinct c.report_id) from changes c join reports r on r.id = c.report_id "
+        f"where c.run = ? and r.portal = ? and c.kind = '{kind}'")
+    found = one("select count(*) from reports where last_run = ? and portal = ?")
+    new = one("select count(*) from reports where first_run = ? and portal = ?")
+    counts = {"reports_found": found, "reports_new": new, "reports_changed": changed("changed"),
+              "reports_removed": changed("removed"), "reports_moved": changed("moved"),
+              "errors": one("select count(*) from errors where run = ? and portal = ?")}
+    counts["reports_unchanged"] = max(0, found - new - counts["reports_changed"] - counts["reports_moved"])
+    return counts

@@ -65,7 +65,8 @@ TABLES = {
         "published": str, "index_number": str, "publisher": str, "url": str, "final_url": str,
         "fetched_at": str, "capture_id": int, "content_digest": str, "status": str,
         "last_checked_at": str, "check_status": str, "errors": str, "body_text": str,
-        "figures_from": str, "extracted_at": str},
+        "figures_from": str, "extracted_at": str, "first_run": str, "last_run": str,
+        "pending_attachments": str},
         pk="id", foreign_keys=[("portal", "portals", "id"), ("capture_id", "captures", "id")],
         indexes=[(["url"], True), (["organ", "report_year"], False), (["report_year"], False)]),
     # report_summary's totals, one row per report, written with its cells (store.py): the view
@@ -119,6 +120,13 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
 @MIGRATIONS()
 def m001_tables(db: sqlite_utils.Database) -> None:
     """The tables of the first archive (2026-11)."""
+    _sync_tables(db)
+
+
+@MIGRATIONS()
+def m002_report_runs_and_pending(db: sqlite_utils.Database) -> None:
+    """reports.first_run / last_run (a job's counts read from the archive) and
+    pending_attachments (a report waiting for the files its figures are in)."""
     _sync_tables(db)
 
 

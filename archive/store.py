@@ -28,7 +28,7 @@ def _has(table, pk) -> bool:
 def save_report(db, result: dict, *, url: str, final_url: str | None = None,
                 portal: str | None = None, fetched_at: str | None = None,
                 capture_id: int | None = None, digest: str | None = None,
-                list_title: str | None = None) -> tuple[int, bool]:
+                list_title: str | None = None, run: str | None = None) -> tuple[int, bool]:
     """Insert or refresh one report and replace its derived rows. Returns (id, is_new)."""
     found = list(db["reports"].rows_where("url = ?", [url], select="id"))
     place = db["portals"].get(portal) if portal and db["portals"].count_where("id = ?", [portal]) else {}
@@ -44,13 +44,14 @@ def save_report(db, result: dict, *, url: str, final_url: str | None = None,
         "errors": json.dumps(result.get("errors") or [], ensure_ascii=False),
         "body_text": result.get("body_text"), "extracted_at": now(),
         "status": "current", "last_checked_at": fetched_at, "figures_from": final_url or url,
+        "last_run": run,
     }
     with db.atomic():
         if found:
             report_id = found[0]["id"]
             db["reports"].update(report_id, row)
         else:
-            report_id = db["reports"].insert(row).last_pk
+            report_id = db["reports"].insert(dict(row, first_run=run)).last_pk
         _replace_derived(db, report_id, result)
         index_report(db, report_id, row)
     return report_id, not found

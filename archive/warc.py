@@ -28,10 +28,11 @@ def payload_digest(body: bytes) -> str:
 
 
 class WarcCapture:
-    def __init__(self, db, warc_dir: Path, run: str, base: Path):
+    def __init__(self, db, warc_dir: Path, run: str, base: Path, leg: str | None = None):
         self.db, self.run, self.base = db, run, base
         self.warc_dir = warc_dir
-        self.path = warc_dir / f"capture-{run}.warc.gz"
+        # One file per run, and per leg of a resumed run: a killed leg's file is never appended to.
+        self.path = warc_dir / (f"capture-{run}-{leg}.warc.gz" if leg else f"capture-{run}.warc.gz")
         self._file = None
         self._writer = None
 
@@ -63,7 +64,7 @@ class WarcCapture:
             record = writer.create_warc_record(url, "response", payload=BytesIO(body),
                                                http_headers=http)
         writer.write_record(record)
-        self._file.flush()
+        self._file.flush()  # the record is in the file before its row is committed
         header = {k.lower(): v for k, v in headers}
         row = {
             "url": url, "status": status, "content_type": content_type, "digest": digest,
@@ -79,6 +80,27 @@ class WarcCapture:
         if self._file is not None:
             self._file.close()
             self._file = None
+
+
+def repair_tails(db, warc_dir: Path, base: Path) -> list[tuple[str, int]]:
+    """Cut the half-written tail a killed run left after its last committed record.
+
+    A record is written and flushed before its `captures` row is committed, so bytes past the
+    end of a file's last committed record belong to no capture: a record cut short, or one
+    whose row was never written. Returns (file, bytes removed) for each file cut."""
+    cut = []
+    if not Path(warc_dir).is_dir():
+        return cut
+    for path in sorted(Path(warc_dir).glob("*.warc.gz")):
+        name = str(path.relative_to(base)) if path.is_relative_to(base) else str(path)
+        end = db.execute("select max(warc_offset + warc_length) from captures where warc_file = ?",
+                         [name]).fetchone()[0] or 0
+        size = path.stat().st_size
+        if size > end:
+            with open(path, "rb+") as f:
+                f.truncate(end)
+            cut.append((name, size - end))
+    return cut
 
 
 def read_capture(db, capture_id: int, base: Path) -> tuple[dict, bytes]:

@@ -1,7 +1,7 @@
 """The crawl's item pipeline: hands each fetched report, attachment or disappearance to the
-archive's ingest functions (archive/ingest.py) and counts what happened per portal. At the
-end of the run, a report removed in this run whose figures reappear at a new URL is
-recorded as moved."""
+archive's ingest functions (archive/ingest.py); what happened to each portal's reports is
+read back from the archive at the end (crawler/session.py). At the end of the run, a report
+removed in this run whose figures reappear at a new URL is recorded as moved."""
 from __future__ import annotations
 
 from archive import ingest
@@ -30,20 +30,15 @@ class ArchivePipeline:
             report_id = ingest.mark_removed(session.db, item, run=session.run)
             if report_id is not None:
                 self.removed_ids[report_id] = item.portal
-                session.count(item.portal, "reports_removed")
             return item
         if isinstance(item, AttachmentFile):
             ingest.ingest_attachment(session.db, item)
             return item
-        session.count(item.portal, "reports_found")
         outcome = ingest.ingest_report(session.db, item, run=session.run)
         if outcome.kind in ("invalid", "failed"):
             session.error(item.portal, item.url, outcome.stage, outcome.message)
         elif outcome.kind == "new":
             self.new_ids[outcome.report_id] = item.portal
-            session.count(item.portal, "reports_new")
-        else:
-            session.count(item.portal, f"reports_{outcome.kind}")
         return item
 
     def close_spider(self, spider=None):
@@ -54,7 +49,4 @@ class ArchivePipeline:
                     continue
                 ingest.merge_moved(db, old_id, new_id, run=self.session.run)
                 del self.new_ids[new_id], self.removed_ids[old_id]
-                self.session.count(portal, "reports_moved")
-                self.session.count(portal, "reports_removed", -1)
-                self.session.count(portal, "reports_new", -1)
                 break

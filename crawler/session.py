@@ -1,33 +1,58 @@
-"""One crawl run: the archive database, the WARC writer and the per-portal counters.
+"""One crawl job: the archive's working database, the WARC writer and the per-portal counters.
 
 Shared by the capture middleware, the spider and the pipeline through `CrawlSession.of`.
+
+Settings read here:
+- ARCHIVE_DB: the published archive; the crawl writes `<name>.working.db` beside it and
+  publishes it atomically when the crawl ends (archive/snapshot.py).
+- WARC_DIR: where the WARC files go (default: `warcs/` beside ARCHIVE_DB).
+- CRAWL_STATE: a folder that makes the crawl a resumable job. A crawl that is killed or
+  interrupted leaves `job.json` there; the next crawl with the same folder continues the
+  same job (same run id, counts of the whole job) and a complete crawl removes the folder.
+  Nothing else is kept there: the archive itself says what is done (known reports are
+  revalidated, reports still waiting for attachments are `pending`), so a leg killed at any
+  moment loses nothing.
 """
 from __future__ import annotations
 
+import json
 import os
+import time
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
-from archive import runs
+from archive import runs, snapshot
 from archive.clock import now
 from archive.schema import open_archive
 from archive.store import cross_year_checks
-from archive.warc import WarcCapture
+from archive.warc import WarcCapture, repair_tails
+
+# Counters kept in memory and saved in crawl_runs while the crawl goes on (the report
+# counts are read from the archive itself at the end).
+FLOW_COUNTERS = ("pages", "bytes", "captures_new", "browser_renders")
+SAVE_EVERY = 5.0  # seconds between saves of the running counters
 
 
 class CrawlSession:
     def __init__(self, settings):
         self.db_path = Path(settings.get("ARCHIVE_DB"))
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = open_archive(self.db_path)
-        warc_dir = settings.get("WARC_DIR") or self.db_path.parent / "warcs"
-        self.run = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + f"-{os.getpid()}"
-        self.capture = WarcCapture(self.db, Path(warc_dir), self.run, base=self.db_path.parent)
-        self.started_at = now()
+        self.working_path = snapshot.prepare_working(self.db_path)
+        self.db = open_archive(self.working_path)
+        self.job = _Job(settings.get("CRAWL_STATE"))
+        self.run, self.started_at, self.leg = self.job.run, self.job.started_at, self.job.leg
+        warc_dir = Path(settings.get("WARC_DIR") or self.db_path.parent / "warcs")
+        for name, removed in repair_tails(self.db, warc_dir, self.db_path.parent):
+            runs.record_error(self.db, self.run, None, name, "capture",
+                              f"{removed} bytes after the last complete record (a killed crawl) removed")
+        self.capture = WarcCapture(self.db, warc_dir, self.run, base=self.db_path.parent,
+                                   leg=f"leg{self.leg}" if self.leg > 1 else None)
         self.stats: dict[str, Counter] = {}
         self.seeds = None
         self.discovery: dict[str, str] = {}  # portal -> "full" or "known_columns"
+        self._earlier = runs.running_counters(self.db, self.run)  # legs before this one
+        self._saved_at = time.monotonic()
 
     @classmethod
     def of(cls, crawler) -> "CrawlSession":
@@ -46,39 +71,76 @@ class CrawlSession:
 
     def count(self, portal: str | None, name: str, n: int = 1) -> None:
         self.stats.setdefault(portal or "-", Counter())[name] += n
+        if time.monotonic() - self._saved_at > SAVE_EVERY:
+            self.save_running()
+
+    def flow(self, portal: str) -> dict:
+        """This job's flow counters for a portal: earlier legs plus this one."""
+        mine = self.stats.get(portal, Counter())
+        before = self._earlier.get(portal, {})
+        return {name: (before.get(name) or 0) + mine[name] for name in FLOW_COUNTERS}
+
+    def save_running(self) -> None:
+        """Keep the running counters in crawl_runs, so a killed leg's work is still counted."""
+        self._saved_at = time.monotonic()
+        for portal in [p for p in self.stats if p != "-"]:
+            runs.save_run(self.db, dict(self._row(portal), status="running", finished_at=None))
+
+    def _row(self, portal: str) -> dict:
+        counts = runs.report_counts(self.db, self.run, portal)
+        return {"run": self.run, "portal": portal, "seeds": self.seeds, "started_at": self.started_at,
+                "discovery": self.discovery.get(portal, "full"), **self.flow(portal), **counts}
 
     def error(self, portal: str | None, url: str | None, stage: str, message: str) -> None:
         self.count(portal, "errors")
         runs.record_error(self.db, self.run, portal, url, stage, message)
 
     def finish(self, portals: list[dict], reason: str = "finished") -> list[str]:
-        """Write one crawl_runs row per portal; returns the portals that failed."""
+        """Write one crawl_runs row per portal, publish the archive; returns the portals that failed."""
         failed = []
         for portal in portals:
-            c = self.stats.get(portal["id"], Counter())
-            had_before = runs.report_count(self.db, portal["id"])
+            row = self._row(portal["id"])
             if reason != "finished":
                 status, note = "interrupted", f"crawl stopped ({reason}); the next run resumes"
-            elif c["reports_found"] == 0:
+            elif row["reports_found"] == 0:
                 status, note = "no_reports", ("had reports before and yields none now"
-                                              if had_before else "found no report")
+                                              if runs.report_count(self.db, portal["id"]) else "found no report")
                 failed.append(portal["id"])
                 self.error(portal["id"], portal["url"], "discover", f"{portal['id']}: {note}")
+                row = self._row(portal["id"])
             else:
-                status, note = ("ok" if not c["errors"] else "ok_with_errors"), None
-            runs.record_run(self.db, {
-                "run": self.run, "portal": portal["id"], "seeds": self.seeds,
-                "started_at": self.started_at, "finished_at": now(), "status": status,
-                "pages": c["pages"], "reports_found": c["reports_found"],
-                "reports_new": c["reports_new"], "reports_changed": c["reports_changed"],
-                "reports_removed": c["reports_removed"], "reports_moved": c["reports_moved"],
-                "reports_unchanged": c["reports_unchanged"], "captures_new": c["captures_new"],
-                "browser_renders": c["browser_renders"], "bytes": c["bytes"],
-                "errors": c["errors"], "note": note, "discovery": self.discovery.get(portal["id"], "full"),
-            })
+                status, note = ("ok" if not row["errors"] else "ok_with_errors"), None
+            runs.save_run(self.db, dict(row, status=status, note=note, finished_at=now()))
         self.capture.close()
         cross_year_checks(self.db)
-        # Leave one self-contained file: Datasette serves it --immutable, which ignores a WAL.
-        self.db.execute("PRAGMA journal_mode=DELETE")
         self.db.conn.close()
+        snapshot.publish(self.working_path, self.db_path)
+        if reason == "finished":
+            self.job.complete()
         return failed
+
+
+class _Job:
+    """The run id shared by every leg of a resumable crawl (CRAWL_STATE/job.json)."""
+
+    def __init__(self, state_dir: str | None):
+        self.path = Path(state_dir) / "job.json" if state_dir else None
+        saved = json.loads(self.path.read_text()) if self.path and self.path.exists() else None
+        if saved:
+            self.run, self.started_at, self.leg = saved["run"], saved["started_at"], saved["legs"] + 1
+        else:
+            self.run = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + f"-{os.getpid()}"
+            self.started_at, self.leg = now(), 1
+        if self.path:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"run": self.run, "started_at": self.started_at, "legs": self.leg}))
+            os.replace(tmp, self.path)
+
+    def complete(self) -> None:
+        if self.path:
+            self.path.unlink(missing_ok=True)
+            try:
+                self.path.parent.rmdir()
+            except OSError:
+                pass  # other files: not ours to remove

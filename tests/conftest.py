@@ -39,6 +39,8 @@ def archive(tmp_path_factory):
     after_first = {t: db[t].count for t in ("reports", "applications", "captures", "checks", "changes")}
     with replica(ports, edition=2) as sites:
         runs["edited"] = crawl(seeds, db_path)
-    return {"db": sqlite_utils.Database(db_path), "path": db_path, "sites": sites, "runs": runs,
+    # Each crawl publishes a new file (renamed over the old one): open the final one.
+    db = sqlite_utils.Database(db_path)
+    return {"db": db, "path": db_path, "sites": sites, "runs": runs,
             "after_first": after_first,
             "run_ids": [r["run"] for r in db.query("select distinct run from crawl_runs order by run")]}

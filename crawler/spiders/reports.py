@@ -294,18 +294,21 @@ class ReportsSpider(scrapy.Spider):
             self.session.error(portal_id, response.url, "scope",
                                "report redirected off the portal's hosts; not archived")
             return
+        attachments = []
+        if response.status == 200 and _is_html(response):
+            attachments = [(href, label) for href, label in discover.attachment_links(response.text, response.url)
+                           if self._allowed(portal_id, href)]
+        # The report first (stored `pending` while its files are still to be read), then its files.
         yield ReportPage(
             portal=portal_id, url=first_url, final_url=response.url,
             list_title=response.meta.get("list_title"), fetched_at=now(),
             capture_id=response.meta.get("capture_id"),
             capture_new=bool(response.meta.get("capture_new")), status=response.status,
             content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
-            body=response.body)
-        if response.status == 200 and _is_html(response):
-            for href, label in discover.attachment_links(response.text, response.url):
-                if self._allowed(portal_id, href):
-                    yield scrapy.Request(href, callback=self.parse_attachment, errback=self.on_error,
-                                         meta={"portal": portal_id, "report_url": first_url, "label": label})
+            body=response.body, attachments=[href for href, _ in attachments])
+        for href, label in attachments:  # one that fails leaves the report pending for the next run
+            yield scrapy.Request(href, callback=self.parse_attachment, errback=self.on_error,
+                                 meta={"portal": portal_id, "report_url": first_url, "label": label})
 
     def parse_attachment(self, response):
         self.session.count(response.meta["portal"], "pages")
