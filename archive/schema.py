@@ -68,7 +68,10 @@ TABLES = {
         "figures_from": str, "extracted_at": str, "first_run": str, "last_run": str,
         "pending_attachments": str},
         pk="id", foreign_keys=[("portal", "portals", "id"), ("capture_id", "captures", "id")],
-        indexes=[(["url"], True), (["organ", "report_year"], False), (["report_year"], False)]),
+        indexes=[(["url"], True), (["organ", "report_year"], False),
+                 # the facets of reports and report_summary: counted from the index, not the rows
+                 (["report_year"], False), (["region"], False), (["level"], False), (["format"], False),
+                 (["check_status"], False)]),
     # report_summary's totals, one row per report, written with its cells (store.py): the view
     # would otherwise aggregate every cell of the archive for one page of rows.
     "report_totals": dict(columns={
@@ -201,13 +204,12 @@ def _views(db: sqlite_utils.Database) -> None:
     names = [name for name, _ in SUMMARY_TOTALS]
     db.execute("drop view if exists report_summary")
     db.execute(f"""create view report_summary as
-select r.id as report_id, r.organ, p.region, p.level, r.report_year, r.format, r.published,
+select r.id as report_id, r.organ, r.region, r.level, r.report_year, r.format, r.published,
   {', '.join('t.' + n for n in names)},
   t.review_total, t.lawsuits_total, t.fees_10k_yuan,
   r.check_status, r.status, r.final_url as source_url, '/-/archived/' || r.capture_id as archived_copy,
   r.title, r.portal
 from reports r
-left join portals p on p.id = r.portal
 left join report_totals t on t.report_id = r.id""")
 
 
