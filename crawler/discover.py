@@ -104,13 +104,13 @@ def is_trap(url: str) -> bool:
     return bool(re.search(rules()["traps"], url, re.I))
 
 
-_HREF = re.compile(r"""href\s*=\s*["']?\s*([^"'\s>]+)""", re.I)
+_HREF = re.compile(r"""href\s*=\s*["']?\s*([^"'\s>]+)""")  # on lower-cased HTML: a fast literal scan
 
 
 def attachment_links(html: str, url: str) -> list[tuple[str, str]]:
     attachment = re.compile(rules()["attachment"], re.I)
     # most report pages link no file: a scan of the raw hrefs spares parsing the whole page
-    if not any(attachment.search(href) for href in _HREF.findall(html)):
+    if not any(attachment.search(href) for href in _HREF.findall(html.lower())):
         return []
     return [(href, label) for href, label in links(html, url) if attachment.search(href)]
 
