@@ -114,7 +114,21 @@ def _change_note(known: dict, result: dict, diff: list) -> str:
         return f"{len(diff)} cells changed"
     if (known["title"] or "") != (result.get("title") or known["title"] or ""):
         return f"title changed: {known['title']} → {result.get('title')}"
-    return "text changed, cells did not"
+    return f"text changed, cells did not: {text_diff(known['body_text'] or '', result.get('body_text') or '')}"
+
+
+def text_diff(old: str, new: str, context: int = 12, limit: int = 240) -> str:
+    """A short, readable diff of two texts: each changed stretch with a little context,
+    e.g. «…共收到申请[18→19]件，其中…»."""
+    import difflib
+
+    parts = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        parts.append(f"«…{old[max(0, i1 - context):i1]}[{old[i1:i2]}→{new[j1:j2]}]{old[i2:i2 + context]}…»")
+    out = " ".join(parts)
+    return out if len(out) <= limit else out[:limit - 1] + "…"
 
 
 def ingest_attachment(db, item: AttachmentFile) -> Outcome:
@@ -126,17 +140,19 @@ def ingest_attachment(db, item: AttachmentFile) -> Outcome:
            "capture_id": item.capture_id, "content_type": item.content_type, "length": len(item.body),
            "fetched_at": item.fetched_at, "used_for_figures": 0, "errors": None}
     result = None
-    if item.status == 200 and not store.has_figures(db, report["id"]):
+    if item.status == 200:  # its text is searched with the report's; its figures used if the page had none
         result, failure = _extract(item.body, item.final_url, item.content_type)
         if failure:
             row["errors"] = failure.message
         elif result["errors"]:
             row["errors"] = json.dumps(result["errors"], ensure_ascii=False)
+        row["text"] = (result or {}).get("body_text")
     with db.atomic():
-        if result is not None and has_table_figures(result):
+        if result is not None and has_table_figures(result) and not store.has_figures(db, report["id"]):
             store.replace_figures(db, report["id"], result, item.final_url)
             row["used_for_figures"] = 1
         db["attachments"].insert(row, ignore=True)  # one row per report and file URL
+        store.index_report(db, report["id"])
         waiting = [u for u in json.loads(report["pending_attachments"] or "[]") if u != item.url]
         if row["used_for_figures"] or not waiting:
             db["reports"].update(report["id"], {
@@ -165,6 +181,9 @@ def reingest_report(db, report: dict, body: bytes, content_type: str,
                                             "last_checked_at": report["last_checked_at"]})
         if a_result is not None and has_table_figures(a_result):
             store.replace_figures(db, report["id"], a_result, attachment[0]["final_url"])
+        if a_result is not None:
+            db["attachments"].update(attachment[0]["id"], {"text": a_result.get("body_text")})
+            store.index_report(db, report["id"])
 
 
 def has_table_figures(result: dict) -> bool:

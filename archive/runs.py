@@ -74,3 +74,11 @@ def report_counts(db, run: str, portal: str) -> dict:
               "errors": one("select count(*) from errors where run = ? and portal = ?")}
     counts["reports_unchanged"] = max(0, found - new - counts["reports_changed"] - counts["reports_moved"])
     return counts
+
+
+def last_validated_capture(db, url: str) -> dict | None:
+    """The latest fetched (not rendered) 200 capture of `url` that carries a validator
+    (ETag / Last-Modified): what a conditional request for it can name."""
+    return next(iter(db.query(
+        "select * from captures where url = ? and status = 200 and rendered = 0 "
+        "and (etag is not null or last_modified is not null) order by id desc limit 1", [url])), None)

@@ -13,6 +13,8 @@ from sqlite_utils.migrations import Migrations
 
 from extract import formats
 
+from .organs import deadline_sql
+
 MIGRATIONS = Migrations("gov_report_archive")
 
 
@@ -49,7 +51,8 @@ TABLES = {
         "finished_at": str, "status": str, "pages": int, "reports_found": int,
         "reports_new": int, "reports_changed": int, "reports_removed": int,
         "reports_moved": int, "reports_unchanged": int, "captures_new": int,
-        "browser_renders": int, "bytes": int, "errors": int, "note": str, "discovery": str},
+        "browser_renders": int, "bytes": int, "errors": int, "note": str, "discovery": str,
+        "route": str},
         pk="id", foreign_keys=[("portal", "portals", "id")], indexes=[(["run", "portal"], True)]),
     "report_columns": dict(columns={
         "portal": str, "url": str, "last_seen": str, "run": str},
@@ -66,7 +69,7 @@ TABLES = {
         "fetched_at": str, "capture_id": int, "content_digest": str, "status": str,
         "last_checked_at": str, "check_status": str, "errors": str, "body_text": str,
         "figures_from": str, "extracted_at": str, "first_run": str, "last_run": str,
-        "pending_attachments": str},
+        "pending_attachments": str, "organ_id": str},
         pk="id", foreign_keys=[("portal", "portals", "id"), ("capture_id", "captures", "id")],
         indexes=[(["url"], True), (["organ", "report_year"], False),
                  # the facets of reports and report_summary: counted from the index, not the rows
@@ -78,8 +81,13 @@ TABLES = {
         "report_id": int, **{name: int for name, _ in SUMMARY_TOTALS},
         "review_total": int, "lawsuits_total": int, "fees_10k_yuan": float},
         pk="report_id", foreign_keys=[("report_id", "reports", "id")]),
+    # One organ across years (archive/organs.py, rules in archive/organs.yml).
+    "organs": dict(columns={
+        "id": str, "name": str, "region": str, "level": str, "kind": str, "names": str}, pk="id"),
+    "organ_names": dict(columns={
+        "name": str, "region": str, "organ_id": str, "rule": str}, pk=("name", "region")),
     "applications": dict(columns={
-        "report_id": int, "row_key": str, "column_key": str, "value": int, "raw": str},
+        "report_id": int, "row_key": str, "column_key": str, "value": int, "raw": str, "position": int},
         pk=("report_id", "row_key", "column_key"), foreign_keys=[("report_id", "reports", "id")]),
     "active_disclosure": dict(columns={
         "report_id": int, "key": str, "value": int, "unit": str, "raw": str},
@@ -104,7 +112,8 @@ TABLES = {
         pk="id", foreign_keys=[("report_id", "reports", "id")]),
     "attachments": dict(columns={
         "id": int, "report_id": int, "url": str, "final_url": str, "label": str, "capture_id": int,
-        "content_type": str, "length": int, "fetched_at": str, "used_for_figures": int, "errors": str},
+        "content_type": str, "length": int, "fetched_at": str, "used_for_figures": int, "errors": str,
+        "text": str},
         pk="id", foreign_keys=[("report_id", "reports", "id"), ("capture_id", "captures", "id")],
         indexes=[(["report_id", "url"], True)]),
     "errors": dict(columns={
@@ -134,10 +143,39 @@ def m002_report_runs_and_pending(db: sqlite_utils.Database) -> None:
 
 
 @MIGRATIONS()
-def m003_report_totals(db: sqlite_utils.Database) -> None:
+def m003_organs(db: sqlite_utils.Database) -> None:
+    """reports.organ_id: one organ across years (archive/organs.py)."""
+    from .organs import assign_all
+
+    _sync_tables(db)
+    assign_all(db)
+
+
+@MIGRATIONS()
+def m004_cell_positions(db: sqlite_utils.Database) -> None:
+    """applications.position: the printed order of table 3's cells (row, then column)."""
+    _sync_tables(db)
+    _reference_tables(db)
+    db.execute("""update applications set position =
+        (select position from application_rows where row_key = applications.row_key) * 10 +
+        (select position from application_columns where column_key = applications.column_key)""")
+
+
+@MIGRATIONS()
+def m005_report_totals(db: sqlite_utils.Database) -> None:
     """report_totals filled for the reports archived before it existed."""
     _sync_tables(db)
     db.execute(totals_sql())
+
+
+def cell_position(row_key: str, column_key: str) -> int | None:
+    """Printed order of a table-3 cell: its row's place, then its column's."""
+    spec = formats.spec()
+    rows = [r["key"] for r in spec["application_rows"]]
+    cols = [c["key"] for c in spec["application_columns"]]
+    if row_key not in rows or column_key not in cols:
+        return None
+    return rows.index(row_key) * 10 + cols.index(column_key)
 
 
 def _sync_tables(db: sqlite_utils.Database) -> None:
@@ -203,13 +241,18 @@ def _views(db: sqlite_utils.Database) -> None:
     """report_summary: one wide row per report with the key totals (report_totals)."""
     names = [name for name, _ in SUMMARY_TOTALS]
     db.execute("drop view if exists report_summary")
+    deadline = deadline_sql()
     db.execute(f"""create view report_summary as
-select r.id as report_id, r.organ, r.region, r.level, r.report_year, r.format, r.published,
+select r.id as report_id, r.organ, r.organ_id, o.kind as organ_kind, r.region, r.level, r.report_year,
+  r.format, r.published, {deadline} as deadline,
+  case when r.published is null or r.report_year is null then null
+       else max(0, cast(julianday(r.published) - julianday({deadline}) as integer)) end as days_late,
   {', '.join('t.' + n for n in names)},
   t.review_total, t.lawsuits_total, t.fees_10k_yuan,
   r.check_status, r.status, r.final_url as source_url, '/-/archived/' || r.capture_id as archived_copy,
   r.title, r.portal
 from reports r
+left join organs o on o.id = r.organ_id
 left join report_totals t on t.report_id = r.id""")
 
 

@@ -6,10 +6,14 @@ and crawl history are only ever added to. Callers outside archive/ go through in
 from __future__ import annotations
 
 import json
+import re
 
+from . import organs
 from .clock import now
-from .schema import totals_sql
+from .schema import cell_position, totals_sql
 from .search import index_text
+
+_CJK_BREAK = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 
 
 def save_portal(db, portal: dict) -> None:
@@ -46,6 +50,7 @@ def save_report(db, result: dict, *, url: str, final_url: str | None = None,
         "status": "current", "last_checked_at": fetched_at, "figures_from": final_url or url,
         "last_run": run,
     }
+    row["organ_id"] = organs.assign(db, row["organ"], row["region"], row["level"])
     with db.atomic():
         if found:
             report_id = found[0]["id"]
@@ -57,11 +62,19 @@ def save_report(db, result: dict, *, url: str, final_url: str | None = None,
     return report_id, not found
 
 
-def index_report(db, report_id: int, row: dict) -> None:
+def index_report(db, report_id: int, row: dict | None = None) -> None:
+    """The report's search entry: title, organ, and its body with the text of its attachments
+    (a PDF attachment is often the report itself)."""
+    row = row or db["reports"].get(report_id)
+    attached = [a["text"] for a in db.query(
+        "select text from attachments where report_id = ? and text is not null order by id", [report_id])]
+    # A PDF's lines break inside words: the breaks between Chinese characters are not text.
+    attached = [_CJK_BREAK.sub("", text) for text in attached]
+    body = "\n".join([row.get("body_text") or ""] + attached)
     db.execute("delete from reports_fts where rowid = ?", [report_id])
     db.execute("insert into reports_fts (rowid, title, organ, body_text) values (?, ?, ?, ?)",
                [report_id, index_text(row.get("title") or ""), index_text(row.get("organ") or ""),
-                index_text(row.get("body_text") or "")])
+                index_text(body)])
 
 
 def _replace_derived(db, report_id: int, result: dict) -> None:
@@ -75,7 +88,7 @@ def _replace_derived(db, report_id: int, result: dict) -> None:
     raw = result.get("raw") or {}
     _insert(db, "applications", [
         {"report_id": report_id, "row_key": row, "column_key": col, "value": value,
-         "raw": raw.get("applications", {}).get(row, {}).get(col)}
+         "raw": raw.get("applications", {}).get(row, {}).get(col), "position": cell_position(row, col)}
         for row, cols in (result.get("applications") or {}).items() for col, value in cols.items()])
     active = result.get("active") or {}
     _insert(db, "active_disclosure", [
@@ -156,12 +169,13 @@ def record_change(db, report_id: int, kind: str, *, run: str | None = None,
 
 
 def cross_year_checks(db) -> int:
-    """R5 across the archive: for each organ, this year's carried_over against last year's
+    """R5 across the archive: for each organ (organ_id), this year's carried_over against last year's
     carried_forward, per column; stored on the later report. Returns the number of results."""
+    organs.assign_all(db)  # one organ across name variants (archive/organs.yml)
     columns = [c["column_key"] for c in db.query("select column_key from application_columns order by position")]
     db.execute("delete from checks where rule = 'R5'")
     pairs = db.query("""select cur.id as cur_id, prev.id as prev_id, prev.report_year as prev_year
-        from reports cur join reports prev on prev.organ = cur.organ and prev.report_year = cur.report_year - 1
+        from reports cur join reports prev on prev.organ_id = cur.organ_id and prev.report_year = cur.report_year - 1
         where cur.format in ('2021', '2019') and prev.format in ('2021', '2019')""")
     rows = []
     for pair in pairs:

@@ -2,10 +2,11 @@
 towards the report column, how the column paginates, and whether its list needs a browser."""
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import yaml
 from parsel import Selector
@@ -29,16 +30,58 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text or "")
 
 
-def links(html: str, base_url: str) -> list[tuple[str, str]]:
+def links(html: str, base_url: str, keep_fragment: bool = False) -> list[tuple[str, str]]:
     """(absolute URL, label) for each link; the title attribute is preferred to the text,
-    since lists cut long titles short."""
+    since lists cut long titles short. Fragments are dropped unless asked for (a gkmlpt
+    catalogue names its category only in the fragment: …/gkmlpt/index#2513)."""
     out = []
     for a in Selector(text=html).css("a[href]"):
         href = a.attrib["href"].strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
         label = a.attrib.get("title") or " ".join(a.css("::text").getall())
-        out.append((urljoin(base_url, href).split("#")[0], _squash(label)))
+        absolute = urljoin(base_url, href)
+        out.append((absolute if keep_fragment else absolute.split("#")[0], _squash(label)))
+    return out
+
+
+_URLISH = re.compile(r"^(https?://|/|\./|\.\./)|\.(s?html?|jsp|php|aspx?|pdf|docx?|wps)(\?|#|$)", re.I)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def answer_links(body: bytes | str, content_type: str, base_url: str) -> list[tuple[str, str]]:
+    """Report links in an XHR/fetch answer the browser received, whatever its shape: JSON
+    records (a URL-like value and a title-like value in one object), HTML fragments
+    (also inside JSON strings or XML CDATA)."""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    stripped = text.lstrip()
+    if "json" in content_type.lower() or stripped[:1] in ("{", "["):
+        try:
+            data = json.loads(stripped)
+        except ValueError:
+            data = None
+        if data is not None:
+            return _json_links(data, base_url)
+    return links(re.sub(r"<!\[CDATA\[|\]\]>", "", text), base_url)
+
+
+def _json_links(data, base_url: str) -> list[tuple[str, str]]:
+    out: list = []
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(reversed(node))
+        elif isinstance(node, dict):
+            strings = [v.strip() for v in node.values() if isinstance(v, str)]
+            urls = [v for v in strings if _URLISH.search(v) and not re.search(r"\s", v)]
+            titles = sorted((v for v in strings if _CJK.search(v) and "<" not in v), key=len, reverse=True)
+            if urls and titles:
+                out.append((urljoin(base_url, urls[0]).split("#")[0], _squash(titles[0])))
+            for v in strings:
+                if "<a " in v:
+                    out.extend(links(v, base_url))
+            stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
     return out
 
 
@@ -55,6 +98,15 @@ def is_navigation(label: str, url: str) -> bool:
         return False
     return bool(r["text"].search(label) or (r["slug"].search(url) and not url.endswith((".htm", ".shtml"))
                                             and not re.search(r"/t\d{8}_", url)))
+
+
+def is_pager(label: str, url: str, page_url: str) -> bool:
+    """A pager link of the list on `page_url`: pager text, and a page of the same folder
+    (a 首页 link to the site's homepage is navigation, not the list's first page)."""
+    if not rules()["pagination"]["pager_text"].search(label):
+        return False
+    here, there = urlsplit(page_url), urlsplit(url)
+    return here.netloc == there.netloc and here.path.rsplit("/", 1)[0] == there.path.rsplit("/", 1)[0]
 
 
 def is_report_column(label: str, url: str) -> bool:
@@ -95,8 +147,6 @@ def is_challenge_page(html: str) -> bool:
 
 
 def is_homepage(url: str) -> bool:
-    from urllib.parse import urlsplit
-
     return bool(re.match(rules()["homepage_paths"], urlsplit(url).path))
 
 

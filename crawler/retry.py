@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from scrapy import Request
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import CannotResolveHostError, DownloadConnectionRefusedError
+from twisted.internet.error import ConnectionRefusedError, DNSLookupError, NoRouteError
+
+# Failures that mean the host cannot be reached at all (not a slow or flaky answer).
+UNREACHABLE = (ConnectionRefusedError, DNSLookupError, NoRouteError, DownloadConnectionRefusedError,
+               CannotResolveHostError)
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
@@ -13,6 +21,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         super().__init__(settings)
         self.base = settings.getfloat("RETRY_BACKOFF_BASE", 2.0)
         self.cap = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
+        self.unreachable_times = settings.getint("RETRY_UNREACHABLE_TIMES", 1)
 
     async def _backoff(self, result):
         if isinstance(result, Request) and self.base > 0:
@@ -24,4 +33,30 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return await self._backoff(super().process_response(request, response))
 
     async def process_exception(self, request, exception, spider=None):
+        if isinstance(exception, UNREACHABLE):  # once more, at once: then the portal is unreachable
+            if request.meta.get("dont_retry"):
+                return None
+            return get_retry_request(request, spider=self.crawler.spider,
+                                     reason=type(exception).__name__, max_retry_times=self.unreachable_times)
         return await self._backoff(super().process_exception(request, exception))
+
+
+class _OneLine(logging.Filter):
+    """robots.txt of a host that cannot be reached: one line, no traceback."""
+
+    def filter(self, record):
+        if record.exc_info:
+            exc = record.exc_info[1]
+            record.msg, record.args = "robots.txt not read (%s: %s); the host may be unreachable", (
+                type(exc).__name__, exc)
+            record.exc_info = record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+class QuietRobotsTxtMiddleware(RobotsTxtMiddleware):
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        logger = logging.getLogger(RobotsTxtMiddleware.__module__)
+        if not any(isinstance(f, _OneLine) for f in logger.filters):
+            logger.addFilter(_OneLine())

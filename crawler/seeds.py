@@ -1,13 +1,19 @@
-"""Seeds files: the portals to crawl, as a YAML list (see seeds/demo.yml and the README)."""
+"""Seeds files: the portals to crawl, as a YAML list (see seeds/demo.yml and the README).
+
+Every problem in a seeds file is one `SeedsError` whose message names the file, the entry
+and the problem (with the nearest known field for a misspelt one); `scrapy crawl` prints
+it as one line and exits 2.
+"""
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
 
-FIELDS = {"id", "name", "url", "region", "level", "allowed_hosts", "family", "verified", "note"}
+FIELDS = {"id", "name", "url", "region", "level", "allowed_hosts", "path_prefix", "family", "verified", "note"}
 LEVELS = {"national", "province", "prefecture", "county", "township", "department"}
 
 
@@ -15,44 +21,91 @@ class SeedsError(ValueError):
     pass
 
 
+def _entry_name(i: int, entry) -> str:
+    if isinstance(entry, dict) and (entry.get("id") or entry.get("name")):
+        return f"entry {i} ({entry.get('id') or entry.get('name')})"
+    return f"entry {i}"
+
+
+def _hint(key: str, known) -> str:
+    close = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.5)
+    return f" (did you mean {close[0]!r}?)" if close else f" (known fields: {', '.join(sorted(known))})"
+
+
 def load_seeds(path: str | Path) -> list[dict]:
+    path = Path(path)
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise SeedsError(f"cannot read seeds file {path}: {exc}") from exc
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SeedsError(f"{path}: seeds file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SeedsError(f"{path}: cannot read seeds file ({exc})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise SeedsError(f"{path}: not valid YAML{where}: {problem}") from None
     if isinstance(data, dict):
         data = data.get("portals")
     if not isinstance(data, list) or not data:
         raise SeedsError(f"{path}: expected a non-empty list of portals")
     portals, seen = [], set()
     for i, entry in enumerate(data, 1):
+        where = f"{path}: {_entry_name(i, entry)}"
         if not isinstance(entry, dict):
-            raise SeedsError(f"{path}: portal {i} is not a mapping")
-        unknown = set(entry) - FIELDS
-        if unknown:
-            raise SeedsError(f"{path}: portal {i} has unknown fields {sorted(unknown)}")
+            raise SeedsError(f"{where}: is not a mapping of fields (id, name, url, …)")
+        for key in sorted(set(entry) - FIELDS, key=str):
+            raise SeedsError(f"{where}: unknown field {key!r}{_hint(key, FIELDS)}")
         for required in ("name", "url"):
             if not entry.get(required):
-                raise SeedsError(f"{path}: portal {i} has no {required}")
-        parts = urlsplit(entry["url"])
+                raise SeedsError(f"{where}: missing {required!r}")
+        parts = urlsplit(str(entry["url"]))
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise SeedsError(f"{path}: portal {i} url {entry['url']!r} is not an http(s) URL")
+            raise SeedsError(f"{where}: url {entry['url']!r} is not an http(s) URL")
         if entry.get("level") and entry["level"] not in LEVELS:
-            raise SeedsError(f"{path}: portal {i} level {entry['level']!r} not in {sorted(LEVELS)}")
+            raise SeedsError(f"{where}: level {entry['level']!r} is not one of {', '.join(sorted(LEVELS))}"
+                             f"{_hint(entry['level'], LEVELS) if difflib.get_close_matches(str(entry['level']), LEVELS, 1, 0.5) else ''}")
+        hosts = entry.get("allowed_hosts")
+        if hosts is not None and (not isinstance(hosts, list) or not all(isinstance(h, str) for h in hosts)):
+            raise SeedsError(f"{where}: allowed_hosts must be a list of host names")
         portal = dict(entry)
-        portal.setdefault("id", re.sub(r"[^a-z0-9]+", "-", parts.netloc.lower()).strip("-"))
-        portal["allowed_hosts"] = [h.lower() for h in entry.get("allowed_hosts") or [parts.netloc]]
+        portal.setdefault("id", re.sub(r"[^a-z0-9]+", "-", (parts.netloc + parts.path).lower()).strip("-"))
+        portal["allowed_hosts"] = [h.lower() for h in hosts or _both_spellings(parts.netloc.lower())]
+        # A portal seeded at http://host/xx/ is the part of the host below /xx/ (override: path_prefix).
+        portal["path_prefix"] = _path_prefix(str(entry.get("path_prefix") or parts.path))
         if portal["id"] in seen:
-            raise SeedsError(f"{path}: portal id {portal['id']!r} appears twice")
+            raise SeedsError(f"{where}: portal id {portal['id']!r} appears twice")
         seen.add(portal["id"])
         portals.append(portal)
     return portals
 
 
-def in_scope(portal: dict, url: str) -> bool:
-    """Whether a URL is on one of the portal's own hosts ('host', 'host:port', '*.domain')."""
+def _both_spellings(netloc: str) -> list[str]:
+    """A portal answers on www.host and on the bare host alike."""
+    if netloc.startswith("www."):
+        return [netloc, netloc[4:]]
+    if re.match(r"^[\d.:]+$", netloc) or "." not in netloc.split(":")[0]:
+        return [netloc]  # an address or a single-label host has no www. twin
+    return [netloc, "www." + netloc]
+
+
+def _path_prefix(path: str) -> str:
+    """The folder a portal's seed URL lives in ('/' for a portal at the host's root):
+    on a shared host only links below it belong to the portal."""
+    folder = path if path.endswith("/") else path.rsplit("/", 1)[0] + "/"
+    return folder if folder.startswith("/") else "/" + folder
+
+
+def in_scope(portal: dict, url: str, any_path: bool = False) -> bool:
+    """Whether a URL belongs to the portal: on one of its hosts ('host', 'host:port',
+    '*.domain') and, for a portal living under a path of its host, below that path.
+    `any_path`: the host alone decides (a list API the sites of one host share)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
+        return False
+    if not any_path and not (parts.path or "/").startswith(portal.get("path_prefix") or "/"):
         return False
     netloc, host = parts.netloc.lower(), (parts.hostname or "").lower()
     for allowed in portal["allowed_hosts"]:

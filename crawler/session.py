@@ -53,6 +53,7 @@ class CrawlSession:
         self.discovery: dict[str, str] = {}  # portal -> "full" or "known_columns"
         self._earlier = runs.running_counters(self.db, self.run)  # legs before this one
         self._saved_at = time.monotonic()
+        self.finished_rows: dict[str, dict] = {}  # portal -> its crawl_runs row, once finished
 
     @classmethod
     def of(cls, crawler) -> "CrawlSession":
@@ -95,13 +96,24 @@ class CrawlSession:
         self.count(portal, "errors")
         runs.record_error(self.db, self.run, portal, url, stage, message)
 
-    def finish(self, portals: list[dict], reason: str = "finished") -> list[str]:
-        """Write one crawl_runs row per portal, publish the archive; returns the portals that failed."""
+    def finish(self, portals: list[dict], reason: str = "finished", routes: dict | None = None,
+               unreachable: dict | None = None, limits: dict | None = None) -> list[str]:
+        """Write one crawl_runs row per portal, publish the archive; returns the portals that failed.
+        `routes`: portal -> how its lists were read; `unreachable`: portal -> why its homepage
+        could not be fetched; `limits`: portal -> the budget or limit that stopped part of it."""
         failed = []
+        routes, unreachable, limits = routes or {}, unreachable or {}, limits or {}
         for portal in portals:
             row = self._row(portal["id"])
             if reason != "finished":
                 status, note = "interrupted", f"crawl stopped ({reason}); the next run resumes"
+            elif portal["id"] in unreachable and row["reports_found"] == 0:
+                status, note = "unreachable", unreachable[portal["id"]]
+                failed.append(portal["id"])
+            elif portal["id"] in limits:
+                # A limit stopped part of the portal: what was read is kept, the run is not ok.
+                status, note = "incomplete", limits[portal["id"]]
+                failed.append(portal["id"])
             elif row["reports_found"] == 0:
                 status, note = "no_reports", ("had reports before and yields none now"
                                               if runs.report_count(self.db, portal["id"]) else "found no report")
@@ -110,7 +122,9 @@ class CrawlSession:
                 row = self._row(portal["id"])
             else:
                 status, note = ("ok" if not row["errors"] else "ok_with_errors"), None
-            runs.save_run(self.db, dict(row, status=status, note=note, finished_at=now()))
+            row = dict(row, status=status, note=note, finished_at=now(), route=routes.get(portal["id"]))
+            runs.save_run(self.db, row)
+            self.finished_rows[portal["id"]] = row
         self.capture.close()
         cross_year_checks(self.db)
         self.db.conn.close()
@@ -118,6 +132,20 @@ class CrawlSession:
         if reason == "finished":
             self.job.complete()
         return failed
+
+    def summary(self, portals: list[dict]) -> str:
+        """A few lines per portal for the operator, printed at the end of a crawl."""
+        lines = ["crawl summary (details: crawl_runs and errors tables)"]
+        for portal in portals:
+            row = self.finished_rows.get(portal["id"])
+            if row is None:
+                continue
+            lines.append(f"{portal['id']}: {row['status']} — reports {row['reports_found']} found, "
+                         f"{row['reports_new']} new, {row['reports_changed']} changed, {row['reports_removed']} removed; "
+                         f"{row['pages']} pages, {row['bytes']} bytes, {row['errors']} errors"
+                         + (f"; {row['note']}" if row["note"] else ""))
+            lines.extend(f"    {line}" for line in (row.get("route") or "").splitlines())
+        return "\n".join(lines)
 
 
 class _Job:

@@ -30,19 +30,32 @@ DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
 RETRY_TIMES = 3
 RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry, doubling per attempt
 RETRY_BACKOFF_MAX = 60.0
+# An unreachable host (refused, no DNS, no route) is tried once more, at once: it must not
+# hold the crawl for minutes.
+RETRY_UNREACHABLE_TIMES = 1
 REDIRECT_MAX_TIMES = 5
-DEPTH_LIMIT = 12
+# No depth limit: pagination is not depth. Navigation is bounded by MAX_HOPS (the spider)
+# and every portal by its page budget below.
+DEPTH_LIMIT = 0
 # Re-runs go straight to the columns where reports were listed; the whole navigation from
 # the homepage is walked again when the last full discovery is older than this (days).
 FULL_DISCOVERY_DAYS = 7
-# Per portal: at most this many pages (crawl traps end here).
+# Per portal: at most this many navigation/list pages and list-API calls (crawl traps end
+# here), and at most this many report pages and files. Duplicates spend nothing; a budget
+# that runs out is an error of the portal (status `incomplete`).
 PORTAL_PAGE_BUDGET = 300
+PORTAL_REPORT_BUDGET = 5000
 # Pages of a JavaScript-built list clicked through in the browser, per list.
 BROWSER_LIST_PAGES = 30
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.BackoffRetryMiddleware": 550,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.retry.QuietRobotsTxtMiddleware": 100,
+    # Conditional requests for every URL with a known validator; a 304 list page is read
+    # from its archived copy.
+    "crawler.conditional.ConditionalMiddleware": 940,
     # Next to the downloader, so every response (redirects and errors too) is captured.
     "crawler.capture.CaptureMiddleware": 950,
 }
@@ -72,4 +85,6 @@ PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
 
 FEED_EXPORT_ENCODING = "utf-8"
+# The spider prints a short per-portal summary at the end instead of Scrapy's stats dump.
+STATS_DUMP = False
 LOG_LEVEL = "INFO"

@@ -4,14 +4,25 @@
   query through — is replaced by the bigram phrase query of archive/search.py.
 - Provenance: /-/archived/{capture id} shows what a page said when it was archived, read
   from the WARC files; the captured page runs in a sandbox, never on the archive's origin.
-- Charts: canned queries named in CHARTS get an SVG chart drawn above their table.
+- The report page: rows of `reports` use templates/row-archive-reports.html with the data of
+  report_page.py (the three tables as printed, failing checks in words, history).
+- Search snippets and score: SQL functions `search_snippet(text, q)` (the text around the
+  first match, in the original characters, the match in 【】) and `search_score(title, organ,
+  body, q)` (matches weighted by where they occur) for the `search` query.
+- Table pages: the column glossary is folded into a <details> below the rows; a canned query's
+  `year` box lists the years held; organ_history and totals_by_year embed their dashboard chart.
+- Charts come from datasette-dashboards (metadata.yml, /-/dashboards/overview).
+- Feeds: datasette-atom renders the canned queries new_reports, recent_changes, new_failures;
+  their entry links are made absolute here.
 - Ranked search: the reports table's search box (HTML, no explicit sort) leads to the `search`
   query, which orders matches by relevance (BM25); Datasette's table view cannot rank.
 """
 from __future__ import annotations
 
+import functools
 import html
 import json
+import math
 import re
 from urllib.parse import parse_qs, urlencode
 from pathlib import Path
@@ -21,21 +32,51 @@ from markupsafe import Markup
 
 from archive.search import match_query
 
+from . import report_page
+
 DATABASE = "archive"
 # Captured pages may not run scripts, load anything, or reach the archive's origin.
 SANDBOX_CSP = ("sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
                "font-src data:; frame-ancestors 'self'")
-# canned query -> (x column, y columns, series column or None)
-CHARTS = {
-    "totals_by_year": ("report_year", ["new_received", "total_handled"], None),
-    "organ_history": ("report_year", ["new_received", "granted", "denied", "total_handled"], None),
-}
+SNIPPET_WIDTH = 40  # characters shown on each side of a match
 
 
 @hookimpl(trylast=True)  # after Datasette's own prepare_connection, so ours wins
 def prepare_connection(conn):
     conn.create_function("escape_fts", 1, match_query)
     conn.create_function("bigram_query", 1, match_query)
+    conn.create_function("search_snippet", 2, search_snippet, deterministic=True)
+    conn.create_function("search_score", 4, search_score, deterministic=True)
+
+
+def _term_pattern(term: str) -> re.Pattern:
+    """A term found across white space and line breaks (PDF text breaks lines inside words)."""
+    return re.compile(r"\s*".join(re.escape(ch) for ch in term if not ch.isspace()), re.IGNORECASE)
+
+
+def search_snippet(text, query) -> str | None:
+    """The text around the first match of the query's first term found, match in 【】."""
+    text = text or ""
+    for term in (query or "").split():
+        m = _term_pattern(term).search(text)
+        if m:
+            before = text[max(0, m.start() - SNIPPET_WIDTH):m.start()]
+            after = text[m.end():m.end() + SNIPPET_WIDTH]
+            out = ("…" if m.start() > SNIPPET_WIDTH else "") + before + "【" + m.group(0) + "】" + after \
+                + ("…" if m.end() + SNIPPET_WIDTH < len(text) else "")
+            return re.sub(r"\s+", " ", out)
+    return None
+
+
+def search_score(title, organ, body, query) -> float:
+    """Relevance: matches in the title count 10, in the organ's name 5, in the text 1 each
+    (damped, so a long report does not win by length alone)."""
+    score = 0.0
+    for term in (query or "").split():
+        pattern = _term_pattern(term)
+        score += 10 * len(pattern.findall(title or "")) + 5 * len(pattern.findall(organ or ""))
+        score += math.log1p(len(pattern.findall(body or ""))) * 3
+    return round(score, 2)
 
 
 @hookimpl
@@ -45,15 +86,48 @@ def asgi_wrapper(datasette):
             if scope.get("type") == "http" and scope.get("path") == f"/{DATABASE}/reports":
                 args = parse_qs(scope.get("query_string", b"").decode("utf-8", "replace"))
                 query = (args.get("_search") or [""])[0].strip()
-                if query and not {"_sort", "_sort_desc"} & set(args):
+                # the table's form sends _sort=id (its default order) with the search box: not a chosen sort
+                chosen = [v for k in ("_sort", "_sort_desc") for v in args.get(k, []) if v != "id"]
+                if query and not chosen and "_sort_desc" not in args:
                     location = f"/{DATABASE}/search?" + urlencode({"q": query})
                     await send({"type": "http.response.start", "status": 302,
                                 "headers": [[b"location", location.encode("ascii")], [b"content-length", b"0"]]})
                     await send({"type": "http.response.body", "body": b""})
                     return
+            if scope.get("type") == "http" and scope.get("path", "").endswith(".atom"):
+                await app(scope, receive, _absolute_links(scope, send))
+                return
             await app(scope, receive, send)
         return ranked_search
     return wrap
+
+
+def _absolute_links(scope, send):
+    """Feed entries link to report pages by path (the SQL cannot know the host): make them
+    absolute URLs, as feed readers expect."""
+    headers = dict(scope.get("headers") or [])
+    host = headers.get(b"host", b"localhost").decode("latin-1")
+    base = f"{scope.get('scheme', 'http')}://{host}".encode("latin-1")
+    start, chunks = {}, []
+
+    async def wrapped(message):
+        if message["type"] == "http.response.start":
+            start.update(message)
+            return
+        if message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            body = b"".join(chunks)
+            if start.get("status") == 200:
+                body = body.replace(b'<link href="/', b'<link href="' + base + b"/")
+            response_headers = [[k, v] for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+            response_headers.append([b"content-length", str(len(body)).encode()])
+            await send(dict(start, headers=response_headers))
+            await send({"type": "http.response.body", "body": body})
+            return
+        await send(message)
+    return wrapped
 
 
 @hookimpl
@@ -85,11 +159,15 @@ async def archived_page(datasette, request):
     reports = [dict(r) for r in (await db.execute(
         "select id, organ, report_year, title from reports where capture_id = ?", [capture_id])).rows]
     e = html.escape
+    if not (row["content_type"] or "").startswith(("text/html", "application/xhtml")):
+        reports += [dict(r) for r in (await db.execute(
+            """select r.id, r.organ, r.report_year, r.title, a.text from attachments a join reports r on r.id = a.report_id
+               where a.capture_id = ?""", [capture_id])).rows]
     links = "".join(f'<li><a href="/{DATABASE}/reports/{r["id"]}">{e(r["title"] or "")}</a></li>' for r in reports)
     page = f"""<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
 <title>存档副本 · Archived copy {capture_id}</title>
 <style>body{{font-family:sans-serif;margin:0}} .prov{{background:#fff8e1;border-bottom:2px solid #f0c36d;padding:10px 16px;font-size:14px}}
-.prov dt{{font-weight:bold;float:left;width:9em}} .prov dd{{margin:0 0 2px 9.5em;word-break:break-all}}
+.prov dt{{font-weight:bold;float:left;width:9em}} .file{{padding:10px 16px}} pre.extracted{{white-space:pre-wrap;font-size:14px}} .prov dd{{margin:0 0 2px 9.5em;word-break:break-all}}
 iframe{{border:0;width:100%;height:calc(100vh - 190px)}}</style></head><body>
 <div class="prov"><strong>存档副本 · Archived copy</strong> — 这是本档案抓取时保存的页面，不是原网站的当前内容。
 This is the page as the archive captured it, not the portal's current page. Its scripts do not run.
@@ -100,9 +178,23 @@ This is the page as the archive captured it, not the portal's current page. Its 
 <dt>WARC</dt><dd>{e(row["warc_file"])} @ {row["warc_offset"]} ({e(row["warc_record_id"] or "")})</dd></dl>
 {f"<ul>{links}</ul>" if links else ""}
 <a href="/-/archived/{capture_id}/raw">原始字节 raw bytes</a></div>
-<iframe sandbox="" src="/-/archived/{capture_id}/raw" title="archived copy"></iframe>
+{_shown(capture_id, row, reports)}
 </body></html>"""
     return Response.html(page)
+
+
+def _shown(capture_id: int, row: dict, reports: list[dict]) -> str:
+    """An archived HTML page runs in a sandboxed frame; a PDF or office file cannot (Chromium
+    blocks its viewer in a sandbox), so its extracted text is shown with a download link."""
+    content_type = row["content_type"] or ""
+    if content_type.startswith(("text/html", "application/xhtml")) or not content_type:
+        return f'<iframe sandbox="" src="/-/archived/{capture_id}/raw" title="archived copy"></iframe>'
+    text = next((r.get("text") for r in reports if r.get("text")), None)
+    body = (f'<h2>提取的文字 · Extracted text</h2><pre class="extracted">{html.escape(text)}</pre>' if text
+            else "<p>此文件没有可提取的文字 · No text could be extracted from this file.</p>")
+    return (f'<div class="file"><p><a class="download" href="/-/archived/{capture_id}/raw?download=1">'
+            f'下载存档文件 · Download the archived file</a> ({html.escape(content_type)}, {row["length"]} bytes)</p>'
+            f'{body}</div>')
 
 
 async def archived_raw(datasette, request):
@@ -111,62 +203,137 @@ async def archived_raw(datasette, request):
     if row is None:
         return Response.text("no such capture", status=404)
     content_type = row["content_type"] or "application/octet-stream"
-    return Response(body, content_type=content_type, headers={
-        "Content-Security-Policy": SANDBOX_CSP, "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "no-referrer", "Cache-Control": "public, max-age=86400"})
+    headers = {"Content-Security-Policy": SANDBOX_CSP, "X-Content-Type-Options": "nosniff",
+               "Referrer-Policy": "no-referrer", "Cache-Control": "public, max-age=86400"}
+    if request.args.get("download"):
+        name = (row["url"].rstrip("/").rsplit("/", 1)[-1] or f"capture-{capture_id}")
+        headers["Content-Disposition"] = "attachment; filename*=UTF-8''" + name
+    return Response(body, content_type=content_type, headers=headers)
 
 
 @hookimpl
 def render_cell(value, column, table, database):
     if isinstance(value, str) and re.fullmatch(r"/-/archived/\d+", value):
         return Markup(f'<a href="{html.escape(value)}">存档副本 archived</a>')
+    label = _key_labels().get((table, column), {}).get(value) if isinstance(value, str) else None
+    if label:  # a key of the national format: its printed label first
+        return Markup(f'{html.escape(label)} <small class="key">{html.escape(value)}</small>')
     return None
 
 
+@functools.lru_cache(maxsize=1)
+def _key_labels() -> dict:
+    """(table, column) -> {key: Chinese label as printed} for the figure tables."""
+    from extract import formats
+
+    spec = formats.spec()
+    rows = {r["key"]: r["zh"] for r in spec["application_rows"]}
+    cols = {c["key"]: c["zh"] for c in spec["application_columns"]}
+    active = {}
+    for fmt_rows in spec["active"].values():
+        for row in fmt_rows:
+            for key in row["keys"]:
+                active[key] = f"{report_page._label(row['label'])} · {report_page._active_head(key)}"
+    return {("applications", "row_key"): rows, ("applications", "column_key"): cols,
+            ("review_litigation", "block"): {b["key"]: b["zh"] for b in spec["review_blocks"]},
+            ("review_litigation", "outcome"): {o["key"]: o["zh"] for o in spec["review_outcomes"]},
+            ("active_disclosure", "key"): active}
+
+
+
+
 @hookimpl
-def extra_body_script(view_name, request, database):
-    if request is None:
+def extra_template_vars(template, database, table, view_name, request, datasette):
+    if view_name != "row" or table != "reports" or database != DATABASE or request is None:
+        return {}
+
+    async def report_vars():
+        pk = request.url_vars.get("pks", "")
+        if not pk.isdigit():
+            return {"report_page": None}
+        db = datasette.get_database(DATABASE)
+        page = await db.execute_fn(lambda conn: report_page.load(conn, int(pk)))
+        if page:
+            page["archived_url"] = f"{request.scheme}://{request.host}/-/archived/{page['report']['capture_id']}"
+        return {"report_page": page}
+    return report_vars
+
+
+@hookimpl
+def extra_css_urls(view_name):
+    return [{"url": "/-/static-plugins/gov-report-archive/report.css"}]
+
+
+# canned query -> (dashboard chart drawn above its rows, the query's parameter passed on)
+QUERY_CHARTS = {
+    "organ_history": ("organ/organ-requests", "organ"),
+    "totals_by_year": ("overview/requests-per-year", "region"),
+}
+
+
+@hookimpl
+def extra_body_script(request, database):
+    """Table and canned query pages (Datasette renders both with view_name 'table'): each
+    script does nothing on a page without its elements."""
+    if request is None or database != DATABASE:
         return None
     name = request.path.rstrip("/").rsplit("/", 1)[-1]
-    if name not in CHARTS:
-        return None
-    x, ys, _ = CHARTS[name]
-    return {"script": CHART_JS.replace("__CONFIG__", json.dumps({"x": x, "ys": ys}))}
+    chart = QUERY_CHARTS.get(name)
+    config = {"chart": f"/-/dashboards/{chart[0]}/embed" if chart else None,
+              "param": chart[1] if chart else None}
+    return {"script": GLOSSARY_JS + QUERY_JS.replace("__CONFIG__", json.dumps(config))}
 
 
-# A dependency-free SVG chart: reads the query's own JSON and draws grouped bars by x.
-CHART_JS = r"""
+# On a canned query's page: the years the archive holds, as links beside a `year` box (a blank
+# year means the latest); and the query's chart from the dashboards, embedded above the rows.
+QUERY_JS = r"""
 (function () {
   var cfg = __CONFIG__;
-  var url = location.pathname + ".json" + (location.search ? location.search + "&" : "?") + "_shape=array";
-  fetch(url).then(function (r) { return r.json(); }).then(function (rows) {
-    if (!rows.length) return;
-    var groups = {};
-    rows.forEach(function (r) {
-      var k = r[cfg.x]; groups[k] = groups[k] || {};
-      cfg.ys.forEach(function (y) { groups[k][y] = (groups[k][y] || 0) + (Number(r[y]) || 0); });
-    });
-    var xs = Object.keys(groups).sort();
-    var max = 1; xs.forEach(function (k) { cfg.ys.forEach(function (y) { max = Math.max(max, groups[k][y]); }); });
-    var W = 720, H = 260, pad = 40, bw = (W - pad * 2) / xs.length / (cfg.ys.length + 1);
-    var colours = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f"];
-    var svg = '<svg xmlns="http://www.w3.org/2000/svg" class="archive-chart" width="' + W + '" height="' + (H + 40) + '" role="img">';
-    xs.forEach(function (k, i) {
-      cfg.ys.forEach(function (y, j) {
-        var v = groups[k][y], h = (H - pad) * v / max, x = pad + (i * (cfg.ys.length + 1) + j) * bw;
-        svg += '<rect x="' + x + '" y="' + (H - h) + '" width="' + (bw - 2) + '" height="' + h + '" fill="' + colours[j % 5] + '"><title>' + k + " " + y + ": " + v + '</title></rect>';
+  var params = new URLSearchParams(location.search);
+  var box = document.querySelector("form input[name=year]");
+  if (box) {
+    var sql = "select distinct report_year from reports where report_year is not null order by report_year";
+    fetch(location.pathname.replace(/\/[^\/]+$/, "") + ".json?_shape=array&sql=" + encodeURIComponent(sql))
+      .then(function (r) { return r.json(); }).then(function (rows) {
+        var hint = document.createElement("span");
+        hint.className = "year-hint";
+        hint.appendChild(document.createTextNode(" 档案中的年度 years: "));
+        rows.forEach(function (row) {
+          var p = new URLSearchParams(location.search); p.set("year", row.report_year);
+          var a = document.createElement("a"); a.href = "?" + p.toString(); a.textContent = row.report_year;
+          hint.appendChild(a); hint.appendChild(document.createTextNode(" "));
+        });
+        box.parentNode.insertBefore(hint, box.nextSibling);
       });
-      svg += '<text x="' + (pad + (i * (cfg.ys.length + 1) + cfg.ys.length / 2) * bw) + '" y="' + (H + 16) + '" font-size="12" text-anchor="middle">' + k + '</text>';
-    });
-    cfg.ys.forEach(function (y, j) {
-      svg += '<rect x="' + (pad + j * 130) + '" y="' + (H + 24) + '" width="10" height="10" fill="' + colours[j % 5] + '"/><text x="' + (pad + j * 130 + 14) + '" y="' + (H + 33) + '" font-size="12">' + y + '</text>';
-    });
-    svg += '<line x1="' + pad + '" y1="' + H + '" x2="' + (W - pad) + '" y2="' + H + '" stroke="#333"/><text x="4" y="' + (pad / 2) + '" font-size="11">max ' + max + '</text></svg>';
-    var holder = document.createElement("div");
-    holder.className = "archive-chart-holder";
-    holder.innerHTML = svg;
+  }
+  if (cfg.chart) {
+    var value = params.get(cfg.param) || "";
+    var frame = document.createElement("iframe");
+    frame.className = "query-chart";
+    frame.title = "chart";
+    frame.src = cfg.chart + (value ? "?" + cfg.param + "=" + encodeURIComponent(value) : "");
+    frame.style.cssText = "width:100%;max-width:900px;height:420px;border:0";
     var table = document.querySelector("table.rows-and-columns");
-    (table ? table.parentNode : document.body).insertBefore(holder, table);
-  });
+    if (table) table.parentNode.insertBefore(frame, table);
+  }
+})();
+"""
+
+
+# The column glossary is long: fold it into <details> and put it below the rows.
+GLOSSARY_JS = r"""
+(function () {
+  var dl = document.querySelector("dl.column-descriptions");
+  if (!dl) return;
+  var details = document.createElement("details");
+  details.className = "column-glossary";
+  var summary = document.createElement("summary");
+  summary.textContent = "列说明 · Column glossary (" + dl.querySelectorAll("dt").length + ")";
+  details.appendChild(summary);
+  var anchor = document.querySelector(".table-wrapper") || document.querySelector("table.rows-and-columns");
+  dl.parentNode.removeChild(dl);
+  details.appendChild(dl);
+  if (anchor && anchor.parentNode) anchor.parentNode.insertBefore(details, anchor.nextSibling);
+  else document.querySelector(".content, main, body").appendChild(details);
 })();
 """

@@ -9,7 +9,7 @@ import threading
 
 from pathlib import Path
 
-from .server import SITES, serve
+from .server import SITES, PortBusy, serve
 
 DEFAULT_SITES = {"jcms": 8101, "trs": 8102, "ucap": 8103, "spa": 8104, "gkmlpt": 8105, "oldsite": 8106, "jpaas": 8107}
 
@@ -17,8 +17,9 @@ DEFAULT_SITES = {"jcms": 8101, "trs": 8102, "ucap": 8103, "spa": 8104, "gkmlpt":
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m replica", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--site", action="append", metavar="NAME=PORT",
-                        help="serve replica/sites/NAME on PORT (0 = any free port); default: all sites on 8101-8107")
+    parser.add_argument("--site", action="append", metavar="NAME=[HOST:]PORT",
+                        help="serve replica/sites/NAME on PORT (0 = any free port), on HOST if given "
+                             "(another loopback address); default: all sites on 8101-8107")
     parser.add_argument("--root", type=Path, default=SITES, help="folder holding the sites (default replica/sites)")
     parser.add_argument("--edition", type=int, default=1,
                         help="2 = the portals after edits and removals (replica/editions/2)")
@@ -35,9 +36,14 @@ def main(argv=None) -> int:
     if args.site:
         sites = {}
         for spec in args.site:
-            name, _, port = spec.partition("=")
-            sites[name] = int(port or 0)
-    servers = serve(sites, args.host, args.edition, args.root)
+            name, _, where = spec.partition("=")
+            site_host, _, port = where.rpartition(":")
+            sites[name] = (site_host, int(port or 0)) if site_host else int(port or 0)
+    try:
+        servers = serve(sites, args.host, args.edition, args.root)
+    except PortBusy as exc:
+        print(f"python -m replica: {exc}", file=sys.stderr)
+        return 2
     for server in servers:
         host, port = server.server_address[:2]
         print(f"serving {server.site_name} http://{host}:{port}/", flush=True)

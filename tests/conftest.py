@@ -37,10 +37,23 @@ def archive(tmp_path_factory):
         runs["again"] = crawl(seeds, db_path)
     db = sqlite_utils.Database(db_path)
     after_first = {t: db[t].count for t in ("reports", "applications", "captures", "checks", "changes")}
+    first_path = _snapshot(db_path, tmp / "first")
     with replica(ports, edition=2) as sites:
         runs["edited"] = crawl(seeds, db_path)
     # Each crawl publishes a new file (renamed over the old one): open the final one.
     db = sqlite_utils.Database(db_path)
     return {"db": db, "path": db_path, "sites": sites, "runs": runs,
-            "after_first": after_first,
+            "after_first": after_first, "first_path": first_path,
             "run_ids": [r["run"] for r in db.query("select distinct run from crawl_runs order by run")]}
+
+
+def _snapshot(db_path: Path, folder: Path) -> Path:
+    """A copy of the archive as it is now (its WARC folder shared), e.g. before edition 2."""
+    import sqlite3
+
+    folder.mkdir()
+    copy = folder / db_path.name
+    with sqlite3.connect(db_path) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    (folder / "warcs").symlink_to(db_path.parent / "warcs", target_is_directory=True)
+    return copy

@@ -87,11 +87,11 @@ def test_seeds_are_validated(tmp_path):
     with pytest.raises(SeedsError, match="not an http"):
         load_seeds(bad)
     bad.write_text("- name: x\n  url: http://a.gov.cn/\n  colour: red\n", encoding="utf-8")
-    with pytest.raises(SeedsError, match="unknown fields"):
+    with pytest.raises(SeedsError, match="unknown field"):
         load_seeds(bad)
     good = tmp_path / "good.yml"
     good.write_text("- name: 嘉兴\n  url: https://www.jiaxing.gov.cn/\n", encoding="utf-8")
-    assert load_seeds(good)[0]["allowed_hosts"] == ["www.jiaxing.gov.cn"]
+    assert load_seeds(good)[0]["allowed_hosts"] == ["www.jiaxing.gov.cn", "jiaxing.gov.cn"]  # www. and bare
     assert load_seeds(good)[0]["id"] == "www-jiaxing-gov-cn"
 
 

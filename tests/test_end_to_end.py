@@ -180,7 +180,8 @@ def test_second_crawl_downloads_no_report_again(archive):
     for portal, row in again.items():
         assert row["reports_new"] == 0 and row["captures_new"] == 0 and row["reports_changed"] == 0
         assert row["reports_unchanged"] == row["reports_found"] == first[portal]["reports_found"]
-    assert sum(r["bytes"] for r in again.values()) < sum(r["bytes"] for r in first.values()) / 10
+    # list pages and API answers are asked conditionally too: at most 5% of the first crawl
+    assert sum(r["bytes"] for r in again.values()) <= sum(r["bytes"] for r in first.values()) * 0.05
     # The re-run goes straight to the known report columns: far fewer pages.
     assert all(r["discovery"] == "known_columns" for r in again.values())
     assert all(r["discovery"] == "full" for r in first.values())

@@ -1,16 +1,38 @@
-"""`scrapy crawl` that exits non-zero when the crawl did not finish or a portal yielded no
-report: a run that finds nothing is an error, not a success (cron mails it).
+"""`scrapy crawl` for the archive:
+- the seeds file is read before anything starts: a bad one is one line on stderr, exit 2;
+- one crawl per archive at a time: a second one says which lock holds it and exits 75;
+- exit 1 when the crawl did not finish or a portal yielded no report (cron mails it).
 
 A resumable job uses CRAWL_STATE (crawler/session.py), not Scrapy's JOBDIR: JOBDIR keeps
 the requests already seen, and a killed crawl loses those still queued in memory, so a
 resumed leg would never fetch them. Given JOBDIR, the command takes it as CRAWL_STATE.
 """
+import fcntl
+import os
+import sys
+from pathlib import Path
+
 from scrapy.commands.crawl import Command as ScrapyCrawl
+
+from ..seeds import SeedsError, load_seeds
+
+EXIT_BAD_SEEDS = 2
+EXIT_LOCKED = 75  # EX_TEMPFAIL: try again later
 
 
 class Command(ScrapyCrawl):
     def process_options(self, args, opts):
         super().process_options(args, opts)
+        # Before Scrapy starts (and logs): a bad seeds file is one line, nothing else.
+        seeds = opts.spargs.get("seeds")
+        if not seeds:
+            print("usage: scrapy crawl reports -a seeds=PATH (a YAML list of portals)", file=sys.stderr)
+            sys.exit(EXIT_BAD_SEEDS)
+        try:
+            load_seeds(seeds)
+        except SeedsError as exc:
+            print(f"bad seeds: {exc}", file=sys.stderr)
+            sys.exit(EXIT_BAD_SEEDS)
         jobdir = self.settings.get("JOBDIR")
         if jobdir:
             self.settings.set("CRAWL_STATE", jobdir, priority="cmdline")
@@ -21,6 +43,36 @@ class Command(ScrapyCrawl):
         return self._crawler
 
     def run(self, args, opts):
+        lock = self._lock()
+        if lock is None:
+            return
+        try:
+            self._crawl(args, opts)
+        finally:
+            lock.close()
+
+    def _lock(self):
+        """An exclusive lock beside the archive (CRAWL_LOCK overrides its path)."""
+        path = Path(self.settings.get("CRAWL_LOCK") or f"{self.settings.get('ARCHIVE_DB')}.lock")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip()
+            print(f"another crawl is running (lock {path}{', ' + holder if holder else ''}); not starting",
+                  file=sys.stderr)
+            handle.close()
+            self.exitcode = EXIT_LOCKED
+            return None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}\n")
+        handle.flush()
+        return handle
+
+    def _crawl(self, args, opts):
         super().run(args, opts)
         crawler = getattr(self, "_crawler", None)
         spider = getattr(crawler, "spider", None)

@@ -6,7 +6,7 @@ portal on a known system needs only a seeds entry; a new system is one small mod
 """
 from __future__ import annotations
 
-from .base import Family, Listing
+from .base import Family, Listing, ListingFailed
 from .generic import Generic
 from .gkmlpt import Gkmlpt
 from .jcms import Jcms
@@ -17,12 +17,12 @@ from .ucap import Ucap
 FAMILIES: list[Family] = [Jcms(), Jpaas(), Trs(), Gkmlpt(), Ucap(), Generic()]
 
 
-def families_for(html: str) -> list[Family]:
-    return [f for f in FAMILIES if f.recognises(html)]
+def families_for(html: str, url: str = "") -> list[Family]:
+    return [f for f in FAMILIES if f.recognises(html, url)]
 
 
 def by_name(name: str) -> Family:
     return next(f for f in FAMILIES if f.name == name)
 
 
-__all__ = ["FAMILIES", "Family", "Listing", "by_name", "families_for"]
+__all__ = ["FAMILIES", "Family", "Listing", "ListingFailed", "by_name", "families_for"]

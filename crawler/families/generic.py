@@ -10,7 +10,7 @@ from .base import Family
 class Generic(Family):
     name = "generic"
 
-    def recognises(self, html: str) -> bool:
+    def recognises(self, html: str, url: str = "") -> bool:
         return True
 
     def list_requests(self, html, url, meta):

@@ -13,12 +13,13 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 import scrapy
 
 from .. import discover
-from .base import Family, Listing
+from . import page_config
+from .base import Family, Listing, ListingFailed
 
 GROUP = 45  # records per dataproxy request, as the portals' own pages ask
 _DATASTORE = re.compile(r"<datastore>.*?</datastore>", re.S)
 _NEXTGROUP = re.compile(r"<nextgroup>\s*<!\[CDATA\[(.*?)\]\]>\s*</nextgroup>", re.S)
-_ANNUAL = re.compile(r"""(/module/xxgk/xxgkAnnualReport\.jsp)\?[^"'<>]*?area=([\w-]+)""")
+_ANNUAL = re.compile(r"""([^"'\s<>=]*/module/xxgk/xxgkAnnualReport\.jsp)\?[^"'<>]*?area=([\w-]+)""")
 ANNUAL_YEARS = 6  # report years asked from xxgkAnnualReport.jsp, newest first
 
 
@@ -33,26 +34,39 @@ def parse_datastore(xml_text: str, base_url: str) -> tuple[list, int | None]:
     return links, total
 
 
+PARAMS = ("columnid", "unitid", "webid", "appid", "path", "sourcecontenttype", "permissiontype", "webname")
+
+
 def proxy_params(html: str, url: str) -> dict | None:
-    """The dataproxy parameters of a column page, from its nextgroup link or jpage config."""
+    """The dataproxy parameters of a column page, as the page declares them: its nextgroup
+    link, or its jpage config (keys in any letter case, columnId = columnid); the proxy's
+    own URL from the page (resolved against it), else the site's /module/jpage/dataproxy.jsp."""
+    params: dict = {}
+    proxy = None
     m = _NEXTGROUP.search(html)
-    if m:
-        href = re.search(r'href="([^"]+)"', m.group(1))
-        if href:
-            target = urljoin(url, href.group(1).replace("&amp;", "&"))
-            params = dict(parse_qsl(urlsplit(target).query))
-            params["_proxy"] = target.split("?")[0]
-            return params
-    fields = dict(re.findall(r"\b(columnid|unitid|webid|appid|path|sourceContentType|permissiontype)"
-                             r"\s*[:=]\s*['\"]?([\w/.-]+)", html))
-    if "columnid" in fields:
-        fields["_proxy"] = urljoin(url, "/module/jpage/dataproxy.jsp")
-        return fields
-    return None
+    href = re.search(r'href="([^"]+)"', m.group(1)) if m else None
+    if href:
+        target = urljoin(url, href.group(1).replace("&amp;", "&"))
+        params.update({k.lower(): v for k, v in parse_qsl(urlsplit(target).query)})
+        proxy = target.split("?")[0]
+    for name in PARAMS:
+        if name not in params:
+            declared = page_config.value(html, name, pattern=r"[\w/.%-]+")
+            if declared:
+                params[name] = declared
+    if "columnid" not in params:
+        return None
+    proxy = proxy or page_config.declared_url(html, url, "dataproxy.jsp") or \
+        page_config.site_root(url, "/col/") + "module/jpage/dataproxy.jsp"
+    params["_proxy"] = proxy
+    method = page_config.value(html, "method", "type", pattern=r"GET|POST")
+    params["_method"] = method.upper() if method else ("GET" if "/web/jpage/" in proxy else "POST")
+    return params
 
 
 class Jcms(Family):
     name = "jcms"
+    what = "jcms dataproxy"
     markers = (r"<datastore>", r"dataproxy\.jsp", r"/module/jpage/", r"/art/\d{4}/\d{1,2}/\d{1,2}/art_")
 
     def list_requests(self, html, url, meta):
@@ -74,7 +88,7 @@ class Jcms(Family):
 
     def group_request(self, params: dict, referer: str, start: int, meta: dict):
         proxy = params["_proxy"]
-        if "/module/web/jpage/" in proxy:  # Jiangsu: GET, one page at a time
+        if params.get("_method") == "GET":  # Jiangsu: GET, one page at a time
             page = (start - 1) // GROUP + 1
             query = urlencode({"page": page, "appid": params.get("appid", "1"), "webid": params.get("webid", "1"),
                                "path": params.get("path", "/"), "columnid": params["columnid"],
@@ -85,7 +99,7 @@ class Jcms(Family):
         query = urlencode({"startrecord": start, "endrecord": start + GROUP - 1, "perpage": 15})
         form = {"col": "1", "appid": params.get("appid", "1"), "webid": params.get("webid", "1"),
                 "path": params.get("path", "/"), "columnid": params["columnid"],
-                "sourceContentType": params.get("sourceContentType", "1"),
+                "sourceContentType": params.get("sourcecontenttype", "1"),
                 "unitid": params.get("unitid", ""), "permissiontype": params.get("permissiontype", "0")}
         return scrapy.FormRequest(f"{proxy}?{query}", formdata=form, headers={"Referer": referer},
                                   meta=dict(meta, jcms={"params": params, "start": start,
@@ -96,6 +110,8 @@ class Jcms(Family):
         state = response.meta["jcms"]
         if state.get("annual"):  # an HTML list of one year's reports
             return Listing(links=discover.links(response.text, response.url))
+        if "<datastore" not in response.text and "<recordset" not in response.text:
+            raise ListingFailed("answer is not a jpage datastore")
         links, total = parse_datastore(response.text, state["referer"])
         listing = Listing(links=links)
         start = state["start"]

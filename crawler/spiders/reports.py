@@ -1,9 +1,12 @@
 """scrapy crawl reports -a seeds=PATH — find and archive the annual reports of each portal.
 
 From the homepage the spider follows navigation (政务公开 → 政府信息公开 → 年报) within the
-portal's own hosts, follows pagination, and fetches the pages whose titles name an annual
-report. A report column whose list is built by JavaScript (no report links in its HTML,
-list-building scripts present) is rendered in Chromium, and its pager clicked through.
+portal's own scope (hosts and path prefix), and fetches the pages whose titles name an
+annual report. Each list page goes through a fallback chain: the list API of its
+publishing system (families/, endpoints and ids read from the page) → static links and
+pagination → Chromium, which renders the page, captures the XHR/fetch answers its scripts
+receive (read for report links too) and clicks its pager. Which route produced each list,
+and why earlier ones failed, is recorded per portal (routes.py → crawl_runs.route).
 """
 from __future__ import annotations
 
@@ -12,18 +15,24 @@ from urllib.parse import urljoin
 import scrapy
 from parsel import Selector
 from scrapy import signals
+from scrapy.exceptions import DownloadTimeoutError
+from twisted.internet.error import ConnectError, TCPTimedOutError
 
 from archive import runs
 from archive.clock import now
 from archive.store import save_portal
 
 from .. import discover
-from ..families import by_name, families_for
+from ..families import ListingFailed, by_name, families_for
 from ..items import AttachmentFile, ReportGone, ReportPage
+from ..retry import UNREACHABLE as RETRY_UNREACHABLE
+from ..routes import RouteLog
 from ..seeds import in_scope, load_seeds
 from ..session import CrawlSession
 
 MAX_HOPS = 6  # navigation links from the homepage to the report column
+# Failures that mean the host cannot be reached at all (the portal is recorded unreachable).
+UNREACHABLE = RETRY_UNREACHABLE + (TCPTimedOutError, TimeoutError, ConnectError, DownloadTimeoutError)
 
 
 class ReportsSpider(scrapy.Spider):
@@ -36,6 +45,11 @@ class ReportsSpider(scrapy.Spider):
         self.seeds_path = seeds
         self.portals = {p["id"]: p for p in load_seeds(seeds)}
         self.failed_portals: list[str] = []
+        self.routes = RouteLog()
+        self._seen: set = set()  # requests already made: a duplicate spends no budget
+        self._rendered: set = set()  # list pages already sent to the browser
+        self.unreachable: dict[str, str] = {}  # portal -> why its homepage could not be fetched
+        self.limits: dict[str, str] = {}  # portal -> the limit that stopped part of it
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -74,9 +88,10 @@ class ReportsSpider(scrapy.Spider):
         if request is not None:
             yield request
         sitemap = urljoin(portal["url"], "/sitemap.xml")
-        if self._allowed(portal["id"], sitemap):
-            yield scrapy.Request(sitemap, callback=self.parse_sitemap, errback=self.on_error,
-                                 meta={"portal": portal["id"], "handle_httpstatus_list": [404, 410]})
+        request = self._admit(scrapy.Request(sitemap, callback=self.parse_sitemap, errback=self.on_error,
+                                             meta={"portal": portal["id"], "handle_httpstatus_list": [404, 410]}))
+        if request is not None:
+            yield request
 
     def revalidation_requests(self, portal_id: str):
         """Known reports are asked for again conditionally (ETag / Last-Modified): an
@@ -87,52 +102,99 @@ class ReportsSpider(scrapy.Spider):
                 headers["If-None-Match"] = row["etag"]
             if row["last_modified"]:
                 headers["If-Modified-Since"] = row["last_modified"]
-            self.session.count(portal_id, "requests")
-            yield scrapy.Request(row["url"], callback=self.parse_report, errback=self.on_error,
-                                 headers=headers, priority=10,
-                                 meta={"portal": portal_id, "list_title": row["title"],
-                                       "known": True, "handle_httpstatus_list": [304, 404, 410]})
+            request = self._admit(scrapy.Request(
+                row["url"], callback=self.parse_report, errback=self.on_error, headers=headers, priority=10,
+                meta={"portal": portal_id, "list_title": row["title"], "known": True,
+                      "handle_httpstatus_list": [304, 404, 410]}), "reports")
+            if request is not None:
+                yield request
 
     # --- requests ------------------------------------------------------------------------
 
-    def _allowed(self, portal_id: str, url: str) -> bool:
-        if not in_scope(self.portals[portal_id], url):
-            return False
-        budget = self.settings.getint("PORTAL_PAGE_BUDGET")
-        if self.session.stats.get(portal_id, {}).get("requests", 0) >= budget:
+    def _admit(self, request, kind: str = "pages"):
+        """The request if it is in the portal's scope, new, and within the portal's budget
+        (PORTAL_PAGE_BUDGET for navigation, list pages and list APIs; PORTAL_REPORT_BUDGET
+        for reports and their files). A duplicate is dropped here without spending budget;
+        a budget that runs out is recorded as an error of the portal."""
+        portal_id = request.meta["portal"]
+        if not in_scope(self.portals[portal_id], request.url, any_path=kind == "api"):
+            return None
+        key = (self.crawler.request_fingerprinter.fingerprint(request), request.meta.get("fragment"))
+        if key in self._seen and not request.meta.get("from_memory"):
+            return None
+        kind = "pages" if kind == "api" else kind  # list API calls spend the page budget
+        budget = self.settings.getint("PORTAL_REPORT_BUDGET" if kind == "reports" else "PORTAL_PAGE_BUDGET")
+        counter = f"requests_{kind}"
+        if self.session.stats.get(portal_id, {}).get(counter, 0) >= budget:
             self.session.count(portal_id, "budget_exhausted")
-            return False
+            if portal_id not in self.limits:
+                setting = "PORTAL_REPORT_BUDGET" if kind == "reports" else "PORTAL_PAGE_BUDGET"
+                self.limits[portal_id] = f"{setting} ({budget}) reached"
+                self.session.error(portal_id, request.url, "limit",
+                                   f"{setting} of {budget} {kind} reached: the rest of the portal was not read")
+            return None
+        self._seen.add(key)
+        self.session.count(portal_id, counter)
         self.session.count(portal_id, "requests")
-        return True
+        return request
 
     def page_request(self, portal_id, url, hops, column=False, dont_filter=False, from_memory=False,
                      column_url=None):
-        if not self._allowed(portal_id, url):
-            return None
+        whole = url
+        url, _, fragment = url.partition("#")
         meta = {"portal": portal_id, "hops": hops, "column": column}
-        if column:
-            meta["column_url"] = column_url or url
+        if column:  # with its fragment: a remembered gkmlpt column keeps its category
+            meta["column_url"] = column_url or whole
         if from_memory:
             meta["from_memory"] = True
-        return scrapy.Request(url, callback=self.parse_page, errback=self.on_error_page,
-                              dont_filter=dont_filter, meta=meta)
+        if fragment:  # kept for the families that read it; pages differing only there are distinct
+            meta["fragment"] = fragment
+            dont_filter = True
+        return self._admit(scrapy.Request(url, callback=self.parse_page, errback=self.on_error_page,
+                                          dont_filter=dont_filter, meta=meta))
 
     def report_request(self, portal_id, url, title):
-        if not self._allowed(portal_id, url):
-            return None
-        return scrapy.Request(url, callback=self.parse_report, errback=self.on_error,
-                              meta={"portal": portal_id, "list_title": title})
+        return self._admit(scrapy.Request(url.split("#")[0], callback=self.parse_report, errback=self.on_error,
+                                          meta={"portal": portal_id, "list_title": title}), "reports")
 
-    def render_request(self, response):
-        """The same page again, in Chromium, with the page kept open to click its pager."""
-        portal_id = response.meta["portal"]
+    def render_request(self, meta: dict, url: str):
+        """The list page again, in Chromium, kept open to click its pager; the answers its
+        scripts receive (XHR/fetch) are captured and read for report links. Once per page."""
+        portal_id = meta["portal"]
+        column_url = meta.get("column_url", url)
+        if (portal_id, column_url) in self._rendered:
+            return None
+        self._rendered.add((portal_id, column_url))
         self.session.count(portal_id, "browser_renders")
+        answers: list = []
+        target = url + (f"#{meta['fragment']}" if meta.get("fragment") else "")
         return scrapy.Request(
-            response.url, callback=self.parse_rendered, errback=self.on_error, dont_filter=True,
-            meta={"portal": portal_id, "hops": response.meta["hops"], "column": True,
-                  "column_url": response.meta.get("column_url", response.url), "playwright": True, "playwright_include_page": True,
+            target, callback=self.parse_rendered, errback=self.on_error, dont_filter=True,
+            meta={"portal": portal_id, "hops": meta.get("hops", 0), "column": True,
+                  "column_url": column_url, "playwright": True, "playwright_include_page": True,
+                  "answers": answers,
+                  "playwright_page_event_handlers": {"response": self._answer_catcher(portal_id, answers)},
                   # the list arrives after `load`: wait until its requests are done
                   "playwright_page_goto_kwargs": {"wait_until": "networkidle"}})
+
+    def _answer_catcher(self, portal_id: str, answers: list):
+        """A Playwright `response` handler: each XHR/fetch answer is captured to WARC and
+        its report links are kept for parse_rendered."""
+        async def catch(response):
+            try:
+                if response.request.resource_type not in ("xhr", "fetch") or not (200 <= response.status < 300):
+                    return
+                body = await response.body()
+                headers = list((await response.all_headers()).items())
+                content_type = response.headers.get("content-type", "")
+                _, new = self.session.capture.store(response.url, body, status=response.status,
+                                                    headers=headers, content_type=content_type)
+                self.session.count(portal_id, "bytes", len(body))
+                self.session.count(portal_id, "captures_new", int(new))
+                answers.extend(discover.answer_links(body, content_type, response.frame.url))
+            except Exception as exc:  # a closed page, an aborted request: the DOM still counts
+                self.logger.debug("browser answer not read: %s", exc)
+        return catch
 
     # --- callbacks -----------------------------------------------------------------------
 
@@ -145,20 +207,26 @@ class ReportsSpider(scrapy.Spider):
         if discover.is_challenge_page(html):
             self.session.error(portal_id, response.url, "fetch", "firewall challenge page instead of content")
             return
-        yield from self.requests_from_links(discover.links(html, response.url), response.meta)
+        page_links = discover.links(html, response.url, keep_fragment=True)
+        yield from self.requests_from_links(page_links, response.meta, route="static links", page_url=response.url)
         if not response.meta.get("column"):
             return
-        # The rest of the list: pagination and list APIs of the page's publishing system.
-        listed = any(discover.is_report_title(label) for _, label in discover.links(html, response.url))
-        for family in families_for(html):
+        # The rest of the list, by the fallback chain: the list APIs of the page's publishing
+        # system; static links and pagination; the browser when neither gives a list.
+        listed = any(discover.is_report_title(label) for _, label in page_links)
+        for family in families_for(html, response.url):
             for request in family.list_requests(html, response.url, self._list_meta(response)):
-                listed = True
                 prepared = self._prepare(request, family)
+                if prepared is not None or family.name == "generic":
+                    listed = True
                 if prepared is not None:
                     yield prepared
-        # Static parsing found no list: render the page in Chromium.
         if not listed and discover.builds_list_with_script(html):
-            yield self.render_request(response)
+            self.routes.failed(response.meta["portal"], response.meta.get("column_url", response.url),
+                               "static links: none, list built by script")
+            request = self.render_request(self._list_meta(response), response.url)
+            if request is not None:
+                yield request
         elif not listed and response.meta.get("from_memory"):
             yield from self.forget_column(response)
 
@@ -177,29 +245,59 @@ class ReportsSpider(scrapy.Spider):
 
     def _list_meta(self, response) -> dict:
         meta = response.meta
-        return {"portal": meta["portal"], "hops": meta.get("hops", 0), "column": True,
-                "column_url": meta.get("column_url", response.url)}
+        out = {"portal": meta["portal"], "hops": meta.get("hops", 0), "column": True,
+               "column_url": meta.get("column_url", response.url), "list_page": response.url}
+        if meta.get("fragment"):
+            out["fragment"] = meta["fragment"]
+        return out
 
     def _prepare(self, request, family):
-        if family.name == "generic":  # further HTML pages of the list
-            if not self._allowed(request.meta["portal"], request.url):
-                return None
-            return request.replace(callback=self.parse_page, errback=self.on_error_page)
-        return request.replace(callback=self.parse_list_answer, errback=self.on_error,
-                               meta=dict(request.meta, family=family.name))
+        """A family's request, admitted: more HTML pages of the list (pagination keeps the
+        hop count: it is not depth), or a list API call answered to parse_list_answer."""
+        request = request.replace(meta={k: v for k, v in request.meta.items() if k not in _PER_RESPONSE})
+        if family.name == "generic":
+            return self._admit(request.replace(callback=self.parse_page, errback=self.on_error_page))
+        return self._admit(request.replace(callback=self.parse_list_answer, errback=self.on_list_error,
+                                           meta=dict(request.meta, family=family.name)), "api")
 
     def parse_list_answer(self, response):
-        """An answer of a list API (JCMS dataproxy, gkmlpt, JPaas): links, and more pages."""
+        """An answer of a list API (JCMS dataproxy, gkmlpt, JPaas): links, and more pages.
+        An answer that is not the family's list, or an empty first answer on a page that
+        builds its list by script, sends the list page to the browser."""
         portal_id = response.meta["portal"]
         self.session.count(portal_id, "pages")
         family = by_name(response.meta["family"])
-        listing = family.read_answer(response)
-        yield from self.requests_from_links(listing.links, response.meta)
+        try:
+            listing = family.read_answer(response)
+        except ListingFailed as exc:
+            yield from self.list_failed(response.meta, f"{family.what} answer unreadable ({exc})")
+            return
+        if not listing.links and not response.meta.get("continued"):
+            yield from self.list_failed(response.meta, f"{family.what} listed nothing")
+            return
+        yield from self.requests_from_links(listing.links, response.meta, route=family.what)
         for request in listing.requests:
-            if family.name == "generic" or self._allowed(portal_id, request.url):
-                prepared = self._prepare(request, family)
-                if prepared is not None:
-                    yield prepared
+            prepared = self._prepare(request.replace(meta=dict(request.meta, continued=True)), family)
+            if prepared is not None:
+                yield prepared
+
+    def on_list_error(self, failure):
+        """A list API request failed (4xx/5xx, no connection): note why, try the browser."""
+        request = failure.request
+        response = getattr(failure.value, "response", None)
+        family = by_name(request.meta["family"])
+        reason = (f"{family.what} answered {response.status}" if response is not None
+                  else f"{family.what} failed ({failure.type.__name__})")
+        # Not an error of the portal by itself: the route records it, and the browser tries.
+        return list(self.list_failed(request.meta, reason))
+
+    def list_failed(self, meta: dict, reason: str):
+        self.routes.failed(meta["portal"], meta.get("column_url", meta.get("list_page")), reason)
+        if meta.get("continued"):
+            return  # a later page of a list already read: what was read stands
+        request = self.render_request(meta, meta.get("list_page") or meta["column_url"].split("#")[0])
+        if request is not None:
+            yield request
 
     def parse_sitemap(self, response):
         """A sitemap can point straight at the report column."""
@@ -213,8 +311,14 @@ class ReportsSpider(scrapy.Spider):
                 if request is not None:
                     yield request
 
-    def requests_from_links(self, links, meta: dict):
+    def requests_from_links(self, links, meta: dict, route: str | None = None, page_url: str | None = None):
         portal_id, hops = meta["portal"], meta.get("hops", 0)
+        reports = {href.split("#")[0] for href, label in links
+                   if discover.is_report_title(label) and not discover.is_trap(href)
+                   and in_scope(self.portals[portal_id], href)}
+        if route and reports:
+            self.routes.found(portal_id, meta.get("column_url") or meta.get("list_page") or "(navigation)",
+                             route, reports)
         for href, label in links:
             if discover.is_trap(href):
                 continue
@@ -222,6 +326,9 @@ class ReportsSpider(scrapy.Spider):
                 if meta.get("column_url"):
                     self.session.remember_column(portal_id, meta["column_url"])
                 request = self.report_request(portal_id, href, label)
+            elif meta.get("column") and page_url and discover.is_pager(label, href, page_url):
+                # Another page of the same list (首页/上一页/下一页/尾页/3): not a hop, not a new column.
+                request = self.page_request(portal_id, href, hops, column=True, column_url=meta["column_url"])
             elif hops < MAX_HOPS and discover.is_navigation(label, href):
                 request = self.page_request(portal_id, href, hops + 1,
                                             column=discover.is_report_column(label, href))
@@ -231,9 +338,11 @@ class ReportsSpider(scrapy.Spider):
                 yield request
 
     async def parse_rendered(self, response):
-        """Collect report links from each page of a script-built list, clicking 下一页."""
+        """Report links of a script-built list: from the rendered DOM and from the answers its
+        scripts received, page after page, clicking the pager's 下一页."""
         page = response.meta["playwright_page"]
         portal_id = response.meta["portal"]
+        answers = response.meta["answers"]
         limit = self.settings.getint("BROWSER_LIST_PAGES")
         meta = dict(response.meta, column=False)  # the pager is clicked here, not followed
         try:
@@ -241,30 +350,40 @@ class ReportsSpider(scrapy.Spider):
                 html = await page.content()
                 if n:  # later pages of the list exist only in the browser: capture them too
                     _, new = self.session.capture.store(
-                        f"{response.url}#page={n + 1}", html.encode("utf-8"),
+                        f"{response.url.split('#')[0]}#page={n + 1}", html.encode("utf-8"),
                         content_type="text/html; charset=utf-8", rendered=True)
                     self.session.count(portal_id, "captures_new", int(new))
-                for request in self.requests_from_links(discover.links(html, response.url), meta):
+                found = discover.links(html, response.url) + answers[:]
+                del answers[:]
+                for request in self.requests_from_links(found, meta, route="browser"):
                     yield request
-                following = page.locator("a", has_text="下一页")
+                following = page.locator("a, button", has_text=discover.rules()["pagination"]["next_text"])
                 if not await following.count():
                     break
                 following = following.first
                 classes = (await following.get_attribute("class")) or ""
-                if "disabled" in classes:
+                if "disabled" in classes or await following.get_attribute("disabled") is not None:
                     break
-                before = _list_fingerprint(html, response.url)
+                if n == limit - 1:
+                    self.limits.setdefault(portal_id, f"BROWSER_LIST_PAGES ({limit}) reached")
+                    self.session.error(portal_id, response.url, "limit",
+                                       f"BROWSER_LIST_PAGES of {limit} reached: the rest of the list was not read")
+                    break
+                before = _list_fingerprint(html)
                 await following.click()
                 for _ in range(50):  # wait until the list shows other records
                     await page.wait_for_timeout(100)
-                    if _list_fingerprint(await page.content(), response.url) != before:
+                    if answers or _list_fingerprint(await page.content()) != before:
                         break
                 else:
                     break
+                await page.wait_for_timeout(100)  # let the answer's handler finish
         except Exception as exc:
             self.session.error(portal_id, response.url, "render", f"{type(exc).__name__}: {exc}")
         finally:
             await page.close()
+        if not self.routes.count(portal_id, response.meta["column_url"], "browser"):
+            self.routes.failed(portal_id, response.meta["column_url"], "browser: no report links")
 
     def parse_report(self, response):
         portal_id = response.meta["portal"]
@@ -296,8 +415,12 @@ class ReportsSpider(scrapy.Spider):
             return
         attachments = []
         if response.status == 200 and _is_html(response):
-            attachments = [(href, label) for href, label in discover.attachment_links(response.text, response.url)
-                           if self._allowed(portal_id, href)]
+            for href, label in discover.attachment_links(response.text, response.url):
+                request = self._admit(scrapy.Request(href, callback=self.parse_attachment, errback=self.on_error,
+                                                     meta={"portal": portal_id, "report_url": first_url,
+                                                           "label": label}), "reports")
+                if request is not None:
+                    attachments.append(request)
         # The report first (stored `pending` while its files are still to be read), then its files.
         yield ReportPage(
             portal=portal_id, url=first_url, final_url=response.url,
@@ -305,10 +428,9 @@ class ReportsSpider(scrapy.Spider):
             capture_id=response.meta.get("capture_id"),
             capture_new=bool(response.meta.get("capture_new")), status=response.status,
             content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
-            body=response.body, attachments=[href for href, _ in attachments])
-        for href, label in attachments:  # one that fails leaves the report pending for the next run
-            yield scrapy.Request(href, callback=self.parse_attachment, errback=self.on_error,
-                                 meta={"portal": portal_id, "report_url": first_url, "label": label})
+            body=response.body, attachments=[request.url for request in attachments])
+        for request in attachments:  # one that fails leaves the report pending for the next run
+            yield request
 
     def parse_attachment(self, response):
         self.session.count(response.meta["portal"], "pages")
@@ -321,13 +443,26 @@ class ReportsSpider(scrapy.Spider):
 
     def on_error(self, failure):
         request = failure.request
-        self.session.error(request.meta.get("portal"), request.url, "fetch",
-                           f"{failure.type.__name__}: {failure.getErrorMessage()}")
+        portal_id = request.meta.get("portal")
+        message = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        self.session.error(portal_id, request.url, "fetch", message)
+        if portal_id and request.meta.get("hops") == 0 and failure.check(*UNREACHABLE):
+            self.unreachable[portal_id] = f"homepage unreachable ({message})"
+            self.logger.warning("portal %s: homepage %s unreachable: %s", portal_id, request.url, message)
 
     def on_closed(self, spider, reason):
-        self.failed_portals = self.session.finish(list(self.portals.values()), reason)
-        for portal_id in self.failed_portals:
-            self.logger.error("portal %s yielded no report", portal_id)
+        portals = list(self.portals.values())
+        routes = {p["id"]: self.routes.summary(p["id"]) for p in portals}
+        self.failed_portals = self.session.finish(portals, reason, routes=routes, unreachable=self.unreachable,
+                                                  limits=self.limits)
+        if self.settings.getbool("CRAWL_SUMMARY", True):
+            print(self.session.summary(portals), flush=True)
+
+
+# Meta keys that describe one download; a family copying a response's meta must not pass them on.
+_PER_RESPONSE = {"download_latency", "download_slot", "download_timeout", "depth", "retry_times",
+                 "redirect_times", "redirect_ttl", "redirect_urls", "redirect_reasons", "capture_id",
+                 "capture_new", "conditional_capture", "_slot_proxy"}
 
 
 def _is_html(response) -> bool:
@@ -335,6 +470,8 @@ def _is_html(response) -> bool:
     return "html" in content_type or response.body[:512].lstrip().lower().startswith((b"<!doctype", b"<html"))
 
 
-def _list_fingerprint(html: str, url: str) -> tuple:
-    """The list's links, to see that a click on 下一页 has shown other records."""
-    return tuple(Selector(text=html).css("li a::attr(href)").getall())
+def _list_fingerprint(html: str) -> tuple:
+    """The list's items, to see that a click on 下一页 has shown other records."""
+    selector = Selector(text=html)
+    return tuple(selector.css("li a::attr(href)").getall()) + tuple(
+        " ".join(li.css("::text").getall()) for li in selector.css("li"))

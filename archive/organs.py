@@ -1,0 +1,151 @@
+"""One organ across years: reports.organ (the name a report gives) → organs.id.
+
+The rules are data (archive/organs.yml): names are folded, abbreviations written out
+(政府办 → 人民政府办公室) and a zone's 管委会 / 党工委管委会 suffix dropped, so the name
+variants of one organ get one canonical name. A maintainer pins or splits a mapping in the
+same file. The organ id is derived from the province and the canonical name, so it is the same
+in every rebuild of the archive.
+
+`python -m archive.organs ARCHIVE_DB` applies the rules to every report again (a crawl and
+`make reextract` do it too, before the cross-year check R5).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+RULES_FILE = Path(__file__).with_name("organs.yml")
+_PROVINCE = re.compile(r"^(.+?(?:省|自治区|特别行政区)|北京市|天津市|上海市|重庆市)")
+
+
+@lru_cache(maxsize=1)
+def rules() -> dict:
+    data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+    data["expand_re"] = [(re.compile(e["pattern"]), e["to"]) for e in data.get("expand") or []]
+    data["zone_re"] = re.compile(data["zone_words"])
+    data["government_re"] = [re.compile(p) for p in data.get("government") or []]
+    data["split"] = set(data.get("split") or [])
+    return data
+
+
+def fold(name: str) -> str:
+    """White space out, brackets in one (full-width) form."""
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name or ""))
+    return text.replace("(", "（").replace(")", "）")
+
+
+def canonical(name: str, region: str | None = None) -> str:
+    """The canonical name of the organ a report calls `name`."""
+    data = rules()
+    folded = fold(name)
+    for key in (f"{region or ''}|{folded}", folded):
+        if key in (data.get("pin") or {}):
+            return fold(data["pin"][key])
+    if folded in data["split"]:
+        return folded
+    for pattern, to in data["expand_re"]:
+        folded = pattern.sub(to, folded)
+    for suffix in data["zone_body_suffixes"]:
+        base = folded[:-len(suffix)] if folded.endswith(suffix) else None
+        if base and data["zone_re"].search(base):
+            return base
+    return folded
+
+
+def kind_of(name: str) -> str:
+    data = rules()
+    if name in (data.get("kind") or {}):
+        return data["kind"][name]
+    return "government" if any(p.search(name) for p in data["government_re"]) else "department"
+
+
+def province(region: str | None) -> str:
+    match = _PROVINCE.match(region or "")
+    return match.group(1) if match else (region or "")
+
+
+def organ_id(name: str, region: str | None) -> str:
+    """Stable id: the same province and canonical name give the same id in any archive."""
+    return hashlib.sha1(f"{province(region)}|{name}".encode("utf-8")).hexdigest()[:10]
+
+
+def assign(db, organ: str | None, region: str | None, level: str | None) -> str | None:
+    """The organ id for a report's organ name, adding the organ and the name if new."""
+    if not organ:
+        return None
+    name = canonical(organ, region)
+    oid = organ_id(name, region)
+    if not db["organs"].count_where("id = ?", [oid]):
+        db["organs"].insert({"id": oid, "name": name, "region": region, "level": level,
+                             "kind": kind_of(name)}, pk="id")
+    db["organ_names"].insert({"name": organ, "region": region or "", "organ_id": oid,
+                              "rule": _how(organ, name, region)}, replace=True)
+    return oid
+
+
+def _how(organ: str, name: str, region: str | None) -> str:
+    pins = rules().get("pin") or {}
+    if f"{region or ''}|{fold(organ)}" in pins or fold(organ) in pins:
+        return "pin"
+    if fold(organ) in rules()["split"]:
+        return "split"
+    return "same" if fold(organ) == name else "rules"
+
+
+def assign_all(db) -> int:
+    """Apply the rules (and the maintainer's pins) to every report again. Returns the
+    number of organs."""
+    with db.atomic():
+        db["organ_names"].delete_where()
+        reports = list(db.query("select id, organ, region, level from reports"))
+        ids = {}
+        for r in reports:
+            ids[r["id"]] = assign(db, r["organ"], r["region"], r["level"])
+        for report_id, oid in ids.items():
+            db["reports"].update(report_id, {"organ_id": oid})
+        used = set(ids.values())
+        for row in list(db["organs"].rows):
+            if row["id"] not in used:
+                db["organs"].delete(row["id"])
+            else:  # the kind follows the rules file as it is now
+                db["organs"].update(row["id"], {"kind": kind_of(row["name"]), "names": json.dumps(
+                    sorted({n["name"] for n in db["organ_names"].rows_where("organ_id = ?", [row["id"]])}),
+                    ensure_ascii=False)})
+    return len(used)
+
+
+def deadline_sql(year: str = "r.report_year", kind: str = "o.kind") -> str:
+    """SQL for the date a report was due (ISO text), from the organ's kind and the year."""
+    d = rules()["deadlines"]
+    return (f"case when {year} is null then null "
+            f"when {year} < {int(d['revision_year'])} then ({year} + 1) || '-{d['before_revision']}' "
+            f"when {kind} = 'government' then ({year} + 1) || '-{d['government']}' "
+            f"else ({year} + 1) || '-{d['department']}' end")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m archive.organs", description=__doc__.splitlines()[0])
+    parser.add_argument("db", nargs="?", default="archive.db")
+    args = parser.parse_args(argv)
+    if not Path(args.db).exists():
+        print(f"no archive at {args.db}", file=sys.stderr)
+        return 2
+    from .schema import open_archive
+    from .store import cross_year_checks
+
+    db = open_archive(args.db)
+    cross_year_checks(db)  # assigns organs first
+    print(f"{db['organs'].count} organs for {db['reports'].count} reports")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
