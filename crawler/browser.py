@@ -12,6 +12,7 @@ class LazyPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
     def __init__(self, crawler):
         super().__init__(crawler)
         self._start_lock = asyncio.Lock()
+        self._started = False  # set once _launch has finished, not when it begins
 
     async def _maybe_launch_in_thread(self) -> None:  # engine_started: nothing to start yet
         return None
@@ -20,8 +21,9 @@ class LazyPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
         return None
 
     async def _download_request(self, request, spider=None):
-        if getattr(self, "browser_provider", None) is None:
-            async with self._start_lock:
-                if getattr(self, "browser_provider", None) is None:
+        if not self._started:
+            async with self._start_lock:  # concurrent first requests wait for one launch
+                if not self._started:
                     await self._launch()
+                    self._started = True
         return await super()._download_request(request, spider)
