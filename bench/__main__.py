@@ -43,7 +43,7 @@ def run_part(name: str, size: str, context: dict) -> list[results.Figure] | str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--part", action="append", choices=PARTS, help="default: all")
-    parser.add_argument("--size", default="default", choices=["default", "small"])
+    parser.add_argument("--size", default="default", choices=["default", "medium", "small"])
     args = parser.parse_args(argv)
     parts = args.part or PARTS
     context: dict = {}

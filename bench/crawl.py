@@ -22,7 +22,7 @@ from .results import Figure
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-SIZES = {"default": (24, 210), "small": (20, 15)}  # portals, reports per portal
+SIZES = {"default": (24, 210), "medium": (20, 60), "small": (20, 15)}  # portals, reports per portal
 CONCURRENCY = 16
 MB = 1024 * 1024
 
@@ -54,7 +54,7 @@ class Replica:
         args = [str(BIN / "scrapy"), "crawl", "reports", "-a", f"seeds={self.seeds}", "-s", f"ARCHIVE_DB={db}",
                 "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
                 "-s", f"CONCURRENT_REQUESTS={CONCURRENCY}", "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={CONCURRENCY}",
-                "-s", "PORTAL_PAGE_BUDGET=1000000", "-s", "LOG_LEVEL=INFO", *settings]
+                "-s", "PORTAL_PAGE_BUDGET=1000000", "-s", "LOG_LEVEL=INFO", "-s", "STATS_DUMP=True", *settings]
         return self._record(label, args, db)
 
     def _record(self, label, args, db=None, cwd=ROOT) -> dict:
@@ -195,7 +195,8 @@ def browser_figures(replica: Replica) -> list[Figure]:
             seeds = seeds_file(replica.tmp / f"seeds-{site}.yml", urls)
             db = replica.tmp / f"browser-{site}.db"
             args = [str(BIN / "scrapy"), "crawl", "reports", "-a", f"seeds={seeds}", "-s", f"ARCHIVE_DB={db}",
-                    "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO"]
+                    "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO",
+                    "-s", "STATS_DUMP=True"]
             out[site] = replica._record(f"bundled-{site}", args, db)
             import sqlite3
             with contextlib.closing(sqlite3.connect(db)) as conn:

@@ -12,7 +12,7 @@ from .results import Figure
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "tests" / "files" / "samples"
 PAGE = SAMPLES / "shuyang-fgj-2023.html"
-COPIES = {"default": 200, "small": 20}
+COPIES = {"default": 200, "medium": 50, "small": 20}
 
 
 def html_rates(copies: int) -> dict:
