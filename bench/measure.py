@@ -90,6 +90,9 @@ class PeakMemory:
 
 def run_measured(args: list[str], timeout: float = 1800, **kwargs) -> tuple[subprocess.CompletedProcess, float, PeakMemory]:
     """Run a command to its end: (result with stdout/stderr, wall seconds, peak memory)."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
     peak = PeakMemory(proc.pid)
@@ -100,4 +103,6 @@ def run_measured(args: list[str], timeout: float = 1800, **kwargs) -> tuple[subp
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command's CPU (its reaped children too)
+    peak.cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return subprocess.CompletedProcess(args, proc.returncode, out, err), time.perf_counter() - start, peak
