@@ -173,8 +173,17 @@ def plan(db: Path, name: str, organ: str) -> list[str]:
         return []
     with sqlite3.connect(db) as conn:
         conn.create_function("bigram_query", 1, match_query)
+        try:  # the SQL functions the archive's Datasette plugin adds (search_score …)
+            from publish import plugin
+            plugin.prepare_connection(conn)
+        except Exception:
+            pass
         params = dict(PARAMS, organ=organ, q="复议")
-        rows = conn.execute("explain query plan " + sql, {k: v for k, v in params.items() if f":{k}" in sql}).fetchall()
+        try:
+            rows = conn.execute("explain query plan " + sql,
+                                {k: v for k, v in params.items() if f":{k}" in sql}).fetchall()
+        except sqlite3.Error as exc:
+            return [f"  (no plan: {exc})"]
     return [f"  {'  ' * (r[1] > 0)}{r[3]}" for r in rows]
 
 
