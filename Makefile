@@ -11,7 +11,8 @@ PORT      ?= 8001
 CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
 
-.PHONY: install system demo archive crawl reextract serve replica test bench clean
+.PHONY: install system demo archive crawl reextract serve replica test fuzz bench clean \
+        push-seeds worker loader
 
 install: $(VENV)/.installed system
 
@@ -22,13 +23,15 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-# Debian packages: Chromium (pages whose list is built by JavaScript, browser tests) and
-# LibreOffice (DOC/DOCX/WPS/XLS reports). Installed only when missing; without apt, Chromium
-# falls back to Playwright's own build (needs internet) and office files are reported unread.
+# Debian packages: Chromium (pages whose list is built by JavaScript, browser tests),
+# LibreOffice (DOC/DOCX/WPS/XLS reports) and Redis (distributed mode and its tests).
+# Installed only when missing; without apt, Chromium falls back to Playwright's own build
+# (needs internet) and office files are reported unread.
 system:
 	@missing=""; \
 	[ -x "$(CHROMIUM_PATH)" ] || missing="$$missing chromium fonts-noto-cjk"; \
 	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui libreoffice-calc-nogui"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	if [ -z "$$missing" ]; then echo "system packages: present"; \
 	elif command -v apt-get >/dev/null 2>&1; then \
 	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
@@ -56,6 +59,25 @@ crawl: install
 	$(BIN)/scrapy crawl reports -a seeds=$(SEEDS) \
 	  -s ARCHIVE_DB=$(ARCHIVE_DB) -s CRAWL_STATE=$(CRAWL_STATE) -s CRAWL_LOCK=crawl-state/.lock
 
+# Distributed mode (README "Many machines"): one Redis, any number of workers, one loader.
+#   make push-seeds SEEDS=seeds/x.yml REDIS_URL=redis://host:6379/0   queue a crawl
+#   make worker REDIS_URL=… [IDLE_EXIT=s]                              one crawl worker
+#   make loader REDIS_URL=… ARCHIVE_DB=archive.db [IDLE_EXIT=s]        the one archive writer
+# IDLE_EXIT=0 (default): run until stopped. WARC_DIR: where a worker writes its WARC file.
+REDIS_URL ?= redis://127.0.0.1:6379/0
+IDLE_EXIT ?= 0
+WARC_DIR  ?= $(dir $(ARCHIVE_DB))warcs
+push-seeds: install
+	$(BIN)/python -m crawler.distributed.push_seeds $(SEEDS) --redis $(REDIS_URL)
+
+worker: install
+	$(BIN)/python -m crawler.distributed.worker --redis $(REDIS_URL) --idle-exit $(IDLE_EXIT) \
+	  --warc-dir $(WARC_DIR) $(WORKER_ARGS)
+
+loader: install
+	$(BIN)/python -m crawler.distributed.loader --redis $(REDIS_URL) --archive $(ARCHIVE_DB) \
+	  --idle-exit $(IDLE_EXIT)
+
 # Extract every archived report again from the WARC files (no network), e.g. after a fix.
 reextract: install
 	$(BIN)/python -m archive.reextract $(ARCHIVE_DB)
@@ -74,8 +96,12 @@ replica: install
 test: install
 	$(BIN)/python -m pytest -q
 
+# The property tests of the readers with many more examples (hypothesis profile `fuzz`).
+fuzz: install
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_fuzz.py
+
 # Speed, memory and query-latency figures against baselines measured in the same run, written
-# to bench/RESULTS.md. One part: make bench PART=extract|crawl|recrawl|queries|distributed;
+# to bench/RESULTS.md. One part: make bench PART=extract|crawl|recrawl|queries|distributed|hostile;
 # a quick look at a smaller size: SIZE=small.
 bench: install
 	$(BIN)/python -m bench $(if $(PART),--part $(PART)) $(if $(SIZE),--size $(SIZE))

@@ -1,5 +1,10 @@
 """The one way bytes become archive rows: extract → validate → save, with history.
 
+Extraction happens in a bounded worker process (extract/bounded.py); a caller that runs the
+workers itself (the crawl, reextract) hands the result in (`extracted=`), so the database
+writes stay on the caller's one thread. A document refused by a limit, or whose worker died,
+is a `failed` outcome (stage `extract`) and nothing is written for it.
+
 Used by the crawl pipeline, `python -m archive.reextract` and any loader. Each call writes
 one report with its cells, checks and history in one transaction, so a crash leaves the
 report either as it was or as it is now, never half-written.
@@ -19,7 +24,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from extract.report import extract_bytes
+from extract.bounded import extract_bounded, unreadable
 from extract.validate import InvalidReport, validate
 
 from . import store
@@ -34,29 +39,57 @@ class Outcome:
 
     kind: str
     report_id: int | None = None
-    stage: str | None = None  # for invalid/failed: the stage that refused it
+    stage: str | None = None  # the stage that refused it (or found a stored document unreadable)
     message: str | None = None
 
 
-def read_report(body: bytes, url: str, content_type: str) -> dict:
-    """Extracted and validated figures (raises InvalidReport or the extractor's error)."""
-    return validate(extract_bytes(body, url, content_type))
+def read_report(body: bytes, url: str, content_type: str, extracted: dict | None = None) -> dict:
+    """Extracted and validated figures (raises InvalidReport, or ExtractionFailed when the
+    document was refused by a limit or its worker died). Extraction runs in a bounded worker
+    (extract/bounded.py) unless the caller hands in its result already."""
+    if extracted is None:
+        extracted = extract_bounded(body, url, content_type)
+    if extracted.get("refused"):
+        raise ExtractionFailed(extracted["refused"])
+    return validate(extracted)
 
 
-def _extract(body: bytes, url: str, content_type: str) -> tuple[dict | None, Outcome | None]:
+class ExtractionFailed(Exception):
+    """The document was not read: over a limit, or its worker died."""
+
+
+def _extract(body: bytes, url: str, content_type: str,
+             extracted: dict | None = None) -> tuple[dict | None, Outcome | None]:
     try:
-        return read_report(body, url, content_type), None
+        return read_report(body, url, content_type, extracted), None
     except InvalidReport as exc:
         return None, Outcome("invalid", stage="validate", message=str(exc))
     except Exception as exc:  # one bad document must not end a crawl or a re-extraction
-        return None, Outcome("failed", stage="extract", message=f"{type(exc).__name__}: {exc}")
+        message = str(exc) if isinstance(exc, ExtractionFailed) else f"{type(exc).__name__}: {exc}"
+        return None, Outcome("failed", stage="extract", message=message)
+
+
+def needs_extraction(db, page: ReportPage) -> bool:
+    """Whether ingest_report will read this page (not a 304, not the bytes it has already)."""
+    if page.status == 304:
+        return False
+    known = find_report(db, page.url)
+    return not (known and known["content_digest"] == payload_digest(page.body))
+
+
+def attachment_needs_extraction(db, item: AttachmentFile) -> bool:
+    """Whether ingest_attachment will read this file (its report is archived; the file's text
+    is searched with the report's, its figures used if the page had none)."""
+    return item.status == 200 and find_report(db, item.report_url) is not None
 
 
 def find_report(db, url: str) -> dict | None:
     return next(iter(db["reports"].rows_where("url = ?", [url])), None)
 
 
-def ingest_report(db, page: ReportPage, *, run: str | None = None) -> Outcome:
+def ingest_report(db, page: ReportPage, *, run: str | None = None, extracted: dict | None = None) -> Outcome:
+    """Store one fetched report page; `extracted` is its extraction when the caller (the
+    crawl, extracting in worker processes) has it already."""
     known = find_report(db, page.url)
     digest = payload_digest(page.body) if page.status != 304 else None
     if page.status == 304 or (known and known["content_digest"] == digest):
@@ -66,9 +99,17 @@ def ingest_report(db, page: ReportPage, *, run: str | None = None) -> Outcome:
                     "last_checked_at": page.fetched_at, "last_run": run,
                     "status": "pending" if known["status"] == "pending" else "current"})
         return Outcome("unchanged", known["id"] if known else None)
-    result, failure = _extract(page.body, page.final_url, page.content_type)
+    result, failure = _extract(page.body, page.final_url, page.content_type, extracted)
     if failure:
         return failure
+    outcome = _save_report_page(db, page, known, result, digest, run)
+    problem = unreadable(result)
+    if problem:  # kept (the capture is evidence), and the reason is recorded
+        outcome.stage, outcome.message = "extract", problem
+    return outcome
+
+
+def _save_report_page(db, page: ReportPage, known: dict | None, result: dict, digest: str, run) -> Outcome:
     with db.atomic():
         before = store.report_cells(db, known["id"]) if known else None
         if known and _same_text(known, result, page.list_title) and before == cells_of(result):
@@ -131,8 +172,9 @@ def text_diff(old: str, new: str, context: int = 12, limit: int = 240) -> str:
     return out if len(out) <= limit else out[:limit - 1] + "…"
 
 
-def ingest_attachment(db, item: AttachmentFile) -> Outcome:
-    """Keep the file's record; read the report's figures from it if the page had none."""
+def ingest_attachment(db, item: AttachmentFile, extracted: dict | None = None) -> Outcome:
+    """Keep the file's record; read the report's figures from it if the page had none
+    (`extracted`: its extraction, when the caller has it already)."""
     report = find_report(db, item.report_url)
     if report is None:
         return Outcome("skipped", message="report not archived")
@@ -141,7 +183,7 @@ def ingest_attachment(db, item: AttachmentFile) -> Outcome:
            "fetched_at": item.fetched_at, "used_for_figures": 0, "errors": None}
     result = None
     if item.status == 200:  # its text is searched with the report's; its figures used if the page had none
-        result, failure = _extract(item.body, item.final_url, item.content_type)
+        result, failure = _extract(item.body, item.final_url, item.content_type, extracted)
         if failure:
             row["errors"] = failure.message
         elif result["errors"]:
@@ -164,14 +206,17 @@ def ingest_attachment(db, item: AttachmentFile) -> Outcome:
 
 
 def reingest_report(db, report: dict, body: bytes, content_type: str,
-                    attachment: tuple[dict, bytes, str] | None = None) -> None:
+                    attachment: tuple[dict, bytes, str] | None = None,
+                    extracted: tuple[dict, dict | None] | None = None) -> None:
     """Extract an archived report again from its captured bytes (and the attachment its
-    figures came from): derived rows replaced, captures and history untouched."""
-    result = read_report(body, report["final_url"], content_type)
+    figures came from): derived rows replaced, captures and history untouched.
+    `extracted`: (the page's, the attachment's) extraction when the caller has them."""
+    page_done, attachment_done = extracted or (None, None)
+    result = read_report(body, report["final_url"], content_type, page_done)
     a_result = None
     if attachment is not None:
         row, a_body, a_type = attachment
-        a_result = read_report(a_body, row["final_url"], a_type)
+        a_result = read_report(a_body, row["final_url"], a_type, attachment_done)
     with db.atomic():
         store.save_report(db, result, url=report["url"], final_url=report["final_url"],
                           portal=report["portal"], fetched_at=report["fetched_at"],
@@ -184,6 +229,16 @@ def reingest_report(db, report: dict, body: bytes, content_type: str,
         if a_result is not None:
             db["attachments"].update(attachment[0]["id"], {"text": a_result.get("body_text")})
             store.index_report(db, report["id"])
+
+
+def without_figures(db, report_id: int) -> str | None:
+    """Why a stored report has no table figures (its extraction's errors), or None when it
+    has figures or no error to report (a pre-2019 report has no such tables)."""
+    report = db["reports"].get(report_id)
+    errors = json.loads(report["errors"] or "[]")
+    if not errors or report["status"] == "pending" or store.has_figures(db, report_id):
+        return None  # (a pending report's files are fetched by the next leg or run)
+    return "archived without table figures: " + "; ".join(errors[:3])
 
 
 def has_table_figures(result: dict) -> bool:

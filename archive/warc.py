@@ -50,6 +50,14 @@ class WarcCapture:
         found = list(self.db["captures"].rows_where("url = ? and digest = ?", [url, digest], select="id"))
         if found:
             return found[0]["id"], False
+        row = self.write(url, body, status=status, headers=headers, content_type=content_type,
+                         rendered=rendered)
+        return self.db["captures"].insert(row).last_pk, True
+
+    def write(self, url: str, body: bytes, *, status: int = 200, headers=(),
+              content_type: str = "", rendered: bool = False) -> dict:
+        """Append one record to this run's file; returns its `captures` row (without id)."""
+        digest = payload_digest(body)
         writer = self._open()
         offset = self._file.tell()
         if rendered:
@@ -66,7 +74,7 @@ class WarcCapture:
         writer.write_record(record)
         self._file.flush()  # the record is in the file before its row is committed
         header = {k.lower(): v for k, v in headers}
-        row = {
+        return {
             "url": url, "status": status, "content_type": content_type, "digest": digest,
             "etag": header.get("etag"), "last_modified": header.get("last-modified"),
             "length": len(body), "fetched_at": now(), "rendered": int(rendered),
@@ -74,7 +82,6 @@ class WarcCapture:
             "warc_offset": offset, "warc_length": self._file.tell() - offset,
             "warc_record_id": record.rec_headers.get_header("WARC-Record-ID"), "run": self.run,
         }
-        return self.db["captures"].insert(row).last_pk, True
 
     def close(self):
         if self._file is not None:
@@ -109,11 +116,19 @@ def read_capture(db, capture_id: int, base: Path) -> tuple[dict, bytes]:
     return row, read_record(row, base)
 
 
-def read_record(row: dict, base: Path) -> bytes:
-    """The payload of the WARC record a `captures` row points at."""
+class OutsideWarcFolder(ValueError):
+    """A captures row naming a file outside the WARC folder: never opened."""
+
+
+def read_record(row: dict, base: Path, confine_to: Path | None = None) -> bytes:
+    """The payload of the WARC record a `captures` row points at. With `confine_to` (the
+    published archive), a row naming a file outside that folder is refused, not opened."""
     path = Path(row["warc_file"])
     if not path.is_absolute():
         path = base / path
+    if confine_to is not None and not (path.resolve().is_relative_to(Path(confine_to).resolve())
+                                       and path.name.endswith((".warc.gz", ".warc"))):
+        raise OutsideWarcFolder(f"capture {row.get('id')}: {row['warc_file']} is outside the WARC folder")
     with open(path, "rb") as f:
         f.seek(row["warc_offset"])
         for record in ArchiveIterator(f):

@@ -14,9 +14,11 @@ from pathlib import Path
 from . import results
 
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ["extract", "crawl", "recrawl", "queries", "distributed"]
+PARTS = ["extract", "crawl", "recrawl", "queries", "distributed", "hostile"]
+SCRIPTS = {"distributed": "distributed.py", "hostile": "hostile_extract.py"}  # other sessions' benchmarks
 TITLES = {"extract": "1. Extraction", "crawl": "2. Crawl", "recrawl": "3. Re-crawl",
-          "queries": "4. Queries at scale", "distributed": "5. Distributed crawl (scrapy-redis)"}
+          "queries": "4. Queries at scale", "distributed": "5. Distributed crawl (scrapy-redis)",
+          "hostile": "6. Hostile inputs (bench/hostile_extract.py)"}
 
 
 def run_part(name: str, size: str, context: dict) -> list[results.Figure] | str:
@@ -29,11 +31,11 @@ def run_part(name: str, size: str, context: dict) -> list[results.Figure] | str:
     if name == "queries":
         from . import queries
         return queries.run(size, context)
-    if name == "distributed":
-        script = Path(__file__).with_name("distributed.py")
+    if name in SCRIPTS:
+        script = Path(__file__).with_name(SCRIPTS[name])
         if not script.exists():
-            return "bench/distributed.py is not there yet: nothing measured.\n"
-        args = [sys.executable, str(script)] + (["--size", size] if size != "default" else [])
+            return f"bench/{script.name} is not there yet: nothing measured.\n"
+        args = [sys.executable, str(script)]
         proc = subprocess.run(args, cwd=ROOT, capture_output=True, text=True)
         return proc.stdout + (f"\nexit status {proc.returncode}\n```\n{proc.stderr[-2000:]}\n```\n"
                               if proc.returncode else "")

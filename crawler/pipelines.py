@@ -1,10 +1,18 @@
 """The crawl's item pipeline: hands each fetched report, attachment or disappearance to the
 archive's ingest functions (archive/ingest.py); what happened to each portal's reports is
-read back from the archive at the end (crawler/session.py). At the end of the run, a report
-removed in this run whose figures reappear at a new URL is recorded as moved."""
+read back from the archive at the end (crawler/session.py).
+
+Extraction runs in bounded worker processes (extract/bounded.py), one per core, awaited
+here so the reactor thread stays free to crawl; the database writes stay on this one thread
+(one SQLite connection). An attachment waits until its report is stored. At the end of the
+run, a report removed in this run whose figures reappear at a new URL is recorded as moved.
+"""
 from __future__ import annotations
 
+import asyncio
+
 from archive import ingest
+from extract.bounded import Pool, unreadable
 
 from .items import AttachmentFile, ReportGone
 from .session import CrawlSession
@@ -15,6 +23,9 @@ class ArchivePipeline:
         self.crawler = crawler
         self.new_ids: dict[int, str] = {}  # report id -> portal, new in this run
         self.removed_ids: dict[int, str] = {}
+        self.storing: dict[str, asyncio.Future] = {}  # report URL -> done when it is stored
+        self.extracted: dict[int, tuple[str, str]] = {}  # report id -> (portal, url), read in this run
+        self._pool: Pool | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -24,7 +35,13 @@ class ArchivePipeline:
     def session(self) -> CrawlSession:
         return CrawlSession.of(self.crawler)
 
-    def process_item(self, item, spider=None):
+    @property
+    def pool(self) -> Pool:
+        if self._pool is None:
+            self._pool = Pool()  # limits and worker count: extract/limits.py (EXTRACT_*)
+        return self._pool
+
+    async def process_item(self, item, spider=None):
         session = self.session
         if isinstance(item, ReportGone):
             report_id = ingest.mark_removed(session.db, item, run=session.run)
@@ -32,17 +49,50 @@ class ArchivePipeline:
                 self.removed_ids[report_id] = item.portal
             return item
         if isinstance(item, AttachmentFile):
-            ingest.ingest_attachment(session.db, item)
+            if item.report_url in self.storing:
+                await asyncio.shield(self.storing[item.report_url])
+            extracted = None
+            if ingest.attachment_needs_extraction(session.db, item):
+                extracted = await self.pool.extract(item.body, item.final_url, item.content_type)
+            ingest.ingest_attachment(session.db, item, extracted)
+            problem = extracted and (extracted.get("refused") or unreadable(extracted))
+            if problem:
+                session.error(item.portal, item.url, "extract", f"attachment not read: {problem}")
             return item
-        outcome = ingest.ingest_report(session.db, item, run=session.run)
-        if outcome.kind in ("invalid", "failed"):
-            session.error(item.portal, item.url, outcome.stage, outcome.message)
-        elif outcome.kind == "new":
-            self.new_ids[outcome.report_id] = item.portal
+        stored = asyncio.get_running_loop().create_future()
+        self.storing[item.url] = stored
+        try:
+            await self._report(item)
+        finally:
+            stored.set_result(None)
+            if self.storing.get(item.url) is stored:
+                del self.storing[item.url]
         return item
 
+    async def _report(self, item) -> None:
+        session = self.session
+        extracted = None
+        if ingest.needs_extraction(session.db, item):
+            extracted = await self.pool.extract(item.body, item.final_url, item.content_type)
+        outcome = ingest.ingest_report(session.db, item, run=session.run, extracted=extracted)
+        if outcome.kind in ("invalid", "failed"):
+            session.error(item.portal, item.url, outcome.stage, outcome.message)
+            return
+        if outcome.message:  # stored, but its document could not be read
+            session.error(item.portal, item.url, outcome.stage, outcome.message)
+        elif outcome.kind in ("new", "changed"):
+            self.extracted[outcome.report_id] = (item.portal, item.url)
+        if outcome.kind == "new":
+            self.new_ids[outcome.report_id] = item.portal
+
     def close_spider(self, spider=None):
+        if self._pool is not None:
+            self._pool.close()
         db = self.session.db
+        for report_id, (portal, url) in self.extracted.items():
+            problem = ingest.without_figures(db, report_id)
+            if problem:  # read, but neither the page nor an attachment gave the tables
+                self.session.error(portal, url, "extract", problem)
         for old_id, portal in list(self.removed_ids.items()):
             for new_id in [i for i, p in self.new_ids.items() if p == portal]:
                 if not ingest.same_report(db, old_id, new_id):

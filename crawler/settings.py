@@ -25,6 +25,8 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 60
 # A report, even a scanned PDF, is far below this; a larger answer is a trap or an error.
+# Applied while the body streams in: the download stops there and is recorded as an error.
+# (Limits of the extraction itself: extract/limits.py, EXTRACT_* variables.)
 DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
 RETRY_TIMES = 3
@@ -49,8 +51,11 @@ PORTAL_REPORT_BUDGET = 5000
 BROWSER_LIST_PAGES = 30
 
 DOWNLOADER_MIDDLEWARES = {
+    # First of all: a request (a redirect too) to a host outside the portal's is never sent.
+    "crawler.scope.ScopeMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.BackoffRetryMiddleware": 550,
+    "crawler.redirect_loops.RedirectLoopMiddleware": 650,  # sees a redirect before Scrapy follows it
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.retry.QuietRobotsTxtMiddleware": 100,
     # Conditional requests for every URL with a known validator; a 304 list page is read

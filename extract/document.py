@@ -17,6 +17,7 @@ import yaml
 from lxml.cssselect import CSSSelector
 from w3lib.encoding import html_to_unicode
 
+from .limits import check_cells
 from .tables import ROW_END
 from .values import fold
 
@@ -151,7 +152,7 @@ def title_from_lines(lines: list[str], limit: int = 30) -> str | None:
 # --- HTML --------------------------------------------------------------------------------
 
 def _load_html(data: bytes, source: str, content_type: str) -> Document:
-    _, text = html_to_unicode(content_type or None, data)
+    text = decode_html(data, content_type)
     if not text.strip():
         raise UnreadableDocument("empty HTML document")
     try:
@@ -165,6 +166,7 @@ def _load_html(data: bytes, source: str, content_type: str) -> Document:
     for meta in root.xpath("//meta[@name][@content]"):
         doc.meta.setdefault(meta.get("name"), meta.get("content").strip())
     container = next((found[0] for sel in spec["containers_sel"] if (found := sel(root))), root)
+    check_cells(len(container.xpath(".//td|.//th")))  # a trap, not a report: refused before reading
     doc.tables = [table_stream(t) for t in data_tables(container)]
     doc.images = len(container.xpath(".//img"))
     doc.body_text = clean_body(container)
@@ -181,6 +183,19 @@ def _load_html(data: bytes, source: str, content_type: str) -> Document:
             if doc.meta.get(name):
                 doc.fields.setdefault("meta_" + field_name, doc.meta[name])
     return doc
+
+
+def decode_html(data: bytes, content_type: str = "") -> str:
+    """By the declared charset (w3lib, as Scrapy does); when that leaves undecodable bytes
+    (no charset, or a wrong one) and GB18030 reads every byte, GB18030 — the encoding of
+    Chinese portals that do not say theirs."""
+    encoding, text = html_to_unicode(content_type or None, data)
+    if "\ufffd" in text and "gb" not in encoding.lower():
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError:
+            pass
+    return text
 
 
 def _html_title(root, meta: dict, spec: dict) -> str | None:

@@ -35,6 +35,7 @@ from archive.search import match_query
 from . import report_page
 
 DATABASE = "archive"
+WARC_FOLDER = "warcs"  # beside the database: the only folder /-/archived/ reads from
 # Captured pages may not run scripts, load anything, or reach the archive's origin.
 SANDBOX_CSP = ("sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
                "font-src data:; frame-ancestors 'self'")
@@ -139,6 +140,8 @@ def register_routes():
 
 
 async def _capture(datasette, capture_id: int):
+    """A capture's row and bytes, read only from the WARC folder beside the database (the
+    URL carries an id, never a path; a row naming another file is refused)."""
     db = datasette.get_database(DATABASE)
     rows = (await db.execute("select * from captures where id = ?", [capture_id])).rows
     if not rows:
@@ -146,7 +149,11 @@ async def _capture(datasette, capture_id: int):
     row = dict(rows[0])
     from archive.warc import read_record
 
-    body = read_record(row, Path(db.path).parent)
+    base = Path(db.path).parent
+    try:
+        body = read_record(row, base, confine_to=base / WARC_FOLDER)
+    except (OSError, ValueError):
+        return None, None
     return row, body
 
 
@@ -154,7 +161,7 @@ async def archived_page(datasette, request):
     capture_id = int(request.url_vars["capture_id"])
     row, _ = await _capture(datasette, capture_id)
     if row is None:
-        return Response.html("<h1>No such capture</h1>", status=404)
+        return Response.html("<h1>No such capture</h1>", status=404)  # or its bytes are not in the WARC folder
     db = datasette.get_database(DATABASE)
     reports = [dict(r) for r in (await db.execute(
         "select id, organ, report_year, title from reports where capture_id = ?", [capture_id])).rows]

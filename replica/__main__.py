@@ -19,10 +19,13 @@ def main(argv=None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--site", action="append", metavar="NAME=[HOST:]PORT",
                         help="serve replica/sites/NAME on PORT (0 = any free port), on HOST if given "
-                             "(another loopback address); default: all sites on 8101-8107")
+                             "(another loopback address); default: all sites on 8101-8107; "
+                             "NAME=hostile: the generated hostile site (replica/hostile_site.py)")
     parser.add_argument("--root", type=Path, default=SITES, help="folder holding the sites (default replica/sites)")
     parser.add_argument("--edition", type=int, default=1,
                         help="2 = the portals after edits and removals (replica/editions/2)")
+    parser.add_argument("--request-log", type=Path, metavar="FILE",
+                        help="write every request of the hostile site to FILE (host:port method path status)")
     parser.add_argument("--with", dest="command", action="store_true",
                         help="-- CMD ...: run CMD while serving, then stop; exits with its status")
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -40,7 +43,7 @@ def main(argv=None) -> int:
             site_host, _, port = where.rpartition(":")
             sites[name] = (site_host, int(port or 0)) if site_host else int(port or 0)
     try:
-        servers = serve(sites, args.host, args.edition, args.root)
+        servers = serve(sites, args.host, args.edition, args.root, args.request_log)
     except PortBusy as exc:
         print(f"python -m replica: {exc}", file=sys.stderr)
         return 2

@@ -2,7 +2,15 @@ import json
 import sys
 from pathlib import Path
 
+import os
+
 import pytest
+from hypothesis import settings
+
+# Property tests (tests/test_fuzz.py): few examples in the suite, many in `make fuzz`.
+settings.register_profile("default", max_examples=20, deadline=None)
+settings.register_profile("fuzz", max_examples=1000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = Path(__file__).resolve().parent / "files"

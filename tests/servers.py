@@ -33,12 +33,15 @@ SITES = ("jcms", "trs", "ucap", "spa", "gkmlpt", "oldsite", "jpaas")
 
 
 @contextmanager
-def replica(ports: dict | None = None, edition: int = 1, root: Path | None = None):
+def replica(ports: dict | None = None, edition: int = 1, root: Path | None = None,
+            request_log: Path | None = None):
     """`python -m replica` (all sites, free ports unless given); yields {site: base URL}."""
     ports = ports or {name: 0 for name in SITES}
     args = [a for name, port in ports.items() for a in ("--site", f"{name}={port}")]
     if root is not None:
         args += ["--root", str(root)]
+    if request_log is not None:
+        args += ["--request-log", str(request_log)]
     errors = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: it never fills up
     proc = subprocess.Popen([sys.executable, "-m", "replica", "--edition", str(edition), *args],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=errors, text=True)
@@ -52,7 +55,8 @@ def replica(ports: dict | None = None, edition: int = 1, root: Path | None = Non
                 raise RuntimeError(f"replica server exited before serving: {errors.read()[-2000:]}")
             if line.startswith("serving "):
                 _, name, url = line.split()
-                sites[name] = url
+                if name in ports:
+                    sites[name] = url
         yield sites
     finally:
         proc.terminate()
@@ -67,6 +71,7 @@ PORTALS = {  # site -> (portal id, name, region, level)
     "gkmlpt": ("replica-huaian", "淮安市人民政府（复刻）", "江苏省淮安市", "prefecture"),
     "oldsite": ("replica-pingtan-old", "平潭综合实验区旧版网站（复刻）", "福建省平潭综合实验区", "prefecture"),
     "jpaas": ("replica-pingtan-new", "平潭综合实验区新版网站（复刻）", "福建省平潭综合实验区", "prefecture"),
+    "hostile": ("replica-hostile", "恶意测试门户（复刻）", "浙江省嘉兴市", "county"),
 }
 
 

@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 import scrapy
 from parsel import Selector
 from scrapy import signals
-from scrapy.exceptions import DownloadTimeoutError
+from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError
 from twisted.internet.error import ConnectError, TCPTimedOutError
 
 from archive import runs
@@ -27,6 +27,7 @@ from ..families import ListingFailed, by_name, families_for
 from ..items import AttachmentFile, ReportGone, ReportPage
 from ..retry import UNREACHABLE as RETRY_UNREACHABLE
 from ..routes import RouteLog
+from ..scope import OffScope
 from ..seeds import in_scope, load_seeds
 from ..session import CrawlSession
 
@@ -43,7 +44,7 @@ class ReportsSpider(scrapy.Spider):
         if not seeds:
             raise ValueError("usage: scrapy crawl reports -a seeds=PATH (a YAML list of portals)")
         self.seeds_path = seeds
-        self.portals = {p["id"]: p for p in load_seeds(seeds)}
+        self.portals = self.load_portals(seeds)
         self.failed_portals: list[str] = []
         self.routes = RouteLog()
         self._seen: set = set()  # requests already made: a duplicate spends no budget
@@ -56,6 +57,10 @@ class ReportsSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.on_closed, signal=signals.spider_closed)
         return spider
+
+    def load_portals(self, seeds: str) -> dict:
+        """portal id -> seed entry (distributed mode reads them from Redis instead)."""
+        return {p["id"]: p for p in load_seeds(seeds)}
 
     @property
     def session(self) -> CrawlSession:
@@ -323,6 +328,10 @@ class ReportsSpider(scrapy.Spider):
             if discover.is_trap(href):
                 continue
             if discover.is_report_title(label):
+                if not in_scope(self.portals[portal_id], href):
+                    self.session.error(portal_id, href, "scope",
+                                       "report link outside the portal (another host, scheme or path); not followed")
+                    continue
                 if meta.get("column_url"):
                     self.session.remember_column(portal_id, meta["column_url"])
                 request = self.report_request(portal_id, href, label)
@@ -442,9 +451,15 @@ class ReportsSpider(scrapy.Spider):
             body=response.body)
 
     def on_error(self, failure):
+        if failure.check(OffScope):
+            return  # recorded where it was dropped
         request = failure.request
         portal_id = request.meta.get("portal")
-        message = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        reason = failure.getErrorMessage()
+        if failure.check(DownloadCancelledError) and not reason:  # the size cap, while streaming
+            reason = (f"download stopped: larger than DOWNLOAD_MAXSIZE "
+                      f"({self.settings.getint('DOWNLOAD_MAXSIZE') / 2**20:.0f} MB)")
+        message = f"{failure.type.__name__}: {reason}"
         self.session.error(portal_id, request.url, "fetch", message)
         if portal_id and request.meta.get("hops") == 0 and failure.check(*UNREACHABLE):
             self.unreachable[portal_id] = f"homepage unreachable ({message})"
