@@ -100,12 +100,11 @@ test: install
 fuzz: install
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_fuzz.py
 
-# Speed and memory figures (printed, not asserted).
+# Speed, memory and query-latency figures against baselines measured in the same run, written
+# to bench/RESULTS.md. One part: make bench PART=extract|crawl|recrawl|queries|distributed|hostile;
+# a quick look at a smaller size: SIZE=small.
 bench: install
-	$(BIN)/python bench/extract_speed.py
-	$(BIN)/python bench/recrawl.py
-	$(BIN)/python bench/hostile_extract.py
-	$(BIN)/python bench/distributed.py
+	$(BIN)/python -m bench $(if $(PART),--part $(PART)) $(if $(SIZE),--size $(SIZE))
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/artifacts

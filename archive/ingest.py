@@ -231,16 +231,6 @@ def reingest_report(db, report: dict, body: bytes, content_type: str,
             store.index_report(db, report["id"])
 
 
-def without_figures(db, report_id: int) -> str | None:
-    """Why a stored report has no table figures (its extraction's errors), or None when it
-    has figures or no error to report (a pre-2019 report has no such tables)."""
-    report = db["reports"].get(report_id)
-    errors = json.loads(report["errors"] or "[]")
-    if not errors or report["status"] == "pending" or store.has_figures(db, report_id):
-        return None  # (a pending report's files are fetched by the next leg or run)
-    return "archived without table figures: " + "; ".join(errors[:3])
-
-
 def has_table_figures(result: dict) -> bool:
     return any(v is not None for cols in (result.get("applications") or {}).values() for v in cols.values())
 

@@ -22,6 +22,9 @@ def open_archive(path) -> sqlite_utils.Database:
     """The archive at `path` (created if missing), its schema brought up to date."""
     db = sqlite_utils.Database(path)
     db.execute("PRAGMA journal_mode=WAL")
+    # WAL with NORMAL: no fsync per commit (a crawl commits per capture); still never corrupt,
+    # a power cut may only lose the last commits, which the next crawl fetches again.
+    db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA foreign_keys=ON")
     db.execute("PRAGMA busy_timeout=10000")
     ensure_schema(db)
@@ -31,6 +34,15 @@ def open_archive(path) -> sqlite_utils.Database:
 # Where each stored cell came from (extract/model.py provenance): the layout it was read
 # from, the place in the capture (table/row/column, or text line), how its row label matched.
 PROVENANCE = {"layout": str, "location": str, "label_match": str}
+
+# Key totals of table 3 in the wide view: (view column, row keys summed, in the total column).
+SUMMARY_TOTALS = [
+    ("new_received", ["new_received"]), ("carried_over", ["carried_over"]),
+    ("granted", ["granted"]), ("partially_granted", ["partially_granted"]),
+    ("denied", "denied"), ("unable", "unable"), ("rejected", "rejected"), ("other", "other"),
+    ("total_handled", ["total_handled"]), ("carried_forward", ["carried_forward"]),
+]
+
 
 # Every table: columns, primary key, foreign keys, indexes. A column added here later is
 # added to older archives by ensure_schema (nothing is dropped or rewritten).
@@ -63,7 +75,16 @@ TABLES = {
         "figures_from": str, "extracted_at": str, "first_run": str, "last_run": str,
         "pending_attachments": str, "organ_id": str, "year_source": str, "layout": str},
         pk="id", foreign_keys=[("portal", "portals", "id"), ("capture_id", "captures", "id")],
-        indexes=[(["url"], True), (["organ", "report_year"], False)]),
+        indexes=[(["url"], True), (["organ", "report_year"], False),
+                 # the facets of reports and report_summary: counted from the index, not the rows
+                 (["report_year"], False), (["region"], False), (["level"], False), (["format"], False),
+                 (["check_status"], False)]),
+    # report_summary's totals, one row per report, written with its cells (store.py): the view
+    # would otherwise aggregate every cell of the archive for one page of rows.
+    "report_totals": dict(columns={
+        "report_id": int, **{name: int for name, _ in SUMMARY_TOTALS},
+        "review_total": int, "lawsuits_total": int, "fees_10k_yuan": float},
+        pk="report_id", foreign_keys=[("report_id", "reports", "id")]),
     # One organ across years (archive/organs.py, rules in archive/organs.yml).
     "organs": dict(columns={
         "id": str, "name": str, "region": str, "level": str, "kind": str, "names": str}, pk="id"),
@@ -81,7 +102,8 @@ TABLES = {
         pk=("report_id", "block", "outcome"), foreign_keys=[("report_id", "reports", "id")]),
     "checks": dict(columns={
         "report_id": int, "rule": str, "scope": str, "status": str, "detail": str},
-        pk=("report_id", "rule", "scope"), foreign_keys=[("report_id", "reports", "id")]),
+        pk=("report_id", "rule", "scope"), foreign_keys=[("report_id", "reports", "id")],
+        indexes=[(["status"], False)]),
     "legacy_indicators": dict(columns={
         "report_id": int, "position": int, "indicator": str, "unit": str, "value": int, "raw": str},
         pk=("report_id", "position"), foreign_keys=[("report_id", "reports", "id")]),
@@ -145,7 +167,14 @@ def m004_cell_positions(db: sqlite_utils.Database) -> None:
 
 
 @MIGRATIONS()
-def m005_cell_provenance(db: sqlite_utils.Database) -> None:
+def m005_report_totals(db: sqlite_utils.Database) -> None:
+    """report_totals filled for the reports archived before it existed."""
+    _sync_tables(db)
+    db.execute(totals_sql())
+
+
+@MIGRATIONS()
+def m006_cell_provenance(db: sqlite_utils.Database) -> None:
     """Provenance of every cell (layout, location, label_match) and reports.year_source /
     layout; filled by the next extraction (make reextract)."""
     _sync_tables(db)
@@ -173,20 +202,13 @@ def _sync_tables(db: sqlite_utils.Database) -> None:
             for column, kind in spec["columns"].items():
                 if column not in table.columns_dict:
                     table.add_column(column, kind)
+            for columns, unique in spec.get("indexes", []):
+                table.create_index(columns, unique=unique, if_not_exists=True)
     if not db.table("reports_fts").exists():
         # Chinese search: bigram-tokenised copies of title, organ and body (archive/search.py);
         # rowid = reports.id.
         db.execute("create virtual table reports_fts using fts5(title, organ, body_text, "
                    "tokenize='unicode61')")
-
-
-# Key totals of table 3 in the wide view: (view column, row keys summed, in the total column).
-SUMMARY_TOTALS = [
-    ("new_received", ["new_received"]), ("carried_over", ["carried_over"]),
-    ("granted", ["granted"]), ("partially_granted", ["partially_granted"]),
-    ("denied", "denied"), ("unable", "unable"), ("rejected", "rejected"), ("other", "other"),
-    ("total_handled", ["total_handled"]), ("carried_forward", ["carried_forward"]),
-]
 
 
 def _sum_of(keys: list[str]) -> str:
@@ -197,8 +219,8 @@ def _sum_of(keys: list[str]) -> str:
             f"then sum(case when {cond} then a.value end) end")
 
 
-def _views(db: sqlite_utils.Database) -> None:
-    """report_summary: one wide row per report with the key totals (rebuilt from the format data)."""
+def totals_sql(one_report: bool = False) -> str:
+    """SQL writing report_totals: for the report :report_id, or for every report."""
     rows = formats.spec()["application_rows"]
     columns = []
     for name, keys in SUMMARY_TOTALS:
@@ -211,29 +233,39 @@ def _views(db: sqlite_utils.Database) -> None:
         else:
             expr = _sum_of(keys)
         columns.append(f"{expr} as {name}")
-    db.execute("drop view if exists report_summary")
-    deadline = deadline_sql()
-    db.execute(f"""create view report_summary as
-select r.id as report_id, r.organ, r.organ_id, o.kind as organ_kind, p.region, p.level, r.report_year,
-  r.format, r.published, {deadline} as deadline,
-  case when r.published is null or r.report_year is null then null
-       else max(0, cast(julianday(r.published) - julianday({deadline}) as integer)) end as days_late,
-  t3.new_received, t3.carried_over, t3.granted, t3.partially_granted, t3.denied, t3.unable,
-  t3.rejected, t3.other, t3.total_handled, t3.carried_forward,
-  t4.review_total, t4.lawsuits_total, fees.value as fees_10k_yuan,
-  r.check_status, r.status, r.final_url as source_url, '/-/archived/' || r.capture_id as archived_copy,
-  r.title, r.portal
+    names = [name for name, _ in SUMMARY_TOTALS]
+    scope = "= :report_id" if one_report else "is not null"
+    return f"""insert or replace into report_totals (report_id, {', '.join(names)}, review_total, lawsuits_total, fees_10k_yuan)
+select r.id, {', '.join('t3.' + n for n in names)}, t4.review_total, t4.lawsuits_total, fees.value
 from reports r
-left join portals p on p.id = r.portal
-left join organs o on o.id = r.organ_id
 left join (select a.report_id, {', '.join(columns)}
-           from applications a where a.column_key = 'total' group by a.report_id) t3 on t3.report_id = r.id
+           from applications a where a.column_key = 'total' and a.report_id {scope} group by a.report_id) t3 on t3.report_id = r.id
 left join (select report_id,
              max(case when block = 'review' and outcome = 'total' then value end) as review_total,
              max(case when block = 'suit_direct' and outcome = 'total' then value end)
                + max(case when block = 'suit_after_review' and outcome = 'total' then value end) as lawsuits_total
-           from review_litigation group by report_id) t4 on t4.report_id = r.id
-left join active_disclosure fees on fees.report_id = r.id and fees.key = 'fees_10k_yuan'""")
+           from review_litigation where report_id {scope} group by report_id) t4 on t4.report_id = r.id
+left join active_disclosure fees on fees.report_id = r.id and fees.key = 'fees_10k_yuan'
+where r.id {scope}"""
+
+
+def _views(db: sqlite_utils.Database) -> None:
+    """report_summary: one wide row per report with the key totals (report_totals)."""
+    names = [name for name, _ in SUMMARY_TOTALS]
+    db.execute("drop view if exists report_summary")
+    deadline = deadline_sql()
+    db.execute(f"""create view report_summary as
+select r.id as report_id, r.organ, r.organ_id, o.kind as organ_kind, r.region, r.level, r.report_year,
+  r.format, r.published, {deadline} as deadline,
+  case when r.published is null or r.report_year is null then null
+       else max(0, cast(julianday(r.published) - julianday({deadline}) as integer)) end as days_late,
+  {', '.join('t.' + n for n in names)},
+  t.review_total, t.lawsuits_total, t.fees_10k_yuan,
+  r.check_status, r.status, r.final_url as source_url, '/-/archived/' || r.capture_id as archived_copy,
+  r.title, r.portal
+from reports r
+left join organs o on o.id = r.organ_id
+left join report_totals t on t.report_id = r.id""")
 
 
 def _reference_tables(db: sqlite_utils.Database) -> None:

@@ -132,7 +132,8 @@ def _text_length(html: str) -> int:
 
 def _short_page_matches(html: str, section: str) -> bool:
     r = rules()[section]
-    return _text_length(html) < r["max_text"] and bool(r["pattern"].search(html))
+    # the search first: measuring the text of every (long) report page costs far more
+    return bool(r["pattern"].search(html)) and _text_length(html) < r["max_text"]
 
 
 def is_not_found_page(html: str) -> bool:
@@ -153,9 +154,15 @@ def is_trap(url: str) -> bool:
     return bool(re.search(rules()["traps"], url, re.I))
 
 
+_HREF = re.compile(r"""href\s*=\s*["']?\s*([^"'\s>]+)""")  # on lower-cased HTML: a fast literal scan
+
+
 def attachment_links(html: str, url: str) -> list[tuple[str, str]]:
-    return [(href, label) for href, label in links(html, url)
-            if re.search(rules()["attachment"], href, re.I)]
+    attachment = re.compile(rules()["attachment"], re.I)
+    # most report pages link no file: a scan of the raw hrefs spares parsing the whole page
+    if not any(attachment.search(href) for href in _HREF.findall(html.lower())):
+        return []
+    return [(href, label) for href, label in links(html, url) if attachment.search(href)]
 
 
 def builds_list_with_script(html: str) -> bool:

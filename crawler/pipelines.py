@@ -24,7 +24,6 @@ class ArchivePipeline:
         self.new_ids: dict[int, str] = {}  # report id -> portal, new in this run
         self.removed_ids: dict[int, str] = {}
         self.storing: dict[str, asyncio.Future] = {}  # report URL -> done when it is stored
-        self.extracted: dict[int, tuple[str, str]] = {}  # report id -> (portal, url), read in this run
         self._pool: Pool | None = None
 
     @classmethod
@@ -80,8 +79,6 @@ class ArchivePipeline:
             return
         if outcome.message:  # stored, but its document could not be read
             session.error(item.portal, item.url, outcome.stage, outcome.message)
-        elif outcome.kind in ("new", "changed"):
-            self.extracted[outcome.report_id] = (item.portal, item.url)
         if outcome.kind == "new":
             self.new_ids[outcome.report_id] = item.portal
 
@@ -89,10 +86,6 @@ class ArchivePipeline:
         if self._pool is not None:
             self._pool.close()
         db = self.session.db
-        for report_id, (portal, url) in self.extracted.items():
-            problem = ingest.without_figures(db, report_id)
-            if problem:  # read, but neither the page nor an attachment gave the tables
-                self.session.error(portal, url, "extract", problem)
         for old_id, portal in list(self.removed_ids.items()):
             for new_id in [i for i, p in self.new_ids.items() if p == portal]:
                 if not ingest.same_report(db, old_id, new_id):

@@ -69,11 +69,12 @@ ITEM_PIPELINES = {
 }
 
 # JavaScript-built lists: Chromium through scrapy-playwright, only for requests that ask
-# for it (meta "playwright": True); everything else is fetched plainly.
+# for it (meta "playwright": True); everything else is fetched plainly. The browser and its
+# driver start with the first such request (crawler/browser.py), not with every crawl.
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 DOWNLOAD_HANDLERS = {
-    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "http": "crawler.browser.LazyPlaywrightDownloadHandler",
+    "https": "crawler.browser.LazyPlaywrightDownloadHandler",
 }
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 _chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

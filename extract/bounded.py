@@ -36,12 +36,38 @@ from .limits import LimitExceeded, Limits
 _context = None
 
 
+WORKER_NAME = "bounded-extraction"
+
+
 def _mp():
     global _context
     if _context is None:
         _context = multiprocessing.get_context("forkserver")
-        _context.set_forkserver_preload(["extract.bounded", "extract.report", "extract.pdf", "trafilatura"])
+        _context.set_forkserver_preload(["extract.bounded", "extract.report", "extract.pdf", "extract.warm"])
+        _skip_main_reimport()
     return _context
+
+
+def _skip_main_reimport() -> None:
+    """multiprocessing imports the caller's main module again in every new process (for
+    `scrapy crawl`: all of Scrapy, for each document). Our workers run a function of this
+    module and need no main module, so their preparation data leaves it out; processes that
+    are not ours are untouched."""
+    from multiprocessing import spawn
+
+    original = spawn.get_preparation_data
+    if getattr(original, "bounded", False):
+        return
+
+    def preparation_data(name):
+        data = original(name)
+        if name.startswith(WORKER_NAME):
+            data.pop("init_main_from_path", None)
+            data.pop("init_main_from_name", None)
+        return data
+
+    preparation_data.bounded = True
+    spawn.get_preparation_data = preparation_data
 
 
 def refused(source: str, reason: str) -> dict:
@@ -164,7 +190,8 @@ def extract_bounded(data: bytes, source: str, content_type: str = "", limits: Li
                                "(EXTRACT_INPUT_MB); not read")
     ctx = _mp()
     receive, send = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_worker, args=(send, data, source, content_type, limits), daemon=True)
+    process = ctx.Process(target=_worker, args=(send, data, source, content_type, limits), daemon=True,
+                          name=f"{WORKER_NAME}-{source[-80:]}")
     process.start()
     send.close()
     try:

@@ -6,6 +6,7 @@ renderings keep their lines; their tables are cut out by section headings.
 """
 from __future__ import annotations
 
+import copy
 import html as html_lib
 import json
 import re
@@ -286,17 +287,40 @@ def embedded_html(text: str) -> str:
     return "\n".join(parts)
 
 
+# Presentational wrappers with no say in the text's structure: Word exports wrap every
+# table cell's text in several of them, which multiplies the tree trafilatura walks.
+INLINE_WRAPPERS = ("span", "font", "o:p")
+TRAFILATURA_OPTIONS = {"include_tables": True, "include_comments": False, "favor_recall": True,
+                       "deduplicate": False, "output_format": "txt"}
+
+
 def clean_body(container) -> str:
-    """The container's text, cleaned by trafilatura; plain text if it finds nothing."""
+    """The container's text, cleaned by trafilatura; plain text if it finds nothing.
+    trafilatura gets our parsed tree (a copy: it edits what it reads), not a serialisation
+    to parse again; its fallback extractors run only when the direct pass comes up short."""
     import trafilatura
 
-    html = lxml.html.tostring(container, encoding="unicode")
-    text = trafilatura.extract(
-        f"<html><body>{html}</body></html>", include_tables=True, include_comments=False,
-        favor_recall=True, deduplicate=False, output_format="txt")
-    if not text or len(text) < 0.3 * len(container.text_content().strip()):
-        text = "\n".join(t.strip() for t in container.itertext() if t.strip())
-    return text
+    def enough(text):
+        return text and len(text) >= 0.3 * len(container.text_content().strip())
+
+    text = None
+    for fast in (True, False):
+        text = trafilatura.extract(_page_of(container), fast=fast, **TRAFILATURA_OPTIONS)
+        if enough(text):
+            return text
+    return "\n".join(t.strip() for t in container.itertext() if t.strip())
+
+
+def _page_of(container):
+    """A copy of the container as the body of a page of its own, wrappers unwrapped."""
+    body = copy.deepcopy(container)
+    body.tail = None
+    lxml.etree.strip_tags(body, *INLINE_WRAPPERS)
+    if body.tag == "html":
+        return body
+    page = lxml.html.document_fromstring("<html><body></body></html>")
+    page.body.append(body)
+    return page
 
 
 def _label_re(label: str) -> str:

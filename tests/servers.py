@@ -98,7 +98,9 @@ def crawl(seeds: Path, db: Path, *extra: str) -> subprocess.CompletedProcess:
 
 
 @contextmanager
-def datasette(db: Path):
+def datasette(db: Path, startup_seconds: float = 20):
+    """Datasette as `make serve` runs it; a large immutable database takes longer to open
+    (its tables are counted), hence startup_seconds."""
     port = free_port()
     log = tempfile.TemporaryFile(mode="w+")  # access log: a file, so a long test never blocks
     proc = subprocess.Popen(
@@ -108,7 +110,8 @@ def datasette(db: Path):
         cwd=ROOT, stdout=log, stderr=log, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        deadline = time.monotonic() + startup_seconds
+        while True:
             try:
                 urllib.request.urlopen(base + "/-/versions.json", timeout=2)
                 break
@@ -116,11 +119,17 @@ def datasette(db: Path):
                 if proc.poll() is not None:
                     log.seek(0)
                     raise RuntimeError(f"datasette exited: {log.read()[-2000:]}")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"datasette not answering after {startup_seconds:.0f} s")
                 time.sleep(0.2)
         yield base
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def get_json(url: str):

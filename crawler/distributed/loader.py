@@ -41,6 +41,7 @@ from archive import ingest, runs, snapshot
 from archive.clock import now
 from archive.schema import open_archive
 from archive.store import cross_year_checks
+from extract.bounded import extract_bounded, unreadable
 
 from . import messages
 from .keys import Keys
@@ -83,6 +84,7 @@ class Loader:
         self.me = f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(2)}"
         self.new_ids: dict[str, dict[int, str]] = defaultdict(dict)  # run -> report id -> portal
         self.removed_ids: dict[str, dict[int, str]] = defaultdict(dict)
+        self.extracted: dict[str, dict[int, tuple]] = defaultdict(dict)  # run -> id -> (portal, url)
 
     # --- the one loader ------------------------------------------------------------------
 
@@ -256,7 +258,8 @@ class Loader:
             self.db["errors"].insert(row)
 
     def _item(self, run: str, item, counts: list) -> None:
-        """As the single-machine pipeline (crawler/pipelines.py) does, through archive.ingest."""
+        """As the single-machine pipeline (crawler/pipelines.py) does, through archive.ingest
+        (extraction in a bounded worker process, extract/bounded.py)."""
         if isinstance(item, messages.ReportGone):
             report_id = ingest.mark_removed(self.db, item, run=run)
             if report_id is not None:
@@ -264,19 +267,26 @@ class Loader:
                 counts.append((item.portal, "reports_removed", 1))
             return
         if isinstance(item, messages.AttachmentFile):
-            ingest.ingest_attachment(self.db, item)
+            extracted = None
+            if ingest.attachment_needs_extraction(self.db, item):
+                extracted = extract_bounded(item.body, item.final_url, item.content_type)
+            ingest.ingest_attachment(self.db, item, extracted)
+            problem = extracted and (extracted.get("refused") or unreadable(extracted))
+            if problem:
+                self._error(run, {"portal": item.portal, "url": item.url, "stage": "extract",
+                                  "message": f"attachment not read: {problem}"})
             return
         counts.append((item.portal, "reports_found", 1))
         outcome = ingest.ingest_report(self.db, item, run=run)
-        if outcome.kind in ("invalid", "failed"):
+        if outcome.message:  # refused, or stored but its document could not be read
             counts.append((item.portal, "errors", 1))
             self._error(run, {"portal": item.portal, "url": item.url, "stage": outcome.stage,
                               "message": outcome.message})
-        elif outcome.kind == "new":
+        elif outcome.kind in ("new", "changed"):
+            self.extracted[run][outcome.report_id] = (item.portal, item.url)
+        if outcome.kind == "new":
             self.new_ids[run][outcome.report_id] = item.portal
-            counts.append((item.portal, "reports_new", 1))
-        else:
-            counts.append((item.portal, f"reports_{outcome.kind}", 1))
+        counts.append((item.portal, f"reports_{outcome.kind}", 1))
 
     # --- the end of a run ----------------------------------------------------------------
 
@@ -316,6 +326,10 @@ class Loader:
 
     def _merge_moved(self, run: str) -> None:
         """A report removed in this run whose figures reappear at a new URL has moved."""
+        for report_id, (portal, url) in self.extracted.pop(run, {}).items():
+            problem = ingest.without_figures(self.db, report_id)
+            if problem:  # read, but neither the page nor an attachment gave the tables
+                self._error(run, {"portal": portal, "url": url, "stage": "extract", "message": problem})
         new_ids, removed_ids = self.new_ids.pop(run, {}), self.removed_ids.pop(run, {})
         for old_id, portal in list(removed_ids.items()):
             for new_id in [i for i, p in new_ids.items() if p == portal]:
