@@ -31,6 +31,10 @@ def open_archive(path) -> sqlite_utils.Database:
     return db
 
 
+# Where each stored cell came from (extract/model.py provenance): the layout it was read
+# from, the place in the capture (table/row/column, or text line), how its row label matched.
+PROVENANCE = {"layout": str, "location": str, "label_match": str}
+
 # Key totals of table 3 in the wide view: (view column, row keys summed, in the total column).
 SUMMARY_TOTALS = [
     ("new_received", ["new_received"]), ("carried_over", ["carried_over"]),
@@ -69,7 +73,7 @@ TABLES = {
         "fetched_at": str, "capture_id": int, "content_digest": str, "status": str,
         "last_checked_at": str, "check_status": str, "errors": str, "body_text": str,
         "figures_from": str, "extracted_at": str, "first_run": str, "last_run": str,
-        "pending_attachments": str, "organ_id": str},
+        "pending_attachments": str, "organ_id": str, "year_source": str, "layout": str},
         pk="id", foreign_keys=[("portal", "portals", "id"), ("capture_id", "captures", "id")],
         indexes=[(["url"], True), (["organ", "report_year"], False),
                  # the facets of reports and report_summary: counted from the index, not the rows
@@ -87,13 +91,14 @@ TABLES = {
     "organ_names": dict(columns={
         "name": str, "region": str, "organ_id": str, "rule": str}, pk=("name", "region")),
     "applications": dict(columns={
-        "report_id": int, "row_key": str, "column_key": str, "value": int, "raw": str, "position": int},
+        "report_id": int, "row_key": str, "column_key": str, "value": int, "raw": str, "position": int,
+        **PROVENANCE},
         pk=("report_id", "row_key", "column_key"), foreign_keys=[("report_id", "reports", "id")]),
     "active_disclosure": dict(columns={
-        "report_id": int, "key": str, "value": int, "unit": str, "raw": str},
+        "report_id": int, "key": str, "value": int, "unit": str, "raw": str, **PROVENANCE},
         pk=("report_id", "key"), foreign_keys=[("report_id", "reports", "id")]),
     "review_litigation": dict(columns={
-        "report_id": int, "block": str, "outcome": str, "value": int, "raw": str},
+        "report_id": int, "block": str, "outcome": str, "value": int, "raw": str, **PROVENANCE},
         pk=("report_id", "block", "outcome"), foreign_keys=[("report_id", "reports", "id")]),
     "checks": dict(columns={
         "report_id": int, "rule": str, "scope": str, "status": str, "detail": str},
@@ -168,6 +173,13 @@ def m005_report_totals(db: sqlite_utils.Database) -> None:
     db.execute(totals_sql())
 
 
+@MIGRATIONS()
+def m006_cell_provenance(db: sqlite_utils.Database) -> None:
+    """Provenance of every cell (layout, location, label_match) and reports.year_source /
+    layout; filled by the next extraction (make reextract)."""
+    _sync_tables(db)
+
+
 def cell_position(row_key: str, column_key: str) -> int | None:
     """Printed order of a table-3 cell: its row's place, then its column's."""
     spec = formats.spec()
@@ -214,7 +226,7 @@ def totals_sql(one_report: bool = False) -> str:
     for name, keys in SUMMARY_TOTALS:
         if isinstance(keys, str):  # a group: 2021 sub-rows, or the 2019 one-row total
             group = [r["key"] for r in rows if r.get("group") == keys]
-            parts2021 = [k for k in group if "2019" not in next(r for r in rows if r["key"] == k).get("formats", [])]
+            parts2021 = [k for k in group if not next(r for r in rows if r["key"] == k).get("replaces")]
             expr = _sum_of(parts2021)
             if "other_total" in group:
                 expr = f"coalesce(max(case when a.row_key = 'other_total' then a.value end), {expr})"

@@ -34,6 +34,7 @@ def save_report(db, result: dict, *, url: str, final_url: str | None = None,
                 capture_id: int | None = None, digest: str | None = None,
                 list_title: str | None = None, run: str | None = None) -> tuple[int, bool]:
     """Insert or refresh one report and replace its derived rows. Returns (id, is_new)."""
+    result = result.as_dict() if hasattr(result, "as_dict") else result  # a typed extract Report
     found = list(db["reports"].rows_where("url = ?", [url], select="id"))
     place = db["portals"].get(portal) if portal and db["portals"].count_where("id = ?", [portal]) else {}
     row = {
@@ -48,7 +49,7 @@ def save_report(db, result: dict, *, url: str, final_url: str | None = None,
         "errors": json.dumps(result.get("errors") or [], ensure_ascii=False),
         "body_text": result.get("body_text"), "extracted_at": now(),
         "status": "current", "last_checked_at": fetched_at, "figures_from": final_url or url,
-        "last_run": run,
+        "last_run": run, "year_source": result.get("year_source"), "layout": result.get("layout"),
     }
     row["organ_id"] = organs.assign(db, row["organ"], row["region"], row["level"])
     with db.atomic():
@@ -77,7 +78,14 @@ def index_report(db, report_id: int, row: dict | None = None) -> None:
                 index_text(body)])
 
 
-def _replace_derived(db, report_id: int, result: dict) -> None:
+def _provenance(prov: dict, path: str) -> dict:
+    found = prov.get(path) or {}
+    return {"layout": found.get("layout"), "location": found.get("location"), "label_match": found.get("label_match")}
+
+
+def _replace_derived(db, report_id: int, result) -> None:
+    result = result.as_dict() if hasattr(result, "as_dict") else result  # a typed extract Report
+    prov = result.get("provenance") or {}
     for name in DERIVED:
         db.execute(f"delete from [{name}] where report_id = ?", [report_id])
     _insert(db, "legacy_indicators", [
@@ -88,18 +96,20 @@ def _replace_derived(db, report_id: int, result: dict) -> None:
     raw = result.get("raw") or {}
     _insert(db, "applications", [
         {"report_id": report_id, "row_key": row, "column_key": col, "value": value,
-         "raw": raw.get("applications", {}).get(row, {}).get(col), "position": cell_position(row, col)}
+         "raw": raw.get("applications", {}).get(row, {}).get(col), "position": cell_position(row, col),
+         **_provenance(prov, f"applications.{row}.{col}")}
         for row, cols in (result.get("applications") or {}).items() for col, value in cols.items()])
     active = result.get("active") or {}
     _insert(db, "active_disclosure", [
         {"report_id": report_id, "key": key, "value": value,
          "unit": "万元" if key == "fees_10k_yuan" else (active.get("procurement_amount_unit")
                                                       if key == "procurement_amount" else None),
-         "raw": raw.get("active", {}).get(key)}
+         "raw": raw.get("active", {}).get(key), **_provenance(prov, f"active.{key}")}
         for key, value in active.items() if not key.endswith("_unit")])
     _insert(db, "review_litigation", [
         {"report_id": report_id, "block": block, "outcome": outcome, "value": value,
-         "raw": raw.get("review_litigation", {}).get(block, {}).get(outcome)}
+         "raw": raw.get("review_litigation", {}).get(block, {}).get(outcome),
+         **_provenance(prov, f"review_litigation.{block}.{outcome}")}
         for block, outs in (result.get("review_litigation") or {}).items()
         for outcome, value in outs.items()])
     db.execute(totals_sql(one_report=True), {"report_id": report_id})
@@ -125,6 +135,7 @@ def _plain(value):
 
 def replace_figures(db, report_id: int, result: dict, source_url: str) -> None:
     """Take a report's figures from another document of it (an attachment)."""
+    result = result.as_dict() if hasattr(result, "as_dict") else result
     with db.atomic():
         db["reports"].update(report_id, {
             "format": result.get("format"), "check_status": result.get("check_status"),

@@ -16,7 +16,7 @@ from .bounded import Pool, refused
 from .limits import Limits
 from .report import failed
 
-PUBLIC_KEYS = ("source", "format", "report_year", "agency", "published", "active",
+PUBLIC_KEYS = ("source", "format", "report_year", "year_source", "agency", "published", "layout", "active",
                "applications", "review_litigation", "checks", "errors")
 
 
@@ -31,14 +31,14 @@ def jobs(paths: list[str], limits: Limits):
                 continue
             yield Path(path).read_bytes(), path, ""
         except OSError as exc:
-            yield failed(path, f"cannot read file: {exc.strerror or exc}")
+            yield failed(path, f"cannot read file: {exc.strerror or exc}").as_dict()
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m extract", description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="+", metavar="PATH")
     parser.add_argument("--full", action="store_true",
-                        help="also print title, index number, raw cell texts and the cleaned body")
+                        help="also print title, index number, raw cell texts, provenance and the cleaned body")
     args = parser.parse_args(argv)
     status = 0
     limits = Limits.from_env()

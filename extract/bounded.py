@@ -73,7 +73,7 @@ def _skip_main_reimport() -> None:
 def refused(source: str, reason: str) -> dict:
     from .report import failed
 
-    result = failed(source, reason)
+    result = failed(source, reason).as_dict()
     result["refused"] = reason
     return result
 
@@ -115,22 +115,23 @@ def _die_with_parent() -> None:
 
 
 def extract_here(data: bytes, source: str, content_type: str = "", limits: Limits | None = None) -> dict:
-    """The checks, then the extractor, in this process (the worker's body)."""
+    """The checks, then the extractor, in this process (the worker's body). The typed
+    Report crosses the process boundary as its JSON object (`as_dict()`, provenance included)."""
     from .document import UnreadableDocument
     from .report import extract_bytes, failed
 
     limits = limits or limits_mod.current()
     try:
         precheck(data, source, content_type, limits)
-        return extract_bytes(data, source, content_type)
+        return extract_bytes(data, source, content_type).as_dict()
     except LimitExceeded as exc:
         return refused(source, str(exc))
     except UnreadableDocument as exc:
-        return failed(source, str(exc))
+        return failed(source, str(exc)).as_dict()
     except MemoryError:
         raise
     except Exception as exc:  # one bad document must not end the run
-        return failed(source, f"extractor failed: {type(exc).__name__}: {exc}")
+        return failed(source, f"extractor failed: {type(exc).__name__}: {exc}").as_dict()
 
 
 def precheck(data: bytes, source: str, content_type: str, limits: Limits) -> None:

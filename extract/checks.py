@@ -5,7 +5,7 @@ never read as 0.
 """
 from __future__ import annotations
 
-from . import formats
+from . import formats, identities
 
 PASS, FAIL, NOT_ASSESSABLE = "pass", "fail", "not_assessable"
 
@@ -19,54 +19,57 @@ def _result(rule, scope, cells: dict, lhs: list, rhs: list):
         return {"rule": rule, "scope": scope, "status": NOT_ASSESSABLE,
                 "detail": f"missing {', '.join(missing)}; {text}", "cells": used}
     left, right = sum(used[n] for n in lhs), sum(used[n] for n in rhs)
-    status = PASS if abs(left - right) < 1e-9 else FAIL
+    status = PASS if identities.holds(lhs, rhs, used) else FAIL
     return {"rule": rule, "scope": scope, "status": status,
             "detail": f"{text}: {left:g} {'=' if status == PASS else '≠'} {right:g}", "cells": used}
 
 
-def run(report: dict) -> list[dict]:
-    """All checks for one extracted report (the JSON shape of extract.report)."""
-    fmt = report.get("format")
-    apps = report.get("applications") or {}
-    out = []
-    if apps and fmt in ("2021", "2019"):
-        rows = formats.application_rows(fmt)
-        columns = formats.application_columns()
-        results = [r["key"] for r in rows if r.get("result")]
-        r1 = formats.spec()["checks"]["R1"]
-        for col in columns:
-            cells = {row: (apps.get(row) or {}).get(col) for row in [r["key"] for r in rows]}
-            out.append(_result("R1", f"applications.{col}", cells, r1["lhs"], r1["rhs"]))
-            out.append(_result("R2", f"applications.{col}", cells, ["total_handled"], results))
-        applicants = columns[:-1]
-        for row in [r["key"] for r in rows]:
-            cells = dict(apps.get(row) or {})
-            out.append(_result("R3", f"applications.{row}", cells, ["total"], applicants))
-    review = report.get("review_litigation") or {}
-    for block in formats.review_blocks() if review else []:
-        cells = dict(review.get(block) or {})
-        out.append(_result("R4", f"review_litigation.{block}", cells, ["total"],
-                           ["upheld", "corrected", "other", "pending"]))
-    out.extend(_r6(report))
+def _values(report) -> dict:
+    """{'section.row.column': value} of a report (a typed Report, or its JSON dict)."""
+    if hasattr(report, "cells"):
+        return {path: cell.value for path, cell in report.cells()}
+    out = {}
+    for section in ("active", "applications", "review_litigation"):
+        for key, value in (report.get(section) or {}).items():
+            if isinstance(value, dict):
+                out.update({f"{section}.{key}.{c}": v for c, v in value.items()})
+            elif not key.endswith("_unit"):
+                out[f"{section}.{key}"] = value
     return out
 
 
-def _r6(report: dict) -> list[dict]:
+def run(report) -> list[dict]:
+    """All checks for one extracted report."""
+    fmt = report.get("format")
+    values = _values(report)
+    out = []
+    for table in ("applications", "review_litigation"):
+        printed = {p.split(".")[1] for p in values if p.startswith(table + ".")}
+        if not printed or (table == "applications" and fmt not in ("2021", "2019")):
+            continue
+        for name in identities.names(table):
+            lhs, rhs = identities.sides(name, fmt, printed)
+            each = formats.identities()[name]["each"]
+            for scope in identities.scopes(name, fmt, printed):
+                if each == "column":
+                    cells = {row: values.get(f"{table}.{row}.{scope}") for row in lhs + rhs}
+                else:
+                    cells = {col: values.get(f"{table}.{scope}.{col}") for col in lhs + rhs}
+                out.append(_result(name, f"{table}.{scope}", cells, lhs, rhs))
+    out.extend(_r6(values))
+    return out
+
+
+def _r6(values: dict) -> list[dict]:
     """Every count cell is a non-negative integer (fees and amounts may be decimal)."""
+    rule = formats.spec()["counts"]["R6"]
     bad, seen = [], 0
-    decimal_keys = {"fees_10k_yuan", "procurement_amount"}
-    counts = [(f"active.{k}", v) for k, v in (report.get("active") or {}).items()
-              if k not in decimal_keys and not k.endswith("_unit")]
-    counts += [(f"applications.{r}.{c}", v) for r, cols in (report.get("applications") or {}).items()
-               for c, v in cols.items()]
-    counts += [(f"review_litigation.{b}.{o}", v) for b, outs in (report.get("review_litigation") or {}).items()
-               for o, v in outs.items()]
-    for name, value in counts:
-        if value is None:
+    for name, value in values.items():
+        key = name.split(".")[1]
+        if value is None or (name.startswith("active.") and key in rule["decimal"]):
             continue
         seen += 1
-        # 本年增/减 (2019 `_change` keys) may be negative.
-        if not isinstance(value, int) or (value < 0 and not name.endswith("_change")):
+        if not isinstance(value, int) or (value < 0 and key not in rule["signed"]):
             bad.append(f"{name}={value}")
     if not seen:
         return [{"rule": "R6", "scope": "all counts", "status": NOT_ASSESSABLE,

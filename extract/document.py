@@ -7,23 +7,26 @@ renderings keep their lines; their tables are cut out by section headings.
 from __future__ import annotations
 
 import copy
+import html as html_lib
+import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import lxml.html
-import yaml
 from lxml.cssselect import CSSSelector
 from w3lib.encoding import html_to_unicode
 
+from . import rules
+from .grid import ROW_END, Text, Where
 from .limits import check_cells
-from .tables import ROW_END
 from .values import fold
 
-PAGE_FILE = Path(__file__).with_name("page.yml")
+PAGE_FILE = "page.yml"
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php"}
-TEXT_SUFFIXES = {".txt", ".text"}
+TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
+SCRIPT_SUFFIXES = {".js", ".json"}
 
 
 class UnreadableDocument(ValueError):
@@ -32,7 +35,7 @@ class UnreadableDocument(ValueError):
 
 @lru_cache(maxsize=1)
 def page_spec() -> dict:
-    data = yaml.safe_load(PAGE_FILE.read_text(encoding="utf-8"))
+    data = rules.load(PAGE_FILE)
     data["containers_sel"] = [CSSSelector(c) for c in data["containers"]]
     data["title_re"] = re.compile(data["title"])
     return data
@@ -50,6 +53,7 @@ class Document:
     tables: list = field(default_factory=list)  # HTML: one cell stream per <table>
     sections: dict | None = None  # cell streams already placed by section (PDF layout)
     images: int = 0  # pictures in the body (HTML): a report printed as an image
+    layout: str = "text"  # how its tables are laid out: html, html-in-script, office, pdf, markdown, text
 
 
 def sniff_kind(data: bytes, name: str = "", content_type: str = "") -> str:
@@ -57,6 +61,8 @@ def sniff_kind(data: bytes, name: str = "", content_type: str = "") -> str:
     head = data[:2048].lstrip().lower()
     if head.startswith(b"%pdf") or "application/pdf" in content_type:
         return "pdf"
+    if suffix in SCRIPT_SUFFIXES or re.search(r"javascript|ecmascript|json", content_type):
+        return "script"
     if "html" in content_type or suffix in HTML_SUFFIXES or head.startswith((b"<!doctype", b"<html")):
         return "html"
     if head.startswith(b"pk\x03\x04"):
@@ -95,6 +101,13 @@ def load(data: bytes, source: str, content_type: str = "") -> Document:
     if not data.strip():
         raise UnreadableDocument("empty file: nothing to read")
     kind = sniff_kind(data, source, content_type)
+    if kind == "script":
+        embedded = embedded_html(decode_text(data))
+        if not embedded:
+            raise UnreadableDocument("a script or JSON file with no HTML report inside")
+        doc = _load_html(embedded.encode("utf-8"), source, "text/html; charset=utf-8")
+        doc.layout = "html-in-script"
+        return doc
     if kind == "html":
         return _load_html(data, source, content_type)
     if kind == "text":
@@ -108,7 +121,7 @@ def load(data: bytes, source: str, content_type: str = "") -> Document:
     if kind in ("zip", "ole", "rtf"):
         from .office import to_html
 
-        doc = _load_html(to_html(data, source), source, "text/html")
+        doc = _load_html(to_html(data, source), source, "office")
         doc.kind = "office"
         if len(fold(doc.body_text)) < 40 and not doc.images:
             raise UnreadableDocument("LibreOffice could not convert this file into text (damaged?)")
@@ -123,6 +136,8 @@ def load(data: bytes, source: str, content_type: str = "") -> Document:
 def _load_text(text: str, source: str) -> Document:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     doc = Document(source=source, kind="text", lines=lines, body_text=text)
+    if sum(line.lstrip().startswith("|") for line in lines) >= 3:
+        doc.layout = "markdown"
     doc.title = title_from_lines(lines)
     doc.fields = find_fields(lines[:40])
     return doc
@@ -159,6 +174,7 @@ def _load_html(data: bytes, source: str, content_type: str) -> Document:
         root = lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise UnreadableDocument(f"HTML does not parse: {exc}") from exc
+    scripts = "\n".join(s.text_content() for s in root.xpath("//script"))
     for bad in root.xpath("//script|//style|//noscript|//template"):
         bad.drop_tree()
     doc = Document(source=source, kind="html")
@@ -167,7 +183,15 @@ def _load_html(data: bytes, source: str, content_type: str) -> Document:
         doc.meta.setdefault(meta.get("name"), meta.get("content").strip())
     container = next((found[0] for sel in spec["containers_sel"] if (found := sel(root))), root)
     check_cells(len(container.xpath(".//td|.//th")))  # a trap, not a report: refused before reading
-    doc.tables = [table_stream(t) for t in data_tables(container)]
+    layout = "office" if content_type == "office" else "html"
+    if not _has_report_table(container) and (embedded := embedded_html(scripts or text)):
+        # the report body delivered as a string inside a script (content = "<table …>")
+        fragment = lxml.html.fragment_fromstring(embedded, create_parent="div")
+        container.append(fragment)
+        layout = "html-in-script"
+        check_cells(len(container.xpath(".//td|.//th")))
+    doc.layout = layout
+    doc.tables = [table_stream(t, i, layout) for i, t in enumerate(data_tables(container), 1)]
     doc.images = len(container.xpath(".//img"))
     doc.body_text = clean_body(container)
     doc.lines = [line.strip() for line in doc.body_text.split("\n")]
@@ -220,16 +244,47 @@ def data_tables(container) -> list:
     return container.xpath(".//table[not(.//table)]")
 
 
-def table_stream(table) -> list:
-    """A table's cells in reading order, each printed once, ROW_END after each row."""
+def table_stream(table, index: int | None = None, layout: str = "html") -> list:
+    """A table's cells in reading order, each printed once, ROW_END after each row; each
+    cell remembers its table, row, column and span."""
     stream = []
-    for row in table.iter("tr"):
-        if next(row.iterancestors("table")) is not table:
-            continue  # a row of a nested table is read as part of its own cell
-        for cell in row.xpath("./td|./th"):
-            stream.append(re.sub(r"\s+", " ", cell.text_content()).strip())
+    rows = [row for row in table.iter("tr") if next(row.iterancestors("table")) is table]
+    for r, row in enumerate(rows, 1):  # a row of a nested table is read as part of its own cell
+        for c, cell in enumerate(row.xpath("./td|./th"), 1):
+            span = (int(cell.get("rowspan") or 1), int(cell.get("colspan") or 1)) \
+                if cell.get("rowspan") or cell.get("colspan") else None
+            stream.append(Text(re.sub(r"\s+", " ", cell.text_content()).strip(), Where(layout, index, r, c, span=span)))
         stream.append(ROW_END)
     return stream
+
+
+REPORT_TABLE_WORDS = ("本年新收", "第二十条", "结果维持", "统计指标")
+_JS_STRING = re.compile(r'"((?:[^"\\\n]|\\.){100,})"|\'((?:[^\'\\\n]|\\.){100,})\'', re.S)
+_ESCAPED_TABLE = re.compile(r"<\s*table|\\u003c\s*table|&lt;\s*table|\\x3c\s*table", re.I)
+
+
+def _has_report_table(container) -> bool:
+    text = fold(" ".join(t.text_content() for t in container.xpath(".//table")))
+    return any(w in text for w in REPORT_TABLE_WORDS)
+
+
+def embedded_html(text: str) -> str:
+    """HTML carried in JavaScript or JSON string literals (content = "<table …>", quotes
+    escaped), unescaped and joined; '' when there is none."""
+    parts = []
+    for m in _JS_STRING.finditer(text or ""):
+        body = m.group(1) if m.group(1) is not None else m.group(2)
+        if not _ESCAPED_TABLE.search(body):
+            continue
+        body = re.sub(r"\\x([0-9a-fA-F]{2})", lambda h: "\\u00" + h.group(1), body)
+        if m.group(2) is not None:  # a single-quoted string: its double quotes are plain
+            body = body.replace("\\'", "'").replace('"', '\\"')
+        try:
+            decoded = json.loads(f'"{body}"')
+        except ValueError:
+            decoded = body.replace('\\"', '"').replace("\\/", "/").replace("\\n", "\n")
+        parts.append(html_lib.unescape(decoded) if "&lt;" in decoded and "<" not in decoded else decoded)
+    return "\n".join(parts)
 
 
 # Presentational wrappers with no say in the text's structure: Word exports wrap every

@@ -3,21 +3,21 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 
-import yaml
+from . import rules
 
-FORMAT_FILE = Path(__file__).with_name("report_format.yml")
+FORMAT_FILE = rules.HERE / "report_format.yml"
 FORMATS = ("2021", "2019", "pre2019")
 
 
 @lru_cache(maxsize=1)
 def spec() -> dict:
-    data = yaml.safe_load(FORMAT_FILE.read_text(encoding="utf-8"))
+    data = rules.load(FORMAT_FILE.name)
     for fmt in data["formats"].values():
         fmt["markers_re"] = [re.compile(p) for p in fmt["markers"]]
     for section in data["sections"].values():
         section["heading_re"] = re.compile(section["heading"])
+        section["inline_re"] = re.compile(section["inline"])
     for rows in data["active"].values():
         for row in rows:
             row["label_re"] = re.compile(row["label"])
@@ -27,6 +27,7 @@ def spec() -> dict:
         row["label_re"] = re.compile(row["label"])
     data["layout"]["label_start_re"] = re.compile(data["layout"]["label_start"])
     data["layout"]["page_number_re"] = re.compile(data["layout"]["page_number"])
+    data["layout"]["page_marker_re"] = re.compile(data["layout"]["page_marker"])
     legacy = data["legacy"]
     legacy["header_re"] = re.compile(legacy["header"])
     legacy["columns_re"] = re.compile(legacy["columns"])
@@ -34,6 +35,10 @@ def spec() -> dict:
     units = sorted(legacy["units"], key=len, reverse=True)
     legacy["unit_end_re"] = re.compile("^(?P<indicator>.+?)(?P<unit>" + "|".join(map(re.escape, units)) + ")$")
     return data
+
+
+def identities() -> dict:
+    return spec()["identities"]
 
 
 def application_rows(fmt: str) -> list[dict]:

@@ -1,224 +1,346 @@
-"""Text captures whose table cells are glued together with no separator ('640020470').
+"""Text captures whose table cells are glued together with no separator ('640020470',
+'48-12', '230 000023').
 
-A run of digits after a row label holds the row's cells. It is split only where the table's
-own identities admit exactly one reading: in table 3 the 总计 column is the sum of the six
-applicant columns (R3), and rows with several such readings are settled by R1 and R2 over
-every column; in table 4 each block's 总计 is the sum of its four outcomes (R4). A row that
-still has more than one reading — or none — is left undetermined (null, with an error),
-never guessed. Table 2 has no identity: only a split that is the only possible one is used.
+A run of digits after a row label holds the row's cells. Every way to cut it is enumerated —
+signs where a column may be negative (本年增/减), decimals where it may be decimal, thousands
+separators — and a reading is kept only when exactly one satisfies every identity the printed
+values must satisfy (R1–R4 of report_format.yml, the same data checks.py uses): in table 3
+R3 for each row, then R1 and R2 over every column for rows with several readings; in table 4
+R4 for each block. Table 2 has no identity: only a run with a single possible cut is read.
+White space in a run (a capture that separates some cells) narrows the readings that remain.
+A row with no reading or several is left undetermined (null, with an error), never guessed.
+
+The readings accepted become grids (grid.py), read into keys by the same table reader as
+every other layout.
 """
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import unicodedata
 
-from . import formats
-from .tables import TableResult, _application_key
-from .values import Cell, fold
+from . import formats, identities
+from .grid import Grid, Text, Where
+from .tables import _application_key
+from .values import fold
 
 MAX_CANDIDATES = 20000
+# A run: digits, signs, decimal points, thousands commas, spaces, and the not-reported marks
+# (— /) that stand for a blank cell.
+_RUN = re.compile(r"(?:[-+]?\d|—|/)(?:[\d,]|\.(?=\d)|[ ]+(?=[-+]?\d|—|/)|[-+](?=\d)|—|/)*")
+_COUNT = r"(?:0|[1-9]\d*|[1-9]\d{0,2}(?:,\d{3})+)"
+NULL = r"(?:—{1,2}|/)"
+KINDS = {
+    "count": re.compile(rf"{_COUNT}|{NULL}"),
+    "signed": re.compile(rf"(?![-+]0$)[-+]?{_COUNT}|{NULL}"),
+    "decimal": re.compile(rf"{_COUNT}(?:\.\d+)?|{NULL}"),
+}
+_MINUS = str.maketrans({"\u2212": "-", "\ufe63": "-"})
 
 
 def is_glued(text: str) -> bool:
-    """A text rendering whose table 3 rows run into their numbers on one line."""
-    # White space kept: '数量  18  0  0  0  0  0  18' has its seven cells apart; a glued run
-    # has fewer groups than cells ('640020470', or '230 000023' with a stray space).
-    for line in text.splitlines():
-        m = re.search(r"本年新收政府信息公开申请数量\s*([\d\s]+)", unicodedata.normalize("NFKC", line))
-        if m and len(re.sub(r"\s", "", m.group(1))) >= 7 and len(m.group(1).split()) < 7:
+    """A text capture where some row of table 3 or 4 runs its cells together: a run of
+    digits with fewer space-separated groups than the row has cells ('640020470',
+    '230 000023'). A rendering with one or several cells per line has none."""
+    parts = sections(text)
+    width3 = len(formats.application_columns())
+    width4 = len(formats.review_blocks()) * len(formats.review_outcomes())
+    for name, width in (("applications", width3), ("review_litigation", width4)):
+        if name not in parts:
+            continue
+        runs = [t[1] for t in tokens(parts[name][1]) if t[0] == "run"]
+        if name == "review_litigation":
+            runs = [" ".join(runs)]
+        if any(len(r.replace(" ", "")) >= width and len(r.split()) < width for r in runs):
             return True
     return False
 
 
+class Text1:
+    """The capture as one line (white space collapsed) with each character's source line."""
+
+    def __init__(self, text: str):
+        parts, starts, pos = [], [], 0
+        for line in unicodedata.normalize("NFKC", text).translate(_MINUS).splitlines():
+            line = re.sub(r"\s+", " ", line).strip()
+            starts.append(pos)
+            parts.append(line)
+            pos += len(line) + 1
+        self.text = " ".join(parts)
+        self.starts = starts
+
+    def line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
+
+
 def sections(text: str) -> dict:
-    """The folded text of tables 2, 3 and 4 (from each heading to the next)."""
-    folded = fold(text)
+    """{section: (offset, text)} of tables 2, 3 and 4 (from each heading to the next)."""
+    one = text if isinstance(text, Text1) else Text1(text)
+    spec = formats.spec()["sections"]
     out = {}
-    p2 = folded.find("二、主动公开政府信息情况")
-    p3 = folded.find("三、收到和处理政府信息公开申请情况")
-    m4 = re.compile(r"四、因?(政府信息公开)?(申请)?(提起)?行政复议").search(folded, max(p3, 0))
-    m5 = re.compile(r"五、").search(folded, m4.end()) if m4 else None
-    if p2 >= 0 and p3 > p2:
-        out["active"] = folded[p2 + len("二、主动公开政府信息情况"):p3]
-    if p3 >= 0 and m4:
-        out["applications"] = folded[p3 + len("三、收到和处理政府信息公开申请情况"):m4.start()]
-    if m4:
-        out["review_litigation"] = folded[m4.end():m5.start() if m5 else len(folded)]
+    pos = {}
+    for name in ("active", "applications", "review_litigation", "end"):
+        start = max([p[1] for p in pos.values()] + [0])
+        m = spec[name]["inline_re"].search(one.text, start)
+        if m:
+            pos[name] = (m.start(), m.end())
+    order = sorted(pos.items(), key=lambda kv: kv[1][0])
+    for (name, (_, end)), nxt in itertools.zip_longest(order, order[1:]):
+        if name != "end":
+            stop = nxt[1][0] if nxt else len(one.text)
+            out[name] = (end, one.text[end:stop])
     return out
 
 
-def tokens(text: str) -> list[tuple[str, str]]:
-    """('label', text) and ('digits', run) in order; a sub-row number glued onto the run
-    before it ('0000000' + '2.其他…' = '00000002.其他…') goes back to its label."""
-    out: list[tuple[str, str]] = []
-    for m in re.finditer(r"(\d+(?:\.\d+)?)|([^\d]+)", text):
-        if m.group(1):
-            out.append(("digits", m.group(1)))
-        else:
-            label = m.group(2)
-            if out and out[-1][0] == "digits" and label[:1] in ".、":
-                digits = out.pop()[1]
-                if len(digits) > 1:
-                    out.append(("digits", digits[:-1]))
-                label = digits[-1] + label
-                if out and out[-1][0] == "label":  # '(三)不予公开' + '1' + '.属于…': one label run
-                    label = out.pop()[1] + label
-            out.append(("label", label))
-    return out
+def tokens(text: str, offset: int = 0) -> list[tuple[str, str, int]]:
+    """('label', text, offset) and ('run', digits, offset) in order; a sub-row number glued
+    onto the run before it ('0000000' + '2.其他…') goes back to its label."""
+    out: list[tuple[str, str, int]] = []
+    pos = 0
+    for m in _RUN.finditer(text):
+        if m.start() > pos:
+            out.append(("label", text[pos:m.start()], offset + pos))
+        out.append(("run", m.group(0), offset + m.start()))
+        pos = m.end()
+    if pos < len(text):
+        out.append(("label", text[pos:], offset + pos))
+    fixed: list = []
+    for kind, tok, at in out:
+        if kind == "label" and fixed and fixed[-1][0] == "run" and tok[:1] in ".、":
+            _, run, run_at = fixed.pop()
+            head = run[:-1].rstrip()
+            if head:
+                fixed.append(("run", head, run_at))
+            tok, at = run[-1] + tok, run_at + len(run) - 1
+            if fixed and fixed[-1][0] == "label":  # '(三)不予公开' + '1' + '.属于…': one label run
+                prev = fixed.pop()
+                tok, at = prev[1] + tok, prev[2]
+        fixed.append((kind, tok, at))
+    return [t for t in fixed if t[0] == "run" or t[1].strip()]
 
 
-def splits(digits: str, parts: int):
-    """Every way to cut a digit string into `parts` integers without leading zeros."""
-    if parts == 1:
-        if digits and (digits == "0" or not digits.startswith("0")):
-            yield (int(digits),)
+def splits(digits: str, kinds: list[str]):
+    """Every way to cut `digits` (no white space) into len(kinds) cells, each valid for its
+    kind: 'count' (no leading zero; 1,234 allowed), 'signed', 'decimal'."""
+    if not kinds:
+        if not digits:
+            yield ()
         return
-    for i in range(1, len(digits) - parts + 2):
+    valid = KINDS[kinds[0]].fullmatch
+    rest = len(kinds) - 1
+    for i in range(1, len(digits) - rest + 1):
         head = digits[:i]
-        if head != "0" and head.startswith("0"):
-            break
-        for rest in splits(digits[i:], parts - 1):
-            yield (int(head),) + rest
+        if valid(head):
+            for tail in splits(digits[i:], kinds[1:]):
+                yield (head,) + tail
 
 
-def row_candidates(digits: str) -> list[tuple]:
-    """Readings of a table-3 row: 7 cells whose last is the sum of the other six."""
+def number(tok: str):
+    """The value of a cell of a reading; None for a not-reported mark."""
+    if tok[0] in "—/":
+        return None
+    if "," in tok:
+        tok = tok.replace(",", "")
+    return float(tok) if "." in tok else int(tok)
+
+
+def _as_zero(values: list) -> list:
+    """For choosing a reading only: a blank cell adds nothing to a sum (the value stored
+    stays null, and the checks still treat it as missing)."""
+    return [0 if v is None else v for v in values]
+
+
+def readings(run: str, kinds: list[str], accept=None, limit: int = MAX_CANDIDATES) -> list[tuple]:
+    """Every cut of a run into cells of these kinds that `accept` (an identity) admits.
+    Spaces are not trusted as cell boundaries: captures also put them inside a number
+    ('35 0' may be 3, 50 or 35, 0), so a run reads the same with or without them."""
+    compact = run.replace(" ", "")
     out = []
-    for cand in splits(digits, 7):
-        if cand[6] == sum(cand[:6]):
+    for cand in splits(compact, kinds):
+        if accept is None or accept(cand):
             out.append(cand)
-            if len(out) > MAX_CANDIDATES:
+            if len(out) >= limit:
                 break
     return out
 
 
-def decode_applications(text: str, fmt: str) -> TableResult:
-    result = TableResult()
+def grouped_readings(digits: str, groups: list[list[str]], accept, limit: int = MAX_CANDIDATES) -> list[tuple]:
+    """Readings of a run that holds several groups of cells (table 4's three blocks), each
+    group admitted by `accept` on its own: cut group by group, so a wrong first cut is
+    dropped before the rest is tried."""
+    out: list[tuple] = []
+
+    def walk(rest: str, todo: list, acc: tuple):
+        if len(out) >= limit:
+            return
+        if not todo:
+            if not rest:
+                out.append(acc)
+            return
+        for cut in range(len(todo[0]), len(rest) + 1):
+            for group in splits(rest[:cut], todo[0]):
+                if accept(group):
+                    walk(rest[cut:], todo[1:], acc + group)
+    walk(digits, groups, ())
+    return out
+
+
+def _where(one: Text1, at: int, run: str) -> Where:
+    return Where("glued", line=one.line_of(at), printed=run)
+
+
+def _row(one: Text1, label: tuple, run: tuple, cells) -> list:
+    """A grid row: the label, then each cell of the accepted reading (blank if none)."""
+    where = _where(one, run[2], run[1])
+    return [Text(label[1].strip(), _where(one, label[2], run[1]))] + [Text(c, where) for c in cells]
+
+
+def decode_applications(one: Text1, offset: int, text: str, fmt: str, known: dict | None = None):
+    """(grid, errors) of table 3. `known`: rows already read elsewhere ({key: 7 numbers})."""
     rows_spec = formats.application_rows(fmt)
     groups = formats.spec()["application_groups"]
     columns = formats.application_columns()
+    lhs, rhs = identities.sides("R3", fmt)
+    errors: list[str] = []
     group, labels, found = None, [], {}
-    for kind, tok in tokens(text):
-        if kind == "label":
+    for tok in tokens(text, offset):
+        if tok[0] == "label":
             labels.append(tok)
             continue
-        key, group = _application_key(labels, group, rows_spec, groups)
-        labels = []
+        key, group, _ = _application_key([t[1] for t in labels], group, rows_spec, groups)
         if key and key not in found:
-            found[key] = tok
-    candidates = {key: row_candidates(digits) for key, digits in found.items()}
+            found[key] = (labels[-1] if labels else ("label", "", tok[2]), tok)
+        labels = []
+
+    r3_holds = identities.over(lhs, rhs, columns)
+
+    def r3(cand):
+        return r3_holds([number(t) for t in cand])
+
+    candidates = {key: readings(run[1], ["count"] * len(columns), r3) for key, (_, run) in found.items()}
     chosen = {k: c[0] for k, c in candidates.items() if len(c) == 1}
     open_rows = {k: c for k, c in candidates.items() if len(c) > 1}
     if open_rows:
-        settled = _settle(chosen, open_rows, rows_spec)
+        settled = _settle(chosen, open_rows, fmt, known or {})
         if settled is not None:
             chosen.update(settled)
         else:
-            result.errors.append("table 3 glued cells: rows " + ", ".join(sorted(open_rows))
-                                 + " have several readings the identities do not settle; left undetermined")
-    for key, digits in found.items():
-        if key not in chosen and not candidates[key]:
-            result.errors.append(f"table 3 glued row {key} ({digits}): no reading where 总计 = the sum; undetermined")
-    for row in rows_spec:
-        key = row["key"]
-        if key in chosen:
-            result.cells[key] = {c: Cell(raw=found[key], value=v) for c, v in zip(columns, chosen[key])}
-        else:
-            result.cells[key] = {c: Cell(raw=found.get(key, "")) for c in columns}
-            if key not in found:
-                result.errors.append(f"table 3 row {key} not found")
-    return result
+            errors.append("table 3 glued cells: rows " + ", ".join(sorted(open_rows))
+                          + " have several readings the identities do not settle; left undetermined")
+    grid = Grid("glued")
+    for key, (label, run) in found.items():
+        if not candidates[key]:
+            errors.append(f"table 3 glued row {key} ({run[1]}): no reading where 总计 = the sum; undetermined")
+        grid.rows.append(_row(one, label, run, chosen.get(key) or [""] * len(columns)))
+    return grid, errors
 
 
-def _settle(chosen: dict, open_rows: dict, rows_spec: list) -> dict | None:
+def _settle(chosen: dict, open_rows: dict, fmt: str, known: dict) -> dict | None:
     """The one combination of readings of the open rows under which R1 and R2 hold in
     every column; None if there are none or several."""
-    results = [r["key"] for r in rows_spec if r.get("result")]
     keys = list(open_rows)
     total = 1
     for k in keys:
         total *= len(open_rows[k])
     if total > MAX_CANDIDATES:
         return None
+    fixed = {**{k: tuple(_as_zero(v)) for k, v in known.items()},
+             **{k: tuple(_as_zero(map(number, v))) for k, v in chosen.items()}}
+    printed = set(fixed) | set(keys)
+    rules = [identities.sides(name, fmt, printed) for name in ("R1", "R2")]
+    needed = {k for lhs, rhs in rules for k in lhs + rhs}
     good = []
     for combo in itertools.product(*(open_rows[k] for k in keys)):
-        rows = dict(chosen, **dict(zip(keys, combo)))
-        if all(k in rows for k in ("new_received", "carried_over", "total_handled", "carried_forward")) \
-                and all(k in rows for k in results) and _identities_hold(rows, results):
+        rows = dict(fixed, **{k: tuple(_as_zero(map(number, c))) for k, c in zip(keys, combo)})
+        if not needed <= set(rows):
+            return None
+        if all(identities.holds(lhs, rhs, {k: rows[k][col] for k in lhs + rhs})
+               for col in range(7) for lhs, rhs in rules):
             good.append(dict(zip(keys, combo)))
             if len(good) > 1:
                 return None
     return good[0] if good else None
 
 
-def _identities_hold(rows: dict, results: list) -> bool:
-    for col in range(7):
-        if rows["new_received"][col] + rows["carried_over"][col] != \
-                rows["total_handled"][col] + rows["carried_forward"][col]:
-            return False
-        if rows["total_handled"][col] != sum(rows[k][col] for k in results):
-            return False
-    return True
-
-
-def decode_review(text: str) -> TableResult:
-    result = TableResult()
+def decode_review(one: Text1, offset: int, text: str):
+    """(grid, errors) of table 4: its fifteen cells, read where each block's 总计 is its sum."""
     blocks, outcomes = formats.review_blocks(), formats.review_outcomes()
-    digits = "".join(d for kind, d in tokens(text) if kind == "digits")
-    readings = list(_review_readings(digits, len(blocks)))
-    if len(readings) == 1:
-        values = readings[0]
-    else:
-        values = None
-        result.errors.append(f"table 4 glued cells '{digits}': {len(readings)} readings where each block's "
-                             "总计 is its sum; undetermined")
+    runs = [t for t in tokens(text, offset) if t[0] == "run"]
+    if not runs:
+        return Grid("glued"), ["table 4 glued: no digits found"]
+    run = " ".join(t[1] for t in runs)
+    lhs, rhs = identities.sides("R4", "2021")
+    width = len(blocks) * len(outcomes)
+
+    r4_holds = identities.over(lhs, rhs, outcomes)
+
+    def r4(block):
+        return r4_holds([number(t) for t in block])
+
+    found = grouped_readings(run.replace(" ", ""), [["count"] * len(outcomes)] * len(blocks), r4)
+    errors = []
+    if len(found) != 1:
+        errors.append(f"table 4 glued cells '{run}': {len(found)} readings where each block's "
+                      "总计 is its sum; undetermined")
+    values = found[0] if len(found) == 1 else [""] * width
+    where = _where(one, runs[0][2], run)
+    grid = Grid("glued")
     for i, block in enumerate(blocks):
-        result.cells[block] = {o: Cell(raw=digits, value=values[i * 5 + j] if values else None)
-                               for j, o in enumerate(outcomes)}
-    return result
+        grid.rows.append([Text(c, where) for c in values[i * len(outcomes):(i + 1) * len(outcomes)]])
+    return grid, errors
 
 
-def _review_readings(digits: str, blocks: int):
-    if blocks == 0:
-        if digits == "":
-            yield ()
-        return
-    for cut in range(5, len(digits) + 1):
-        for block in splits(digits[:cut], 5):
-            if block[4] == sum(block[:4]):
-                for rest in _review_readings(digits[cut:], blocks - 1):
-                    yield block + rest
+def column_kinds(keys: list[str], row: dict) -> list[str]:
+    counts = formats.spec()["counts"]["R6"]
+    return ["signed" if k in counts["signed"] else
+            "decimal" if (k in counts["decimal"] or row.get("decimal") and len(keys) == 1) else "count"
+            for k in keys]
 
 
-def decode_active(text: str, fmt: str) -> TableResult:
-    result = TableResult()
+def decode_active(one: Text1, offset: int, text: str, fmt: str):
+    """(grid, errors) of table 2: a row's run read only when it has a single possible cut."""
     spec_rows = formats.active_rows(fmt)
-    toks = tokens(text)
-    for i, (kind, tok) in enumerate(toks):
+    toks = tokens(text, offset)
+    grid, errors = Grid("glued"), []
+    for i, (kind, tok, at) in enumerate(toks):
         if kind != "label":
             continue
-        row = next((r for r in spec_rows if re.search(f"(?:{r['label']})$", tok)), None)
-        if row is None or i + 1 >= len(toks) or toks[i + 1][0] != "digits":
+        label = fold(tok)
+        row = next((r for r in spec_rows if re.search(f"(?:{r['label']})$", label)), None)
+        if row is None or i + 1 >= len(toks) or toks[i + 1][0] != "run":
             continue
-        digits = toks[i + 1][1]
-        keys = row["keys"]
-        unit = toks[i + 2][1] if i + 2 < len(toks) and toks[i + 2][1].startswith(("元", "万元")) else None
-        if len(keys) == 1:
-            values = [float(digits) if "." in digits else int(digits)]
-        elif "." not in digits:
-            readings = list(itertools.islice(splits(digits, len(keys)), 2))
-            values = list(readings[0]) if len(readings) == 1 else None
-        else:
-            values = None
-        if values is None:
-            result.errors.append(f"table 2 row {row['label']} glued as '{digits}': several readings; undetermined")
-        for j, key in enumerate(keys):
-            cell = Cell(raw=digits + (unit or ""), value=values[j] if values else None)
-            if row.get("keep_unit") and unit and values:
-                cell.unit = unit[:2] if unit.startswith("万元") else "元"
-            result.cells[key] = cell
-    return result
+        run = toks[i + 1]
+        after = toks[i + 2][1].strip() if i + 2 < len(toks) else ""
+        unit = next((u for u in ("万元", "元") if after.startswith(u)), None)
+        found = readings(run[1], column_kinds(row["keys"], row), limit=2)
+        cells = list(found[0]) if len(found) == 1 else [""] * len(row["keys"])
+        if len(found) != 1:
+            errors.append(f"table 2 row {row['label']} glued as '{run[1]}': "
+                          f"{'several readings' if found else 'no reading'}; undetermined")
+        elif unit:
+            cells[-1] += unit
+        where = _where(one, run[2], run[1] + (unit or ""))
+        m = re.search(f"(?:{row['label']})$", label)
+        grid.rows.append([Text(m.group(0), _where(one, at, run[1]))] + [Text(c, where) for c in cells])
+    return grid, errors
+
+
+def decode(text: str, fmt: str, known: dict | None = None) -> tuple[dict, list[str]]:
+    """{section: Grid} of the glued tables of a text capture, and the errors met."""
+    one = Text1(text)
+    parts = sections(one)
+    grids, errors = {}, []
+    if "active" in parts:
+        grids["active"], e = decode_active(one, *parts["active"], fmt)
+        errors += e
+    if "applications" in parts:
+        grids["applications"], e = decode_applications(one, *parts["applications"], fmt, known)
+        errors += e
+    if "review_litigation" in parts:
+        grids["review_litigation"], e = decode_review(one, *parts["review_litigation"])
+        errors += e
+    return grids, errors
 
 
 def decode_legacy(text: str) -> tuple[list[dict], list[str]]:
@@ -232,16 +354,16 @@ def decode_legacy(text: str) -> tuple[list[dict], list[str]]:
         return [], []
     width = len(spec["columns_re"].findall(header.group("columns")))
     rows, errors = [], []
-    toks = tokens(folded[header.end():])
+    toks = [(k, t) for k, t, _ in tokens(folded[header.end():])]
     for (kind, label), (next_kind, digits) in zip(toks, toks[1:] + [("", "")]):
         m = spec["unit_end_re"].match(label) if kind == "label" else None
-        if not m or next_kind != "digits":
+        if not m or next_kind != "run":
             continue
-        readings = list(itertools.islice(splits(digits, width), 2)) if "." not in digits else []
-        value = readings[0][0] if len(readings) == 1 else None
+        found = list(itertools.islice(splits(digits, ["count"] * width), 2)) if "." not in digits else []
+        value = number(found[0][0]) if len(found) == 1 else None
         if value is None:
             errors.append(f"统计表 row {m.group('indicator')!r} glued as '{digits}': "
-                          f"{'several readings' if readings else 'no reading'} for {width} columns; undetermined")
+                          f"{'several readings' if found else 'no reading'} for {width} columns; undetermined")
         rows.append({"indicator": m.group("indicator"), "unit": m.group("unit"), "value": value,
                      "raw": label + digits})
     return rows, errors
@@ -252,3 +374,25 @@ _DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
 def _squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text).translate(_DIGITS)
+
+
+def read_applications(text: str, fmt: str, known: dict | None = None):
+    """Table 3 of a glued text (from its rows on), read into keys: a TableResult."""
+    from .tables import read_applications as read
+
+    one = Text1(text)
+    grid, errors = decode_applications(one, 0, one.text, fmt, known)
+    result = read(grid.stream(), fmt)
+    result.errors = errors + result.errors
+    return result
+
+
+def read_review(text: str):
+    """Table 4 of a glued text, read into keys: a TableResult."""
+    from .tables import read_review as read
+
+    one = Text1(text)
+    grid, errors = decode_review(one, 0, one.text)
+    result = read(grid.stream())
+    result.errors = errors + result.errors
+    return result

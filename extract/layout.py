@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import formats
-from .tables import ROW_END
+from .grid import ROW_END, Text, Where
 from .values import classify, fold
 
 MARGIN_TOP, MARGIN_BOTTOM = 0.08, 0.88  # fractions of the page height: running heads, footers
@@ -172,7 +172,9 @@ def _sections(items: list) -> dict:
         if current == "applications" and not words:
             columns = _header(columns, cell)
         values = _align(words, columns) if current == "applications" and words else [t for _, t in words]
-        streams.setdefault(current, []).extend(labels + values + [ROW_END])
+        stream = streams.setdefault(current, [])
+        row = sum(1 for c in stream if c is ROW_END) + 1
+        stream.extend([Text(t, Where("pdf-layout", None, row, j)) for j, t in enumerate(labels + values, 1)] + [ROW_END])
     return streams
 
 

@@ -11,19 +11,17 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-import yaml
-
+from . import rules
 from .values import fold
 
-PHRASES_FILE = Path(__file__).with_name("narrative.yml")
+PHRASES_FILE = "narrative.yml"
 QUOTE_WIDTH = 160  # characters of a long sentence shown around the figure
 
 
 @lru_cache(maxsize=1)
 def _data() -> dict:
-    data = yaml.safe_load(PHRASES_FILE.read_text(encoding="utf-8"))
+    data = rules.load(PHRASES_FILE)
     for key in ("tables_start", "tables_end", "sentence_end", "skip_sentences", "skip_matches", "zero_veto"):
         data[key + "_re"] = re.compile(data[key])
     for p in data["phrases"] + data["headline"]:

@@ -12,7 +12,7 @@ import itertools
 import re
 
 from . import formats, layout
-from .tables import ROW_END
+from .grid import ROW_END, Text, Where
 from .values import classify, fold
 
 MIN_TEXT = 40  # characters: less than this on every page is a scan
@@ -34,7 +34,9 @@ def load_pdf(data: bytes, source: str):
                 pages_text.append(page.extract_text() or "")
                 tables += [[[re.sub(r"\s+", " ", c).strip() for c in row if c is not None] for row in table]
                            for table in page.extract_tables()]
-            streams = [[c for row in table for c in row + [ROW_END]] for table in _join_page_breaks(tables)]
+            streams = [[c for r, row in enumerate(table, 1)
+                        for c in [Text(t, Where("pdf", i, r, j)) for j, t in enumerate(row, 1)] + [ROW_END]]
+                       for i, table in enumerate(_join_page_breaks(tables), 1)]
             if not any(k in fold("".join(c for c in s if c)) for s in streams for k in RULED_KEYWORDS):
                 # the report's tables have no ruling lines: rebuilt from where the words stand
                 pages_words = [(float(page.height), page.extract_words(return_chars=True)) for page in pdf.pages]
@@ -46,9 +48,11 @@ def load_pdf(data: bytes, source: str):
     if len(re.sub(r"\s+", "", text)) < MIN_TEXT:
         raise UnreadableDocument("image-only report: the PDF has no text layer (no numbers read)")
     lines = [line.strip() for line in text.split("\n")]
-    doc = Document(source=source, kind="pdf", lines=lines, body_text=text, tables=streams)
+    doc = Document(source=source, kind="pdf", lines=lines, body_text=text, tables=streams, layout="pdf")
     if pages_words:
         doc.sections = layout.rebuild(pages_words) or None
+        if doc.sections:
+            doc.layout = "pdf-layout"
     doc.title = pdf_title(lines, metadata)
     doc.fields = find_fields(lines[:40])
     return doc

@@ -1,4 +1,5 @@
-"""One saved report in, one JSON-ready dict out (the `python -m extract` object)."""
+"""One saved report in, one typed Report out (model.py; `python -m extract` prints its
+`as_dict()`)."""
 from __future__ import annotations
 
 import re
@@ -6,11 +7,12 @@ from pathlib import Path
 
 from . import checks, formats, glued, narrative, tables
 from .document import Document, UnreadableDocument, load, page_spec
-from .tables import ROW_END
+from .grid import ROW_END, Text, Where, rows_of
+from .model import Report
 from .values import classify, fold
 
 
-def extract_file(path: str | Path) -> dict:
+def extract_file(path: str | Path) -> Report:
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -19,13 +21,11 @@ def extract_file(path: str | Path) -> dict:
     return extract_bytes(data, str(path))
 
 
-def failed(source: str, error: str) -> dict:
-    return {"source": source, "format": "unknown", "report_year": None, "agency": None,
-            "published": None, "active": {}, "applications": {}, "review_litigation": {},
-            "checks": [], "errors": [error]}
+def failed(source: str, error: str) -> Report:
+    return Report(source=source, errors=[error], unread=True)
 
 
-def extract_bytes(data: bytes, source: str, content_type: str = "") -> dict:
+def extract_bytes(data: bytes, source: str, content_type: str = "") -> Report:
     try:
         doc = load(data, source, content_type)
     except UnreadableDocument as exc:
@@ -33,70 +33,42 @@ def extract_bytes(data: bytes, source: str, content_type: str = "") -> dict:
     return extract_document(doc)
 
 
-def extract_document(doc: Document) -> dict:
+def extract_document(doc: Document) -> Report:
     errors: list[str] = []
-    organ, year = organ_and_year(doc.title)
+    (organ, organ_from), (year, year_from) = organ_and_year_of(doc)
     agency = organ or doc.fields.get("publisher") or doc.fields.get("meta_publisher")
+    if agency and not organ:
+        organ_from = "metadata block" if doc.fields.get("publisher") else "meta"
     published = normalise_date(doc.fields.get("meta_published") or doc.fields.get("published"))
     streams = table_streams(doc)
     all_text = doc.body_text + "\n" + "\n".join(c for s in streams.values() for c in s if c)
     fmt = formats.detect_format(all_text, year)
-    out = {
-        "source": doc.source, "format": fmt, "report_year": year, "agency": agency,
-        "published": published, "title": doc.title,
-        "index_number": doc.fields.get("index_number"),
-        "publisher": doc.fields.get("publisher") or doc.fields.get("meta_publisher"),
-        "active": {}, "applications": {}, "review_litigation": {},
-        "raw": {"active": {}, "applications": {}, "review_litigation": {}},
-        "notes": {},  # cell path -> the note printed in the cell (22（其中修订16件）)
-        "checks": [], "errors": errors,
-    }
+    out = Report(source=doc.source, format=fmt, report_year=year, year_source=year_from, agency=agency,
+                 agency_source=organ_from if agency else None, published=published, title=doc.title,
+                 index_number=doc.fields.get("index_number"),
+                 publisher=doc.fields.get("publisher") or doc.fields.get("meta_publisher"), errors=errors)
     if year is None:
-        errors.append("no report year in the title")
+        errors.append("no report year in the title, metadata or the statistics-period sentence")
     if fmt in ("2021", "2019") and doc.kind == "text" and glued.is_glued(doc.body_text):
-        read_glued(out, doc.body_text, fmt, errors)
+        grids, problems = glued.decode(doc.body_text, fmt)
+        errors.extend(problems)
+        out.layout = "glued"
+        read_tables(out, {name: grid.stream() for name, grid in grids.items()}, fmt, errors)
     elif fmt in ("2021", "2019") and not streams and doc.images and len(fold(doc.body_text)) < 600:
         errors.append("image-only report: the tables are printed as pictures on the page (no numbers read)")
     elif fmt in ("2021", "2019"):
+        out.layout = doc.layout
         read_tables(out, streams, fmt, errors)
     elif fmt == "pre2019":
-        out["headline"], missing = narrative.headline(narrative_text(doc, fmt))
+        out.headline, missing = narrative.headline(narrative_text(doc, fmt))
         errors.extend(missing)
-        out["legacy_indicators"] = read_legacy(doc, errors)
+        out.legacy_indicators = read_legacy(doc, errors)
     elif fmt == "unknown":
         errors.append("not recognised as an annual report")
-    out["checks"] = checks.run(out) + narrative.check(out, narrative_text(doc, fmt))
-    out["check_status"] = checks.status_of(out["checks"])
-    out["body_text"] = doc.body_text
+    out.checks = checks.run(out) + narrative.check(out.as_dict(), narrative_text(doc, fmt))
+    out.check_status = checks.status_of(out.checks)
+    out.body_text = doc.body_text
     return out
-
-
-def read_glued(out: dict, text: str, fmt: str, errors: list) -> None:
-    """A text capture with glued cells: decoded only where the identities allow (glued.py)."""
-    parts = glued.sections(text)
-    results = {
-        "active": glued.decode_active(parts.get("active", ""), fmt),
-        "applications": glued.decode_applications(parts.get("applications", ""), fmt),
-        "review_litigation": glued.decode_review(parts.get("review_litigation", "")),
-    }
-    _store(out, results, errors)
-
-
-def _store(out: dict, results: dict, errors: list) -> None:
-    for section, result in results.items():
-        errors.extend(result.errors)
-        for key, cell in result.cells.items():
-            if isinstance(cell, dict):
-                out[section][key] = {c: v.value for c, v in cell.items()}
-                out["raw"][section][key] = {c: v.raw for c, v in cell.items()}
-                out["notes"].update({f"{section}.{key}.{c}": v.note for c, v in cell.items() if v.note})
-            else:
-                if cell.note:
-                    out["notes"][f"{section}.{key}"] = cell.note
-                out[section][key] = cell.value
-                out["raw"][section][key] = cell.raw
-                if key == "procurement_amount" and cell.unit:
-                    out[section]["procurement_amount_unit"] = cell.unit
 
 
 MISSING = {"active": "table 2 (主动公开) not found",
@@ -104,17 +76,18 @@ MISSING = {"active": "table 2 (主动公开) not found",
            "review_litigation": "table 4 (行政复议、行政诉讼) not found"}
 
 
-def read_tables(out: dict, streams: dict, fmt: str, errors: list) -> None:
+def read_tables(out: Report, streams: dict, fmt: str, errors: list) -> None:
+    """Every layout's grids, read into canonical keys by the one table reader."""
     readers = {"active": lambda s: tables.read_active(s, fmt),
                "applications": lambda s: tables.read_applications(s, fmt),
                "review_litigation": tables.read_review}
-    results = {}
     for section, reader in readers.items():
-        if streams.get(section):
-            results[section] = reader(streams[section])
-        else:
+        if not streams.get(section):
             errors.append(MISSING[section])
-    _store(out, results, errors)
+            continue
+        result = reader(streams[section])
+        errors.extend(result.errors)
+        setattr(out, section, result.cells)
 
 
 def read_legacy(doc: Document, errors: list) -> list[dict]:
@@ -142,10 +115,6 @@ def narrative_text(doc: Document, fmt: str | None = None) -> str:
     return narrative.outside_tables(text) if fmt in ("2021", "2019") else text
 
 
-ROW_MARKERS = (("active", ("第二十条",)), ("applications", ("申请人情况",)),
-               ("review_litigation", ("行政复议", "行政诉讼")))
-
-
 def table_streams(doc: Document) -> dict:
     """Cell streams for tables 2, 3 and 4. A table is placed by its keywords; a table with no
     keywords but numbers continues the one before (next page, next block); inside a table a
@@ -154,6 +123,7 @@ def table_streams(doc: Document) -> dict:
     if doc.sections:
         return doc.sections
     sections = formats.spec()["sections"]
+    markers = [(name, sections[name]["row_markers"]) for name in ("active", "applications", "review_litigation")]
     streams: dict[str, list] = {}
     current = None
     for stream in doc.tables:
@@ -165,53 +135,48 @@ def table_streams(doc: Document) -> dict:
             current = placed
         elif not (current and any(classify(c) == "number" for c in stream if c)):
             continue
-        for row in _split_rows(stream):
+        for row in rows_of(stream):
             row_text = fold("".join(c for c in row if c))
             if formats.heading(row_text) == "end":
                 current = None  # 五、存在的主要问题: the tables are over
                 continue
-            marker = next((name for name, words in ROW_MARKERS if all(w in row_text for w in words)), None)
+            marker = next((name for name, words in markers if all(w in row_text for w in words)), None)
             if marker and marker != current:
                 current = marker
             if current:
                 streams.setdefault(current, []).extend(row + [ROW_END])
     if streams:
         return streams
-    return text_sections(doc.lines)
+    return text_sections(doc.lines, doc.layout)
 
 
-def _split_rows(stream: list) -> list[list]:
-    rows, row = [], []
-    for cell in stream:
-        if cell is ROW_END:
-            rows.append(row)
-            row = []
-        else:
-            row.append(cell)
-    if row:
-        rows.append(row)
-    return rows
-
-
-def text_sections(lines: list[str]) -> dict:
+def text_sections(lines: list[str], layout: str = "text") -> dict:
     """The lines of each table section of a text rendering, as cell streams."""
     streams: dict[str, list] = {}
     current = None
-    for line in lines:
-        name = formats.heading(line)
+    marker = formats.spec()["layout"]["page_marker_re"]
+    for number, line in enumerate(lines, 1):
+        name = formats.heading(line.strip("| "))
         if name:
             current = name
-        elif current and current != "end" and line != "":
-            streams.setdefault(current, []).extend(line_cells(line))
+        elif current and current != "end" and line != "" and not marker.search(line.strip()):
+            where = Where(layout, line=number)
+            streams.setdefault(current, []).extend(Text(c, where) for c in line_cells(line))
     return streams
 
 
 def line_cells(line: str) -> list[str]:
-    """The cells of one line of a text rendering: one cell per line, or several separated by
-    white space ('本年新收… 18 0 0 0 0 0 18'); a line of only white space is a blank cell.
-    Words of a label separated by spaces stay one label."""
+    """The cells of one line of a text rendering: one cell per line, several separated by
+    white space ('本年新收… 18 0 0 0 0 0 18'), or a Markdown pipe row ('| 规章 | 0 | 0 |');
+    a line of only white space is a blank cell. Words of a label separated by spaces stay
+    one label; a pipe table's separator row (|---|---|) is no cells."""
     if not line.strip():
         return [""]
+    stripped = line.strip()
+    if stripped.startswith("|"):
+        if re.fullmatch(r"\|?(\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*", stripped):
+            return []
+        return [c.strip() for c in stripped.strip("|").split("|")]
     cells: list[str] = []
     for part in line.split():
         kind = classify(part)
@@ -233,6 +198,29 @@ def organ_and_year(title: str | None):
         return None, None
     organ = re.sub(r"^(关于|公开)", "", m.group("organ").strip(" 　:：-—"))
     return (organ or None), int(m.group("year"))
+
+
+def organ_and_year_of(doc: Document) -> tuple[tuple, tuple]:
+    """((organ, source), (year, source)): from the title, else the <meta> tags, else the
+    metadata block, else the statistics-period sentence (本报告所列数据的统计期限为…) or the
+    first sentence naming the report's year. The source says which gave it."""
+    organ = year = organ_from = year_from = None
+    candidates = [("title", doc.title)] + [("meta", v) for v in doc.meta.values()] \
+        + [("metadata block", v) for v in doc.fields.values()]
+    for source, text in candidates:
+        o, y = organ_and_year(text)
+        if organ is None and o:
+            organ, organ_from = o, source
+        if year is None and y:
+            year, year_from = y, source
+    if year is None:
+        body = fold(doc.body_text[:20000])
+        for pattern, source in page_spec()["year_sentences"]:
+            m = re.search(pattern, body)
+            if m:
+                year, year_from = int(m.group("year")), source
+                break
+    return (organ, organ_from), (year, year_from)
 
 
 def normalise_date(text: str | None) -> str | None:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import formats
+from . import formats, labels as label_match
 from .values import Cell, classify, fold, parse_cell
 
-ROW_END = None  # marks the end of an HTML row in a cell stream
+from .grid import ROW_END  # noqa: F401  (re-exported: the end of a row in a cell stream)
 
 
 @dataclass
@@ -77,6 +77,12 @@ def read_active(stream, fmt: str) -> TableResult:
     for labels, values in _rows(stream):
         label = fold(labels[-1]) if labels else ""
         row = next((r for r in rows if r["label_re"].fullmatch(label)), None)
+        how = "pattern"
+        if row is None and labels:
+            found = label_match.fuzzy(labels[-1], [r.get("printed") or r["label"] for r in rows])
+            if found is None:
+                continue
+            row, how = rows[found[0]], found[1]
         if row is None:
             continue
         width = len(row["keys"])
@@ -95,13 +101,14 @@ def read_active(stream, fmt: str) -> TableResult:
             result.cells[key] = parse_cell(
                 raw, unit=row.get("unit"), decimal=row.get("decimal", False),
                 keep_unit=row.get("keep_unit", False))
+            result.cells[key].match = how
     return result
 
 
 def _application_key(labels: list[str], group: str | None, rows: list[dict], groups: list[dict]):
-    """The row key for a row's label cells, and the group in force after them."""
-    key = None
-    for part in labels:
+    """(row key, the group in force after the label cells, how the label was matched)."""
+    key, how, at = None, "pattern", -1
+    for index, part in enumerate(labels):
         text = fold(part)
         for g in groups:
             m = g["label_re"].search(text)
@@ -110,12 +117,12 @@ def _application_key(labels: list[str], group: str | None, rows: list[dict], gro
                 break
         top = [(m.end(), r["key"]) for r in rows if "group" not in r and (m := r["label_re"].search(text))]
         if top:  # several labels in one cell (a glued header): the one nearest the values
-            group, key = None, max(top)[1]
+            group, key, at = None, max(top)[1], index
             continue
         if group and text:
             sub = [r for r in rows if r.get("group") == group and r["label_re"].search(text)]
             if sub:
-                key = sub[0]["key"]
+                key, at = sub[0]["key"], index
     if key is None and group:
         only = [r for r in rows if r.get("group") == group and r["label"] == "^$"]
         if only and labels and any(g["label_re"].search(fold(labels[-1])) for g in groups):
@@ -128,7 +135,27 @@ def _application_key(labels: list[str], group: str | None, rows: list[dict], gro
             if len(hits) == 1:
                 key, group = hits[0]["key"], hits[0]["group"]
                 break
-    return key, group
+    if key is not None and 0 <= at < len(labels) - 1 \
+            and not any(g["label_re"].search(fold(labels[-1])) for g in groups):
+        # the key came from a cell before the row's own label (a header word such as 总计):
+        # a misprinted label nearest the values names the row instead, if it names one
+        found = label_match.fuzzy(labels[-1], [r["printed"] for r in rows])
+        if found:
+            row = rows[found[0]]
+            return row["key"], row.get("group"), found[1]
+    if key is None:
+        # A misprinted label (a typo, a dropped character): the one printed label within a
+        # small edit distance, with a clear margin over the next; ambiguous matches nothing.
+        for part in reversed(labels):
+            found = label_match.fuzzy(part, [r["printed"] for r in rows])
+            if found:
+                row = rows[found[0]]
+                return row["key"], row.get("group"), found[1]
+    if key and labels:
+        printed = next(r["printed"] for r in rows if r["key"] == key)
+        if label_match.normalise(labels[-1]).endswith(label_match.normalise(printed)):
+            how = "exact"
+    return key, group, how
 
 
 def read_applications(stream, fmt: str) -> TableResult:
@@ -138,7 +165,7 @@ def read_applications(stream, fmt: str) -> TableResult:
     columns = formats.application_columns()
     group = None
     for labels, values in _rows(stream):
-        key, group = _application_key(labels, group, rows, groups)
+        key, group, how = _application_key(labels, group, rows, groups)
         if _placeholders(values, len(columns)):
             continue
         if key is None:
@@ -155,9 +182,21 @@ def read_applications(stream, fmt: str) -> TableResult:
             result.cells[key] = {c: Cell(raw="") for c in columns}
             continue
         result.cells[key] = {c: parse_cell(raw) for c, raw in zip(columns, fitted)}
+        for cell in result.cells[key].values():
+            cell.match = how
     for row in rows:
-        if row["key"] not in result.cells:
-            result.errors.append(f"table 3 row {row['key']} not found")
+        key = row["key"]
+        if key in result.cells:
+            continue
+        by = [r["key"] for r in rows if key in r.get("replaces", []) and r["key"] in result.cells]
+        if by:  # （六）其他处理 printed as one row in a 2021 table: its sub-rows are null
+            result.cells[key] = {c: Cell(raw="", match=f"not printed: {by[0]} stands for it") for c in columns}
+        elif row.get("replaces") and any(k in result.cells for k in row["replaces"]):
+            continue  # the sub-rows are printed
+        elif row.get("replaces") and fmt != "2019":
+            continue
+        else:
+            result.errors.append(f"table 3 row {key} not found")
     return result
 
 

@@ -21,7 +21,9 @@ def _number_or_null(value) -> bool:
     return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
 
 
-def validate(result: dict) -> dict:
+def validate(report):
+    """The report (a typed Report or its JSON dict), unchanged, if it passes; else InvalidReport."""
+    result = report.as_dict() if hasattr(report, "as_dict") else report
     problems = []
     fmt = result.get("format")
     if fmt not in FORMATS:
@@ -63,4 +65,4 @@ def validate(result: dict) -> dict:
             problems.append(f"check {check.get('rule')}: status {check.get('status')!r}")
     if problems:
         raise InvalidReport("; ".join(problems[:10]))
-    return result
+    return report

@@ -19,9 +19,12 @@ _NUMBER = re.compile(
 _SPACE = re.compile(r"\s+")
 
 
+_MINUS = str.maketrans({"\u2212": "-", "\ufe63": "-"})
+
+
 def fold(text: str) -> str:
-    """NFKC (full-width digits and brackets to ASCII) and no white space."""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text or ""))
+    """NFKC (full-width digits and brackets to ASCII, the minus sign to '-') and no white space."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text or "").translate(_MINUS))
 
 
 @dataclass
@@ -32,6 +35,8 @@ class Cell:
     value: int | float | None = None
     unit: str | None = None
     note: str | None = None
+    where: object = None  # grid.Where: where in the capture the cell was printed
+    match: str | None = None  # how its row label was matched (exact, pattern, fuzzy …)
 
     def as_json(self):
         return self.value
@@ -56,9 +61,10 @@ def parse_cell(raw: str, unit: str | None = None, decimal: bool = False,
     """Read a value cell. `unit` is the unit its column is printed in (e.g. 万元): a cell
     written in another money unit is converted to it, unless `keep_unit` (then the cell's own
     unit is kept beside the number)."""
-    raw = (raw or "").strip()
+    where = getattr(raw, "where", None)
+    raw = str(raw or "").strip()
     text = fold(raw)
-    cell = Cell(raw=raw)
+    cell = Cell(raw=raw, where=where)
     m = _NUMBER.match(text)
     if text in NULL_MARKS or not m:
         return cell

@@ -11,7 +11,7 @@ import json
 import re
 import sqlite3
 
-from extract import formats
+from extract import formats, identities
 
 # Column heads of table 2, by value key (the printed heads differ between formats).
 ACTIVE_HEADS = {
@@ -158,13 +158,13 @@ def _in_words(check: dict, fmt: str, value, labels: dict, columns: list[str],
     if rule in ("R1", "R2", "R5") and len(parts) == 2 and parts[0] == "applications":
         col = parts[1]
         if rule == "R1":
-            r1 = formats.spec()["checks"]["R1"]
-            lhs, rhs = r1["lhs"], r1["rhs"]
+            lhs, rhs = identities.sides("R1", fmt)
             text = (f"{'+'.join(labels[k] for k in lhs)} ≠ {'+'.join(labels[k] for k in rhs)}: "
                     f"{'+'.join(_fmt(value(k, col)) for k in lhs)} ≠ {'+'.join(_fmt(value(k, col)) for k in rhs)}")
             cells = lhs + rhs
         elif rule == "R2":
-            results = [r["key"] for r in formats.application_rows(fmt) if r.get("result")]
+            printed = {r["key"] for r in formats.application_rows(fmt) if value(r["key"], col) is not None}
+            results = identities.sides("R2", fmt, printed)[1]
             total = sum(value(k, col) or 0 for k in results)
             text = f"（七）总计 ≠ （一）至（六）之和: {_fmt(value('total_handled', col))} ≠ {_fmt(total)}"
             cells = ["total_handled"] + results

@@ -208,6 +208,22 @@ def test_edits_and_removals_are_recorded(archive):
     assert edited["replica-pingtan-old"]["reports_removed"] == 1
 
 
+def test_cells_carry_their_provenance(archive):
+    """Each stored value names its layout and where in the capture it was printed."""
+    import sqlite_utils
+
+    db = sqlite_utils.Database(archive["path"])
+    rows = list(db.query("""select a.value, a.raw, a.layout, a.location, a.label_match, r.capture_id
+        from applications a join reports r on r.id = a.report_id
+        where a.row_key = 'new_received' and a.column_key = 'total' and r.title like '%南湖%'"""))
+    assert rows and rows[0]["value"] == 18 and rows[0]["raw"] == "18"
+    assert rows[0]["layout"] == "html" and rows[0]["location"].startswith("table ")
+    assert rows[0]["label_match"] in ("exact", "pattern") and rows[0]["capture_id"]
+    assert db.execute("select count(*) from applications where value is not null and location is null").fetchone()[0] == 0
+    assert {r["year_source"] for r in db["reports"].rows if r["report_year"]} <= {
+        "title", "meta", "metadata block", "statistics period", "body"}
+
+
 def test_reextract_reproduces_the_derived_rows(archive, tmp_path):
     import shutil
     import subprocess
@@ -225,6 +241,12 @@ def test_reextract_reproduces_the_derived_rows(archive, tmp_path):
 
     before = derived(sqlite_utils.Database(copy))
     captures_before = sqlite_utils.Database(copy)["captures"].count
+    # an archive made before cells carried provenance: reextract brings it to the new reader
+    old = sqlite_utils.Database(copy)
+    for table in ("applications", "active_disclosure", "review_litigation"):
+        old.execute(f"update {table} set layout = null, location = null, label_match = null")
+    old.conn.commit()
+    old.conn.close()
     proc = subprocess.run([sys.executable, "-m", "archive.reextract", str(copy)], cwd=ROOT,
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from extract import extract_bytes
-from extract.glued import decode_applications, is_glued
+from extract.glued import is_glued, read_applications
 from extract.validate import validate
 from extract.values import classify, parse_cell
 from replica import hostile, tables
@@ -134,7 +134,7 @@ def test_glued_decoder_never_guesses(rnd):
     start = PINGTAN_2021.find("三、收到和处理政府信息公开申请情况")
     end = PINGTAN_2021.find("四、", start)
     table = re.sub(r"\d{5,}", lambda m: glued_run(rnd), PINGTAN_2021[start:end])
-    result = decode_applications(table, "2021")
+    result = read_applications(table, "2021")
     for key, cells in result.cells.items():
         values = {c: cell.value for c, cell in cells.items()}
         if None not in values.values() and len(values) == 7:
@@ -167,7 +167,7 @@ def test_damaged_pdfs_give_an_error_not_an_exception(flips, keep):
         data[int(where * (len(data) - 1))] = byte
     data = bytes(data[: max(1, int(len(data) * keep))])
     got = extract_bytes(data, "d.pdf", "application/pdf")
-    assert got["errors"] and json.dumps(got, ensure_ascii=False)
+    assert got["errors"] and json.dumps(got.as_dict(), ensure_ascii=False)
 
 
 @settings(slow, max_examples=max(3, settings.default.max_examples // 8))  # ~1 s each
