@@ -84,7 +84,6 @@ class Loader:
         self.me = f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(2)}"
         self.new_ids: dict[str, dict[int, str]] = defaultdict(dict)  # run -> report id -> portal
         self.removed_ids: dict[str, dict[int, str]] = defaultdict(dict)
-        self.extracted: dict[str, dict[int, tuple]] = defaultdict(dict)  # run -> id -> (portal, url)
 
     # --- the one loader ------------------------------------------------------------------
 
@@ -282,8 +281,6 @@ class Loader:
             counts.append((item.portal, "errors", 1))
             self._error(run, {"portal": item.portal, "url": item.url, "stage": outcome.stage,
                               "message": outcome.message})
-        elif outcome.kind in ("new", "changed"):
-            self.extracted[run][outcome.report_id] = (item.portal, item.url)
         if outcome.kind == "new":
             self.new_ids[run][outcome.report_id] = item.portal
         counts.append((item.portal, f"reports_{outcome.kind}", 1))
@@ -326,10 +323,6 @@ class Loader:
 
     def _merge_moved(self, run: str) -> None:
         """A report removed in this run whose figures reappear at a new URL has moved."""
-        for report_id, (portal, url) in self.extracted.pop(run, {}).items():
-            problem = ingest.without_figures(self.db, report_id)
-            if problem:  # read, but neither the page nor an attachment gave the tables
-                self._error(run, {"portal": portal, "url": url, "stage": "extract", "message": problem})
         new_ids, removed_ids = self.new_ids.pop(run, {}), self.removed_ids.pop(run, {})
         for old_id, portal in list(removed_ids.items()):
             for new_id in [i for i, p in new_ids.items() if p == portal]:
