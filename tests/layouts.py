@@ -14,6 +14,7 @@ import random
 import re
 
 from extract import formats
+from extract.values import classify
 
 HEAD = {
     "2021": {"regulations": ("第二十条第（一）项", ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]),
@@ -239,3 +240,22 @@ RENDERERS = {
     "mixed": (to_mixed, ".txt"),
     "markdown": (to_markdown, ".md"),
 }
+
+
+def spaced(text: str) -> str:
+    """A one-cell-per-line rendering re-rendered with a table row per line, cells separated
+    by spaces (blank lines between cells dropped)."""
+    lines, out, i = text.split("\n"), [], 0
+    while i < len(lines):
+        line = lines[i]
+        if line and classify(line) == "text" and i + 2 < len(lines) and classify(lines[i + 2] or "x") != "text":
+            row, j = [line], i + 2
+            while j < len(lines) and lines[j] and classify(lines[j]) != "text":
+                row.append(lines[j])
+                j += 2
+            out.append("  ".join(row))
+            i = j
+        else:
+            out.append(line)
+            i += 1
+    return "\n".join(out)

@@ -4,32 +4,13 @@ import re
 
 from extract import extract_bytes, glued
 from extract.document import load
-from extract.values import classify
 
 from .conftest import FILES, label
+from .layouts import spaced
 from .test_corpus import compare
 
 NANHU = (FILES / "samples" / "nanhu-2023.txt").read_text(encoding="utf-8")
 OLD_PAGE = FILES / "pages" / "pingtan-2018-oldsite.htm"
-
-
-def spaced(text: str) -> str:
-    """A one-cell-per-line rendering re-rendered with a table row per line, cells separated
-    by spaces (blank lines between cells dropped)."""
-    lines, out, i = text.split("\n"), [], 0
-    while i < len(lines):
-        line = lines[i]
-        if line and classify(line) == "text" and i + 2 < len(lines) and classify(lines[i + 2] or "x") != "text":
-            row, j = [line], i + 2
-            while j < len(lines) and lines[j] and classify(lines[j]) != "text":
-                row.append(lines[j])
-                j += 2
-            out.append("  ".join(row))
-            i = j
-        else:
-            out.append(line)
-            i += 1
-    return "\n".join(out)
 
 
 def test_gbk_text_file():

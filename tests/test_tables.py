@@ -3,9 +3,9 @@ import lxml.html
 
 from extract.document import table_stream
 from extract.tables import read_applications, read_review
-from extract.values import classify
 
 from .conftest import FILES, label
+from .layouts import spaced
 
 ROWS_2021 = [
     ("一、本年新收政府信息公开申请数量", None),
@@ -73,20 +73,7 @@ def test_text_rendering_with_several_cells_per_line():
     from extract import extract_bytes
 
     text = (FILES / "samples" / "nanhu-2023.txt").read_text(encoding="utf-8")
-    lines, out, i = text.split("\n"), [], 0
-    # Re-render the one-cell-per-line capture as one table row per line, cells separated by spaces.
-    while i < len(lines):
-        line = lines[i]
-        if line and classify(line) == "text" and i + 2 < len(lines) and classify(lines[i + 2] or "x") != "text":
-            row, j = [line], i + 2
-            while j < len(lines) and lines[j] and classify(lines[j]) != "text":
-                row.append(lines[j])
-                j += 2
-            out.append("  ".join(row))
-            i = j
-        else:
-            out.append(line)
-            i += 1
+    out = spaced(text).split("\n")  # one table row per line, cells separated by spaces
     assert any("本年新收政府信息公开申请数量  18  0" in l for l in out)
     result = extract_bytes("\n".join(out).encode("utf-8"), "nanhu-spaced.txt")
     assert result["applications"] == label("nanhu-2023")["applications"]
