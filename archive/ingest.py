@@ -259,6 +259,18 @@ def same_report(db, old_id: int, new_id: int) -> bool:
         store.report_cells(db, old_id) == store.report_cells(db, new_id) != {}
 
 
+def record_moves(db, removed: dict[int, str], new: dict[int, str], *, run: str | None = None) -> None:
+    """At the end of a run: a report removed in it ({id: portal}) whose figures reappear in
+    a report new in it, on the same portal, has moved."""
+    new = dict(new)
+    for old_id, portal in removed.items():
+        for new_id in [i for i, p in new.items() if p == portal]:
+            if same_report(db, old_id, new_id):
+                merge_moved(db, old_id, new_id, run=run)
+                del new[new_id]
+                break
+
+
 def merge_moved(db, old_id: int, new_id: int, *, run: str | None = None) -> None:
     """Keep the old report's id (and history); it now lives at the new URL."""
     old, new = db["reports"].get(old_id), db["reports"].get(new_id)

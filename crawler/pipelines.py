@@ -85,11 +85,4 @@ class ArchivePipeline:
     def close_spider(self, spider=None):
         if self._pool is not None:
             self._pool.close()
-        db = self.session.db
-        for old_id, portal in list(self.removed_ids.items()):
-            for new_id in [i for i, p in self.new_ids.items() if p == portal]:
-                if not ingest.same_report(db, old_id, new_id):
-                    continue
-                ingest.merge_moved(db, old_id, new_id, run=self.session.run)
-                del self.new_ids[new_id], self.removed_ids[old_id]
-                break
+        ingest.record_moves(self.session.db, self.removed_ids, self.new_ids, run=self.session.run)

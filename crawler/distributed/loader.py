@@ -322,15 +322,7 @@ class Loader:
         return run
 
     def _merge_moved(self, run: str) -> None:
-        """A report removed in this run whose figures reappear at a new URL has moved."""
-        new_ids, removed_ids = self.new_ids.pop(run, {}), self.removed_ids.pop(run, {})
-        for old_id, portal in list(removed_ids.items()):
-            for new_id in [i for i, p in new_ids.items() if p == portal]:
-                if not ingest.same_report(self.db, old_id, new_id):
-                    continue
-                ingest.merge_moved(self.db, old_id, new_id, run=run)
-                del new_ids[new_id], removed_ids[old_id]
-                break
+        ingest.record_moves(self.db, self.removed_ids.pop(run, {}), self.new_ids.pop(run, {}), run=run)
 
     # --- the loop ------------------------------------------------------------------------
 
