@@ -89,19 +89,26 @@ class WarcCapture:
             self._file = None
 
 
-def repair_tails(db, warc_dir: Path, base: Path) -> list[tuple[str, int]]:
+def repair_tails(db, warc_dir: Path, base: Path, run: str | None = None) -> list[tuple[str, int]]:
     """Cut the half-written tail a killed run left after its last committed record.
 
     A record is written and flushed before its `captures` row is committed, so bytes past the
     end of a file's last committed record belong to no capture: a record cut short, or one
-    whose row was never written. Returns (file, bytes removed) for each file cut."""
+    whose row was never written. Only this archive's files are touched: those its captures
+    point at, and those of `run` (a killed earlier leg of the job being resumed); another
+    archive's files in the same folder are left alone. Returns (file, bytes removed) for each
+    file cut."""
     cut = []
     if not Path(warc_dir).is_dir():
         return cut
     for path in sorted(Path(warc_dir).glob("*.warc.gz")):
         name = str(path.relative_to(base)) if path.is_relative_to(base) else str(path)
         end = db.execute("select max(warc_offset + warc_length) from captures where warc_file = ?",
-                         [name]).fetchone()[0] or 0
+                         [name]).fetchone()[0]
+        if end is None and not (run and (path.name == f"capture-{run}.warc.gz"
+                                          or path.name.startswith(f"capture-{run}-"))):
+            continue  # not this archive's file
+        end = end or 0
         size = path.stat().st_size
         if size > end:
             with open(path, "rb+") as f:

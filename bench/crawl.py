@@ -52,7 +52,7 @@ class Replica:
     def crawl(self, label: str, db: Path, *settings: str) -> dict:
         """Our crawl (scrapy crawl reports) as a subprocess: its stats, wall time, peak memory."""
         args = [str(BIN / "scrapy"), "crawl", "reports", "-a", f"seeds={self.seeds}", "-s", f"ARCHIVE_DB={db}",
-                "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+                "-s", f"WARC_DIR={db.with_suffix('')}-warcs", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
                 "-s", f"CONCURRENT_REQUESTS={CONCURRENCY}", "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={CONCURRENCY}",
                 "-s", "PORTAL_PAGE_BUDGET=1000000", "-s", "LOG_LEVEL=INFO", "-s", "STATS_DUMP=True", *settings]
         return self._record(label, args, db)

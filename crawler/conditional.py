@@ -30,10 +30,12 @@ class ConditionalMiddleware:
         return CrawlSession.of(self.crawler)
 
     def process_request(self, request, spider=None):
-        if request.meta.get("playwright") or request.meta.get("known") or request.method != "GET" or \
-                b"If-None-Match" in request.headers or b"If-Modified-Since" in request.headers:
+        if request.meta.get("playwright") or request.meta.get("known") or request.meta.get("unconditional") \
+                or request.method != "GET" or b"If-None-Match" in request.headers \
+                or b"If-Modified-Since" in request.headers:
             # A browser page must be whole; a known report's request is the spider's to make
-            # (a report still waiting for its attachments is asked for unconditionally).
+            # (a report still waiting for its attachments is asked for unconditionally); an
+            # answer whose archived copy was unreadable is asked for whole, once.
             return None
         capture = runs.last_validated_capture(self.session.db, request.url)
         if capture is None:
@@ -52,11 +54,12 @@ class ConditionalMiddleware:
         try:
             body = read_record(capture, self.session.db_path.parent)
         except (OSError, ValueError):
-            # The archived copy is unreadable: fetch it whole again.
+            # The archived copy is unreadable: fetch it whole again (unconditionally, or the
+            # same 304 would come back for ever).
             request.headers.pop("If-None-Match", None)
             request.headers.pop("If-Modified-Since", None)
-            return request.replace(meta={k: v for k, v in request.meta.items() if k != "conditional_capture"},
-                                   dont_filter=True)
+            meta = {k: v for k, v in request.meta.items() if k != "conditional_capture"}
+            return request.replace(meta=dict(meta, unconditional=True), dont_filter=True)
         self.session.count(request.meta.get("portal"), "not_modified")
         request.meta["capture_id"] = capture["id"]
         request.meta["capture_new"] = False

@@ -43,7 +43,7 @@ class CrawlSession:
         self.job = _Job(settings.get("CRAWL_STATE"))
         self.run, self.started_at, self.leg = self.job.run, self.job.started_at, self.job.leg
         warc_dir = Path(settings.get("WARC_DIR") or self.db_path.parent / "warcs")
-        for name, removed in repair_tails(self.db, warc_dir, self.db_path.parent):
+        for name, removed in repair_tails(self.db, warc_dir, self.db_path.parent, run=self.run):
             runs.record_error(self.db, self.run, None, name, "capture",
                               f"{removed} bytes after the last complete record (a killed crawl) removed")
         self.capture = WarcCapture(self.db, warc_dir, self.run, base=self.db_path.parent,

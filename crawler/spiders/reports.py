@@ -477,7 +477,7 @@ class ReportsSpider(scrapy.Spider):
 # Meta keys that describe one download; a family copying a response's meta must not pass them on.
 _PER_RESPONSE = {"download_latency", "download_slot", "download_timeout", "depth", "retry_times",
                  "redirect_times", "redirect_ttl", "redirect_urls", "redirect_reasons", "capture_id",
-                 "capture_new", "conditional_capture", "_slot_proxy"}
+                 "capture_new", "conditional_capture", "unconditional", "_slot_proxy"}
 
 
 def _is_html(response) -> bool:
