@@ -61,7 +61,8 @@ class Replica:
         result, wall, peak = run_measured(args, cwd=cwd)
         if result.returncode not in (0, 1):
             raise RuntimeError(f"{label}: exit {result.returncode}\n{result.stderr[-3000:]}")
-        run = {"wall": wall, "peak": peak.peak, "cpu": peak.cpu, "processes": sorted(peak.names), "log": result.stderr,
+        run = {"wall": wall, "peak": peak.peak, "cpu": peak.cpu, "main_cpu": peak.main_cpu,
+               "children_cpu": peak.children_cpu, "processes": sorted(peak.names), "log": result.stderr,
                "stdout": result.stdout}
         if db is not None:
             stats = stats_of(result.stderr)

@@ -49,14 +49,22 @@ def _children() -> dict[int, list[int]]:
     return kids
 
 
-def tree_rss(pid: int) -> tuple[int, list[str]]:
-    """(resident bytes of pid and its descendants, their command names)."""
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def tree_rss(pid: int, cpu: dict | None = None) -> tuple[int, list[str]]:
+    """(resident bytes of pid and its descendants, their command names). With `cpu`, each
+    process's CPU seconds so far are noted there: pid -> (parent, own, its reaped children's)."""
     kids, total, names, todo = _children(), 0, [], [pid]
     while todo:
         p = todo.pop()
         todo.extend(kids.get(p, []))
         try:
             status = Path(f"/proc/{p}/status").read_text()
+            if cpu is not None:
+                fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+                cpu[p] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICK,
+                          (int(fields[13]) + int(fields[14])) / _TICK)
         except OSError:
             continue
         for line in status.splitlines():
@@ -68,17 +76,20 @@ def tree_rss(pid: int) -> tuple[int, list[str]]:
 
 
 class PeakMemory:
-    """Samples a process tree's memory in a thread: peak bytes and every name seen."""
+    """Samples a process tree's memory in a thread: peak bytes and every name seen; and the
+    CPU seconds of the top process alone (`main_cpu`) and of its children with everything
+    they reaped (`children_cpu`: extraction workers are reaped by their forkserver)."""
 
     def __init__(self, pid: int, every: float = 0.2):
         self.pid, self.every, self.peak, self.names = pid, every, 0, set()
+        self.cpu_seen: dict[int, tuple] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
     def _run(self):
         while not self._stop.is_set():
-            rss, names = tree_rss(self.pid)
+            rss, names = tree_rss(self.pid, self.cpu_seen)
             self.peak = max(self.peak, rss)
             self.names.update(names)
             self._stop.wait(self.every)
@@ -86,6 +97,14 @@ class PeakMemory:
     def stop(self) -> None:
         self._stop.set()
         self._thread.join()
+
+    @property
+    def main_cpu(self) -> float:
+        return self.cpu_seen.get(self.pid, (0, 0.0, 0.0))[1]
+
+    @property
+    def children_cpu(self) -> float:
+        return sum(own + reaped for parent, own, reaped in self.cpu_seen.values() if parent == self.pid)
 
 
 def run_measured(args: list[str], timeout: float = 1800, **kwargs) -> tuple[subprocess.CompletedProcess, float, PeakMemory]:
