@@ -11,7 +11,11 @@ limits of extract/limits.py.
 A refused document comes back as the extractor's usual failed result with `refused` set
 (the reason), so callers can tell "not read, on purpose" from "read, with problems".
 Workers are forked from a forkserver that has the extractor imported once: starting one
-costs milliseconds, and a crawler's threads are never forked.
+costs milliseconds, and a crawler's threads are never forked. A Pool keeps its workers for
+up to RESIDENT_DOCUMENTS documents each (a fresh process pays ~10 ms of page faults and cold
+caches per document, a quarter of a report page's extraction); the limits hold per document,
+and a document that ran out of memory or killed its resident worker is tried once more in a
+fresh one, so it ends as it would have there.
 
     pool = Pool()                          # one worker per core (EXTRACT_WORKERS)
     result = pool.submit(data, url, content_type).result()
@@ -25,6 +29,7 @@ import multiprocessing
 import os
 import resource
 import signal
+import threading
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -180,14 +185,53 @@ def _check_pdf(data: bytes, limits: Limits) -> None:
         limits_mod.check_pdf_pages(count, limits)
 
 
+def _serve(conn, limits: Limits, documents: int) -> None:
+    """A resident worker: up to `documents` documents, one after the other, each within the
+    limits (the CPU backstop is set anew for each). Ends after a MemoryError: its heap is
+    not to be trusted with the next document."""
+    os.setsid()
+    _die_with_parent()
+    limits_mod.use(limits)
+    cap = limits.memory_mb * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (cap, resource.getrlimit(resource.RLIMIT_AS)[1]))
+    for _ in range(documents):
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        data, source, content_type = job
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = int(usage.ru_utime + usage.ru_stime + limits.seconds) + 10
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, resource.getrlimit(resource.RLIMIT_CPU)[1]))
+        try:
+            result = extract_here(data, source, content_type, limits)
+        except MemoryError:
+            conn.send(None)  # the caller reads it again in a fresh worker
+            return
+        conn.send(result)
+
+
 # --- in the caller -----------------------------------------------------------------------
+
+def _too_large(data: bytes, source: str, limits: Limits) -> dict | None:
+    if len(data) > limits.input_mb * 2**20:  # not even handed to a worker
+        return refused(source, f"a file of {len(data) / 2**20:.1f} MB: over the limit of {limits.input_mb} MB "
+                               "(EXTRACT_INPUT_MB); not read")
+    return None
+
+
+def _timed_out(limits: Limits) -> str:
+    return f"took longer than {limits.seconds:g} s (EXTRACT_SECONDS); stopped, not read"
+
 
 def extract_bounded(data: bytes, source: str, content_type: str = "", limits: Limits | None = None) -> dict:
     """Extract one document in a worker process; blocks until it is done or killed."""
     limits = limits or limits_mod.current()
-    if len(data) > limits.input_mb * 2**20:  # not even handed to a worker
-        return refused(source, f"a file of {len(data) / 2**20:.1f} MB: over the limit of {limits.input_mb} MB "
-                               "(EXTRACT_INPUT_MB); not read")
+    too_large = _too_large(data, source, limits)
+    if too_large:
+        return too_large
     ctx = _mp()
     receive, send = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_worker, args=(send, data, source, content_type, limits), daemon=True,
@@ -203,7 +247,7 @@ def extract_bounded(data: bytes, source: str, content_type: str = "", limits: Li
             process.join(5)
             return refused(source, _death(process.exitcode, limits))
         _kill(process)
-        return refused(source, f"took longer than {limits.seconds:g} s (EXTRACT_SECONDS); stopped, not read")
+        return refused(source, _timed_out(limits))
     finally:
         receive.close()
         if process.is_alive():
@@ -233,16 +277,92 @@ def _death(exitcode: int | None, limits: Limits) -> str:
     return f"the extraction worker died (exit status {exitcode}); not read"
 
 
+RESIDENT_DOCUMENTS = 32  # documents one pool worker reads before a fresh one replaces it
+
+
+class _Resident:
+    """One pool thread's worker process, kept for several documents."""
+
+    def __init__(self, limits: Limits):
+        ctx = _mp()
+        self.limits = limits
+        self.conn, child = ctx.Pipe(duplex=True)
+        self.process = ctx.Process(target=_serve, args=(child, limits, RESIDENT_DOCUMENTS), daemon=True,
+                                   name=f"{WORKER_NAME}-resident")
+        self.process.start()
+        child.close()
+        self.served = 0
+
+    def extract(self, data: bytes, source: str, content_type: str) -> dict | None:
+        """The result, or None when this worker could not read the document for a reason of
+        its own (it died, ran out of memory, or was gone already): the caller retires it."""
+        try:
+            self.conn.send((data, source, content_type))
+        except (OSError, ValueError):
+            return None
+        if not self.conn.poll(self.limits.seconds):
+            _kill(self.process)
+            return refused(source, _timed_out(self.limits))
+        try:
+            result = self.conn.recv()
+        except (EOFError, OSError):
+            return None
+        self.served += 1
+        return result
+
+    @property
+    def spent(self) -> bool:
+        return self.served >= RESIDENT_DOCUMENTS or not self.process.is_alive()
+
+    def close(self) -> None:
+        try:
+            self.conn.send(None)
+        except (OSError, ValueError):
+            pass
+        self.process.join(2)
+        if self.process.is_alive():
+            _kill(self.process)
+        self.conn.close()
+        self.process.join()
+        self.process.close()
+
+
 class Pool:
-    """Up to `workers` documents extracted at once, each in its own bounded process."""
+    """Up to `workers` documents extracted at once, each in a bounded worker process; a
+    worker reads several documents in turn (RESIDENT_DOCUMENTS), one at a time."""
 
     def __init__(self, workers: int | None = None, limits: Limits | None = None):
         self.limits = limits or Limits.from_env()
         self.workers = workers or self.limits.worker_count()
         self._threads = ThreadPoolExecutor(self.workers, thread_name_prefix="extract")
+        self._local = threading.local()
+        self._residents: list[_Resident] = []
+        self._lock = threading.Lock()
 
     def submit(self, data: bytes, source: str, content_type: str = "") -> Future:
-        return self._threads.submit(extract_bounded, data, source, content_type, self.limits)
+        return self._threads.submit(self._extract, data, source, content_type)
+
+    def _extract(self, data: bytes, source: str, content_type: str) -> dict:
+        too_large = _too_large(data, source, self.limits)
+        if too_large:
+            return too_large
+        resident = getattr(self._local, "resident", None)
+        if resident is None:
+            resident = self._local.resident = _Resident(self.limits)
+            with self._lock:
+                self._residents.append(resident)
+        result = resident.extract(data, source, content_type)
+        if result is None or resident.spent or result.get("refused") == _timed_out(self.limits):
+            self._retire(resident)
+        if result is None:  # as it would end in a fresh worker of its own
+            result = extract_bounded(data, source, content_type, self.limits)
+        return result
+
+    def _retire(self, resident: _Resident) -> None:
+        self._local.resident = None
+        with self._lock:
+            self._residents.remove(resident)
+        resident.close()
 
     async def extract(self, data: bytes, source: str, content_type: str = "") -> dict:
         return await asyncio.wrap_future(self.submit(data, source, content_type))
@@ -266,6 +386,10 @@ class Pool:
 
     def close(self) -> None:
         self._threads.shutdown(wait=True, cancel_futures=True)
+        with self._lock:
+            residents, self._residents = self._residents, []
+        for resident in residents:
+            resident.close()
 
     def __enter__(self) -> "Pool":
         return self

@@ -98,3 +98,24 @@ def test_a_worker_that_dies_is_an_error_on_its_document():
     assert answer["refused"].startswith("the extraction worker died (SIGKILL)")
     page = (FILES / "samples" / "nanhu-2023.txt").read_bytes()  # and the next document is read
     assert extract_bounded(page, "next.txt")["applications"]["new_received"]["total"] == 18
+
+
+def test_pool_workers_read_several_documents_within_the_limits_of_each(hostile):
+    """A pool keeps its workers for several documents; the limits hold for each, and a
+    document that exhausts its resident worker ends as it would in a fresh one."""
+    import psutil
+
+    page = (FILES / "samples" / "nanhu-2023.txt").read_bytes()
+    me = psutil.Process()
+    with Pool(workers=1, limits=Limits(cells=10**7, memory_mb=200, seconds=30)) as pool:
+        first = [pool.submit(page, f"{n}.txt").result() for n in range(3)]
+        workers = {p.pid for p in me.children(recursive=True) if p.ppid() != me.pid}
+        assert len(workers) == 1  # one resident worker read the three
+        memory = pool.submit(hostile["rows.html"].read_bytes(), "rows.html").result()
+        after = pool.submit(page, "after.txt").result()
+    assert all(r["applications"]["new_received"]["total"] == 18 for r in first + [after])
+    assert "EXTRACT_MEMORY_MB" in memory["refused"] and memory["applications"] == {}
+    with Pool(workers=1, limits=Limits(seconds=0.2)) as pool:
+        slow = pool.submit(REAL_PDF.read_bytes(), "huaian.pdf").result()
+        assert slow["refused"] == "took longer than 0.2 s (EXTRACT_SECONDS); stopped, not read"
+        assert pool.submit(b"", "empty.txt").result()["errors"] == ["empty file: nothing to read"]
