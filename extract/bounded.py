@@ -1,5 +1,5 @@
-"""Bounded extraction: every document is read in a worker process of its own, within the
-limits of extract/limits.py.
+"""Bounded extraction: every document is read in a worker process, within the limits of
+extract/limits.py (`extract_bounded`: a process of its own; a Pool: resident workers, below).
 
 - Memory: the worker's address space is capped (RLIMIT_AS); running out ends that document.
 - Time: a worker still busy after `seconds` is killed with its whole process group
