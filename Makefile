@@ -82,10 +82,9 @@ loader: install
 reextract: install
 	$(BIN)/python -m archive.reextract $(ARCHIVE_DB)
 
+# Datasette with the archive's settings (publish/serve.py).
 serve: install
-	$(BIN)/datasette serve --immutable $(ARCHIVE_DB) --metadata metadata.yml \
-	  --host 127.0.0.1 --port $(PORT) --setting sql_time_limit_ms 3000 \
-	  --setting truncate_cells_html 160
+	$(BIN)/python -m publish.serve $(ARCHIVE_DB) --port $(PORT)
 
 demo: archive serve
 

@@ -83,11 +83,11 @@ def assign(db, organ: str | None, region: str | None, level: str | None) -> str 
         return None
     name = canonical(organ, region)
     oid = organ_id(name, region)
-    if not db["organs"].count_where("id = ?", [oid]):
-        db["organs"].insert({"id": oid, "name": name, "region": region, "level": level,
-                             "kind": kind_of(name)}, pk="id")
-    db["organ_names"].insert({"name": organ, "region": region or "", "organ_id": oid,
-                              "rule": _how(organ, name, region)}, replace=True)
+    # plain SQL: this runs once per report saved
+    db.execute("insert or ignore into organs (id, name, region, level, kind) values (?, ?, ?, ?, ?)",
+               [oid, name, region, level, kind_of(name)])
+    db.execute("insert or replace into organ_names (name, region, organ_id, rule) values (?, ?, ?, ?)",
+               [organ, region or "", oid, _how(organ, name, region)])
     return oid
 
 
@@ -102,24 +102,34 @@ def _how(organ: str, name: str, region: str | None) -> str:
 
 def assign_all(db) -> int:
     """Apply the rules (and the maintainer's pins) to every report again. Returns the
-    number of organs."""
+    number of organs. Runs after every crawl: only what changed is written."""
     with db.atomic():
-        db["organ_names"].delete_where()
-        reports = list(db.query("select id, organ, region, level from reports"))
-        ids = {}
-        for r in reports:
-            ids[r["id"]] = assign(db, r["organ"], r["region"], r["level"])
-        for report_id, oid in ids.items():
-            db["reports"].update(report_id, {"organ_id": oid})
-        used = set(ids.values())
-        for row in list(db["organs"].rows):
-            if row["id"] not in used:
-                db["organs"].delete(row["id"])
-            else:  # the kind follows the rules file as it is now
-                db["organs"].update(row["id"], {"kind": kind_of(row["name"]), "names": json.dumps(
-                    sorted({n["name"] for n in db["organ_names"].rows_where("organ_id = ?", [row["id"]])}),
-                    ensure_ascii=False)})
-    return len(used)
+        db.execute("delete from organ_names")
+        names, organs_now = {}, {}
+        ids = []
+        for report_id, organ, region, level in db.execute("select id, organ, region, level from reports").fetchall():
+            if not organ:
+                ids.append((None, report_id))
+                continue
+            name = canonical(organ, region)
+            oid = organ_id(name, region)
+            organs_now.setdefault(oid, {"name": name, "region": region, "level": level, "names": set()})
+            organs_now[oid]["names"].add(organ)
+            names[(organ, region or "")] = (oid, _how(organ, name, region))
+            ids.append((oid, report_id))
+        db.conn.executemany("insert or ignore into organs (id, name, region, level, kind) values (?, ?, ?, ?, ?)",
+                            [(oid, o["name"], o["region"], o["level"], kind_of(o["name"])) for oid, o in organs_now.items()])
+        db.conn.executemany("insert into organ_names (name, region, organ_id, rule) values (?, ?, ?, ?)",
+                            [(name, region, oid, rule) for (name, region), (oid, rule) in names.items()])
+        db.conn.executemany("update reports set organ_id = ? where id = ? and organ_id is not ?1", ids)
+        stale = [(oid,) for (oid,) in db.execute("select id from organs").fetchall() if oid not in organs_now]
+        db.conn.executemany("delete from organs where id = ?", stale)
+        # the kind follows the rules file as it is now
+        db.conn.executemany("update organs set kind = ?2 where id = ?1 and kind is not ?2",
+                            [(oid, kind_of(o["name"])) for oid, o in organs_now.items()])
+        db.conn.executemany("update organs set names = ?2 where id = ?1 and names is not ?2",
+                            [(oid, json.dumps(sorted(o["names"]), ensure_ascii=False)) for oid, o in organs_now.items()])
+    return len(organs_now)
 
 
 def deadline_sql(year: str = "r.report_year", kind: str = "o.kind") -> str:

@@ -8,6 +8,8 @@ recorded in `_sqlite_migrations` when applied.
 """
 from __future__ import annotations
 
+import functools
+
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
@@ -78,13 +80,28 @@ TABLES = {
         indexes=[(["url"], True), (["organ", "report_year"], False),
                  # the facets of reports and report_summary: counted from the index, not the rows
                  (["report_year"], False), (["region"], False), (["level"], False), (["format"], False),
-                 (["check_status"], False)]),
+                 (["check_status"], False),
+                 # the canned queries: new_reports, new_failures, failing_checks, coverage
+                 (["fetched_at"], False), (["check_status", "extracted_at"], False),
+                 (["check_status", "organ", "report_year"], False), (["organ_id", "report_year", "portal"], False)]),
     # report_summary's totals, one row per report, written with its cells (store.py): the view
     # would otherwise aggregate every cell of the archive for one page of rows.
     "report_totals": dict(columns={
         "report_id": int, **{name: int for name, _ in SUMMARY_TOTALS},
         "review_total": int, "lawsuits_total": int, "fees_10k_yuan": float},
         pk="report_id", foreign_keys=[("report_id", "reports", "id")]),
+    # One wide row per report (_report_summary): kept by triggers, never written directly.
+    "report_summary": dict(columns={
+        "report_id": int, "organ": str, "organ_id": str, "organ_kind": str, "region": str, "level": str,
+        "report_year": int, "format": str, "published": str, "deadline": str, "days_late": int,
+        **{name: int for name, _ in SUMMARY_TOTALS}, "review_total": int, "lawsuits_total": int,
+        "fees_10k_yuan": float, "check_status": str, "status": str, "source_url": str, "archived_copy": str,
+        "title": str, "portal": str},
+        pk="report_id", indexes=[
+            # facets, and the canned queries' filters and orders
+            (["report_year", "new_received"], False), (["region", "report_year", "days_late"], False),
+            (["level"], False), (["format"], False), (["check_status"], False), (["organ_id", "report_year"], False),
+            (["report_year", "organ_id"], False)]),
     # One organ across years (archive/organs.py, rules in archive/organs.yml).
     "organs": dict(columns={
         "id": str, "name": str, "region": str, "level": str, "kind": str, "names": str}, pk="id"),
@@ -103,7 +120,8 @@ TABLES = {
     "checks": dict(columns={
         "report_id": int, "rule": str, "scope": str, "status": str, "detail": str},
         pk=("report_id", "rule", "scope"), foreign_keys=[("report_id", "reports", "id")],
-        indexes=[(["status"], False)]),
+        # carryover_mismatches reads R5 results in this order
+        indexes=[(["status"], False), (["rule", "status", "report_id", "scope"], False)]),
     "legacy_indicators": dict(columns={
         "report_id": int, "position": int, "indicator": str, "unit": str, "value": int, "raw": str},
         pk=("report_id", "position"), foreign_keys=[("report_id", "reports", "id")]),
@@ -131,7 +149,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     MIGRATIONS.apply(db)
     _sync_tables(db)
     _reference_tables(db)
-    _views(db)
+    _report_summary(db)
 
 
 @MIGRATIONS()
@@ -180,18 +198,30 @@ def m006_cell_provenance(db: sqlite_utils.Database) -> None:
     _sync_tables(db)
 
 
+@MIGRATIONS()
+def m007_report_summary_table(db: sqlite_utils.Database) -> None:
+    """report_summary becomes a table kept current by triggers (it was a view), so that its
+    page, facets and the canned queries over it stay fast on a large archive."""
+    _sync_tables(db)
+    _report_summary(db)
+
+
 def cell_position(row_key: str, column_key: str) -> int | None:
     """Printed order of a table-3 cell: its row's place, then its column's."""
+    return _cell_positions().get((row_key, column_key))
+
+
+@functools.lru_cache(maxsize=1)
+def _cell_positions() -> dict[tuple[str, str], int]:
     spec = formats.spec()
-    rows = [r["key"] for r in spec["application_rows"]]
-    cols = [c["key"] for c in spec["application_columns"]]
-    if row_key not in rows or column_key not in cols:
-        return None
-    return rows.index(row_key) * 10 + cols.index(column_key)
+    return {(r["key"], c["key"]): i * 10 + j for i, r in enumerate(spec["application_rows"])
+            for j, c in enumerate(spec["application_columns"])}
 
 
 def _sync_tables(db: sqlite_utils.Database) -> None:
     """Create the tables of TABLES that are missing; add their new columns to old ones."""
+    for name in set(TABLES) & set(db.view_names()):  # once a view (report_summary), now a table
+        db.execute(f"drop view [{name}]")
     for name, spec in TABLES.items():
         table = db.table(name)
         if not table.exists():
@@ -249,13 +279,11 @@ left join active_disclosure fees on fees.report_id = r.id and fees.key = 'fees_1
 where r.id {scope}"""
 
 
-def _views(db: sqlite_utils.Database) -> None:
-    """report_summary: one wide row per report with the key totals (report_totals)."""
+def summary_select(where: str) -> str:
+    """The rows of report_summary, for the reports `where` selects (SQL on r = reports)."""
     names = [name for name, _ in SUMMARY_TOTALS]
-    db.execute("drop view if exists report_summary")
     deadline = deadline_sql()
-    db.execute(f"""create view report_summary as
-select r.id as report_id, r.organ, r.organ_id, o.kind as organ_kind, r.region, r.level, r.report_year,
+    return f"""select r.id as report_id, r.organ, r.organ_id, o.kind as organ_kind, r.region, r.level, r.report_year,
   r.format, r.published, {deadline} as deadline,
   case when r.published is null or r.report_year is null then null
        else max(0, cast(julianday(r.published) - julianday({deadline}) as integer)) end as days_late,
@@ -265,7 +293,58 @@ select r.id as report_id, r.organ, r.organ_id, o.kind as organ_kind, r.region, r
   r.title, r.portal
 from reports r
 left join organs o on o.id = r.organ_id
-left join report_totals t on t.report_id = r.id""")
+left join report_totals t on t.report_id = r.id
+where {where}"""
+
+
+# What report_summary's rows are computed from: a trigger on each keeps them current.
+_SUMMARY_REPORT_COLUMNS = ("organ", "organ_id", "region", "level", "report_year", "format", "published",
+                           "check_status", "status", "final_url", "capture_id", "title", "portal")
+_SUMMARY_SOURCES = {
+    "reports": [("insert", "new.id"), (f"update of {', '.join(_SUMMARY_REPORT_COLUMNS)}", "new.id"),
+                ("delete", "old.id")],
+    "report_totals": [("insert", "new.report_id"), ("update", "new.report_id"), ("delete", "old.report_id")],
+    "organs": [("insert", "organ:new.id"), ("update of kind", "organ:new.id"), ("delete", "organ:old.id")],
+}
+
+
+def _summary_triggers() -> dict[str, str]:
+    out = {}
+    for table, events in _SUMMARY_SOURCES.items():
+        for event, key in events:
+            where = f"r.organ_id = {key[6:]}" if key.startswith("organ:") else f"r.id = {key}"
+            body = ""
+            if table == "reports" and event == "delete":
+                body = "delete from report_summary where report_id = old.id;"
+            else:
+                body = f"insert or replace into report_summary {summary_select(where)};"
+            name = f"report_summary_on_{table}_{event.split()[0]}"
+            out[name] = f"create trigger {name} after {event} on {table} begin\n{body}\nend"
+    return out
+
+
+def _report_summary(db: sqlite_utils.Database) -> None:
+    """report_summary: one wide row per report with the key totals, a table kept current by
+    triggers on the rows it is computed from (as a view, every page of a large archive would
+    compute it for every report: its count, its facets, its sorts). It is filled again when
+    the rules it is computed with change (the triggers' SQL) or it is out of step."""
+    wanted = _summary_triggers()
+    have = {r[0]: r[1] for r in db.execute(
+        "select name, sql from sqlite_master where type = 'trigger' and name like 'report_summary_on_%'")}
+    if have != wanted:
+        for name in have:
+            db.execute(f"drop trigger [{name}]")
+        for sql in wanted.values():
+            db.execute(sql)
+    counts = db.execute("select (select count(*) from reports), (select count(*) from report_summary)").fetchone()
+    if have != wanted or counts[0] != counts[1]:
+        refill_report_summary(db)
+
+
+def refill_report_summary(db: sqlite_utils.Database) -> None:
+    with db.atomic():
+        db.execute("delete from report_summary")
+        db.execute(f"insert into report_summary {summary_select('1 = 1')}")
 
 
 def _reference_tables(db: sqlite_utils.Database) -> None:

@@ -35,8 +35,11 @@ def save_report(db, result: dict, *, url: str, final_url: str | None = None,
                 list_title: str | None = None, run: str | None = None) -> tuple[int, bool]:
     """Insert or refresh one report and replace its derived rows. Returns (id, is_new)."""
     result = result.as_dict() if hasattr(result, "as_dict") else result  # a typed extract Report
-    found = list(db["reports"].rows_where("url = ?", [url], select="id"))
-    place = db["portals"].get(portal) if portal and db["portals"].count_where("id = ?", [portal]) else {}
+    # Plain SQL here: sqlite-utils' table helpers look the schema up on every call, and a
+    # crawl or a re-extraction writes reports by the thousand.
+    found = db.execute("select id from reports where url = ?", [url]).fetchall()
+    place = db.execute("select region, level from portals where id = ?", [portal]).fetchone() if portal else None
+    place = {"region": place[0], "level": place[1]} if place else {}
     row = {
         "portal": portal, "region": place.get("region"), "level": place.get("level"),
         "organ": result.get("agency"),
@@ -54,10 +57,13 @@ def save_report(db, result: dict, *, url: str, final_url: str | None = None,
     row["organ_id"] = organs.assign(db, row["organ"], row["region"], row["level"])
     with db.atomic():
         if found:
-            report_id = found[0]["id"]
-            db["reports"].update(report_id, row)
+            report_id = found[0][0]
+            db.execute(f"update reports set {', '.join(f'[{k}] = ?' for k in row)} where id = ?",
+                       [*row.values(), report_id])
         else:
-            report_id = db["reports"].insert(dict(row, first_run=run)).last_pk
+            row = dict(row, first_run=run)
+            report_id = db.execute(f"insert into reports ({', '.join(f'[{k}]' for k in row)}) "
+                                   f"values ({', '.join('?' for _ in row)})", list(row.values())).lastrowid
         _replace_derived(db, report_id, result)
         index_report(db, report_id, row)
     return report_id, not found
@@ -78,8 +84,13 @@ def index_report(db, report_id: int, row: dict | None = None) -> None:
                 index_text(body)])
 
 
+_NO_PROVENANCE = {"layout": None, "location": None, "label_match": None}
+
+
 def _provenance(prov: dict, path: str) -> dict:
-    found = prov.get(path) or {}
+    found = prov.get(path)
+    if not found:
+        return _NO_PROVENANCE
     return {"layout": found.get("layout"), "location": found.get("location"), "label_match": found.get("label_match")}
 
 
@@ -130,7 +141,7 @@ def _insert(db, table: str, rows: list[dict]) -> None:
 
 
 def _plain(value):
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list, tuple)) else value
+    return json.dumps(value, ensure_ascii=False) if type(value) in (dict, list, tuple) else value
 
 
 def replace_figures(db, report_id: int, result: dict, source_url: str) -> None:
@@ -179,35 +190,39 @@ def record_change(db, report_id: int, kind: str, *, run: str | None = None,
         "diff": json.dumps(diff, ensure_ascii=False) if diff is not None else None, "note": note})
 
 
+_R5_BY_REPORT = ("select report_id, group_concat(status || ':' || scope) from "
+                 "(select * from checks where rule = 'R5' order by report_id, scope) group by report_id")
+
+
 def cross_year_checks(db) -> int:
     """R5 across the archive: for each organ (organ_id), this year's carried_over against last year's
-    carried_forward, per column; stored on the later report. Returns the number of results."""
+    carried_forward, per column; stored on the later report. Returns the number of results.
+    Runs after every crawl, in SQL over the whole archive."""
     organs.assign_all(db)  # one organ across name variants (archive/organs.yml)
-    columns = [c["column_key"] for c in db.query("select column_key from application_columns order by position")]
-    db.execute("delete from checks where rule = 'R5'")
-    pairs = db.query("""select cur.id as cur_id, prev.id as prev_id, prev.report_year as prev_year
-        from reports cur join reports prev on prev.organ_id = cur.organ_id and prev.report_year = cur.report_year - 1
-        where cur.format in ('2021', '2019') and prev.format in ('2021', '2019')""")
-    rows = []
-    for pair in pairs:
-        now_cells = {r["column_key"]: r["value"] for r in db["applications"].rows_where(
-            "report_id = ? and row_key = 'carried_over'", [pair["cur_id"]])}
-        before = {r["column_key"]: r["value"] for r in db["applications"].rows_where(
-            "report_id = ? and row_key = 'carried_forward'", [pair["prev_id"]])}
-        for col in columns:
-            a, b = now_cells.get(col), before.get(col)
-            status = "not_assessable" if a is None or b is None else ("pass" if a == b else "fail")
-            rows.append({"report_id": pair["cur_id"], "rule": "R5", "scope": f"applications.{col}",
-                         "status": status,
-                         "detail": f"carried_over={a} vs {pair['prev_year']} report {pair['prev_id']} carried_forward={b}"})
-    db["checks"].insert_all(rows, replace=True)
-    for report in {r["report_id"] for r in rows}:
-        refresh_check_status(db, report)
-    return len(rows)
+    with db.atomic():
+        before = dict(db.execute(_R5_BY_REPORT).fetchall())
+        db.execute("delete from checks where rule = 'R5'")
+        db.execute("""insert or replace into checks (report_id, rule, scope, status, detail)
+            select cur.id, 'R5', 'applications.' || col.column_key,
+              case when a.value is null or p.value is null then 'not_assessable'
+                   when a.value = p.value then 'pass' else 'fail' end,
+              'carried_over=' || coalesce(a.value, 'None') || ' vs ' || prev.report_year || ' report ' || prev.id
+                || ' carried_forward=' || coalesce(p.value, 'None')
+            from reports cur
+            join reports prev on prev.organ_id = cur.organ_id and prev.report_year = cur.report_year - 1
+            cross join application_columns col
+            left join applications a on a.report_id = cur.id and a.row_key = 'carried_over' and a.column_key = col.column_key
+            left join applications p on p.report_id = prev.id and p.row_key = 'carried_forward' and p.column_key = col.column_key
+            where cur.format in ('2021', '2019') and prev.format in ('2021', '2019')""")
+        after = dict(db.execute(_R5_BY_REPORT).fetchall())
+        for report in {r for r in set(before) | set(after) if before.get(r) != after.get(r)}:
+            refresh_check_status(db, report)
+    return db.execute("select count(*) from checks where rule = 'R5'").fetchone()[0]
 
 
 def refresh_check_status(db, report_id: int) -> None:
     from extract.checks import status_of
 
-    results = list(db["checks"].rows_where("report_id = ?", [report_id]))
-    db["reports"].update(report_id, {"check_status": status_of(results)})
+    results = [{"status": s} for (s,) in db.execute("select status from checks where report_id = ?", [report_id])]
+    db.execute("update reports set check_status = ?2 where id = ?1 and check_status is not ?2",
+               [report_id, status_of(results)])

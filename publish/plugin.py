@@ -6,9 +6,9 @@
   from the WARC files; the captured page runs in a sandbox, never on the archive's origin.
 - The report page: rows of `reports` use templates/row-archive-reports.html with the data of
   report_page.py (the three tables as printed, failing checks in words, history).
-- Search snippets and score: SQL functions `search_snippet(text, q)` (the text around the
-  first match, in the original characters, the match in 【】) and `search_score(title, organ,
-  body, q)` (matches weighted by where they occur) for the `search` query.
+- Search snippets: SQL function `search_snippet(text, q)` (the text around the first match,
+  in the original characters, the match in 【】) for the `search` query, which ranks by
+  FTS5's bm25 (title, organ and text weighted) and builds snippets for its 100 best only.
 - Table pages: the column glossary is folded into a <details> below the rows; a canned query's
   `year` box lists the years held; organ_history and totals_by_year embed their dashboard chart.
 - Charts come from datasette-dashboards (metadata.yml, /-/dashboards/overview).
@@ -22,7 +22,6 @@ from __future__ import annotations
 import functools
 import html
 import json
-import math
 import re
 from urllib.parse import parse_qs, urlencode
 from pathlib import Path
@@ -47,7 +46,6 @@ def prepare_connection(conn):
     conn.create_function("escape_fts", 1, match_query)
     conn.create_function("bigram_query", 1, match_query)
     conn.create_function("search_snippet", 2, search_snippet, deterministic=True)
-    conn.create_function("search_score", 4, search_score, deterministic=True)
 
 
 def _term_pattern(term: str) -> re.Pattern:
@@ -67,17 +65,6 @@ def search_snippet(text, query) -> str | None:
                 + ("…" if m.end() + SNIPPET_WIDTH < len(text) else "")
             return re.sub(r"\s+", " ", out)
     return None
-
-
-def search_score(title, organ, body, query) -> float:
-    """Relevance: matches in the title count 10, in the organ's name 5, in the text 1 each
-    (damped, so a long report does not win by length alone)."""
-    score = 0.0
-    for term in (query or "").split():
-        pattern = _term_pattern(term)
-        score += 10 * len(pattern.findall(title or "")) + 5 * len(pattern.findall(organ or ""))
-        score += math.log1p(len(pattern.findall(body or ""))) * 3
-    return round(score, 2)
 
 
 @hookimpl

@@ -11,6 +11,8 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+from publish.serve import command as serve_command
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
@@ -103,11 +105,7 @@ def datasette(db: Path, startup_seconds: float = 20):
     (its tables are counted), hence startup_seconds."""
     port = free_port()
     log = tempfile.TemporaryFile(mode="w+")  # access log: a file, so a long test never blocks
-    proc = subprocess.Popen(
-        [str(BIN / "datasette"), "serve", "--immutable", str(db), "--metadata", str(ROOT / "metadata.yml"),
-         "--host", "127.0.0.1", "--port", str(port), "--setting", "sql_time_limit_ms", "3000",
-         "--setting", "truncate_cells_html", "160"],
-        cwd=ROOT, stdout=log, stderr=log, text=True)
+    proc = subprocess.Popen(serve_command(db, port=port), cwd=ROOT, stdout=log, stderr=log, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + startup_seconds
