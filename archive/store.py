@@ -64,12 +64,12 @@ def save_report(db, result: dict, *, url: str, final_url: str | None = None,
             row = dict(row, first_run=run)
             report_id = db.execute(f"insert into reports ({', '.join(f'[{k}]' for k in row)}) "
                                    f"values ({', '.join('?' for _ in row)})", list(row.values())).lastrowid
-        _replace_derived(db, report_id, result)
-        index_report(db, report_id, row)
+        _replace_derived(db, report_id, result, fresh=not found)
+        index_report(db, report_id, row, fresh=not found)
     return report_id, not found
 
 
-def index_report(db, report_id: int, row: dict | None = None) -> None:
+def index_report(db, report_id: int, row: dict | None = None, fresh: bool = False) -> None:
     """The report's search entry: title, organ, and its body with the text of its attachments
     (a PDF attachment is often the report itself)."""
     row = row or db["reports"].get(report_id)
@@ -78,7 +78,8 @@ def index_report(db, report_id: int, row: dict | None = None) -> None:
     # A PDF's lines break inside words: the breaks between Chinese characters are not text.
     attached = [_CJK_BREAK.sub("", text) for text in attached]
     body = "\n".join([row.get("body_text") or ""] + attached)
-    db.execute("delete from reports_fts where rowid = ?", [report_id])
+    if not fresh:  # a new report has no entry yet
+        db.execute("delete from reports_fts where rowid = ?", [report_id])
     db.execute("insert into reports_fts (rowid, title, organ, body_text) values (?, ?, ?, ?)",
                [report_id, index_text(row.get("title") or ""), index_text(row.get("organ") or ""),
                 index_text(body)])
@@ -94,10 +95,10 @@ def _provenance(prov: dict, path: str) -> dict:
     return {"layout": found.get("layout"), "location": found.get("location"), "label_match": found.get("label_match")}
 
 
-def _replace_derived(db, report_id: int, result) -> None:
+def _replace_derived(db, report_id: int, result, fresh: bool = False) -> None:
     result = result.as_dict() if hasattr(result, "as_dict") else result  # a typed extract Report
     prov = result.get("provenance") or {}
-    for name in DERIVED:
+    for name in () if fresh else DERIVED:  # a new report has no rows yet
         db.execute(f"delete from [{name}] where report_id = ?", [report_id])
     _insert(db, "legacy_indicators", [
         {"report_id": report_id, "position": i, **row} for i, row in enumerate(result.get("legacy_indicators") or [])])
@@ -135,9 +136,11 @@ def _insert(db, table: str, rows: list[dict]) -> None:
     if not rows:
         return
     columns = list(dict.fromkeys(key for row in rows for key in row))
-    values = [[_plain(row.get(c)) for c in columns] for row in rows]
-    db.conn.executemany(f"insert into [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
-                        f"values ({', '.join('?' for _ in columns)})", values)
+    sql = f"insert into [{table}] ({', '.join(f'[{c}]' for c in columns)}) values ({', '.join('?' for _ in columns)})"
+    if not any(type(v) in (dict, list, tuple) for row in rows for v in row.values()):
+        db.conn.executemany(sql, [[row.get(c) for c in columns] for row in rows])
+    else:  # a structured value is stored as its JSON text
+        db.conn.executemany(sql, [[_plain(row.get(c)) for c in columns] for row in rows])
 
 
 def _plain(value):
