@@ -251,6 +251,7 @@ def _sum_of(keys: list[str]) -> str:
             f"then sum(case when {cond} then a.value end) end")
 
 
+@functools.lru_cache(maxsize=2)
 def totals_sql(one_report: bool = False) -> str:
     """SQL writing report_totals: for the report :report_id, or for every report."""
     rows = formats.spec()["application_rows"]

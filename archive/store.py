@@ -106,11 +106,17 @@ def _replace_derived(db, report_id: int, result, fresh: bool = False) -> None:
         {"report_id": report_id, "key": key, "value": value}
         for key, value in (result.get("headline") or {}).items() if value is not None])
     raw = result.get("raw") or {}
-    _insert(db, "applications", [
-        {"report_id": report_id, "row_key": row, "column_key": col, "value": value,
-         "raw": raw.get("applications", {}).get(row, {}).get(col), "position": cell_position(row, col),
-         **_provenance(prov, f"applications.{row}.{col}")}
-        for row, cols in (result.get("applications") or {}).items() for col, value in cols.items()])
+    # table 3's ~200 cells as tuples: the bulk of a report's rows
+    raw_cells, cells = raw.get("applications") or {}, []
+    for row, cols in (result.get("applications") or {}).items():
+        raw_row = raw_cells.get(row) or {}
+        for col, value in cols.items():
+            found = prov.get(f"applications.{row}.{col}") or _NO_PROVENANCE
+            cells.append((report_id, row, col, value, raw_row.get(col), cell_position(row, col),
+                          found.get("layout"), found.get("location"), found.get("label_match")))
+    if cells:
+        db.conn.executemany("insert into applications (report_id, row_key, column_key, value, raw, position, "
+                            "layout, location, label_match) values (?, ?, ?, ?, ?, ?, ?, ?, ?)", cells)
     active = result.get("active") or {}
     _insert(db, "active_disclosure", [
         {"report_id": report_id, "key": key, "value": value,

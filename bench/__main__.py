@@ -53,6 +53,9 @@ def main(argv=None) -> int:
     context: dict = {}
     sections = {}
     began = time.perf_counter()
+    if "queries" in parts and "extract" in parts:
+        from . import queries
+        queries.start_build(args.size, context)
     for name in parts:
         start = time.perf_counter()
         print(f"== {TITLES[name]} ({args.size}) …", flush=True)
