@@ -100,8 +100,9 @@ fuzz: install
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_fuzz.py
 
 # Speed, memory and query-latency figures against baselines measured in the same run, written
-# to bench/RESULTS.md. One part: make bench PART=extract|crawl|recrawl|queries|distributed|hostile;
-# a quick look at a smaller size: SIZE=small.
+# to bench/RESULTS.md: extract, crawl, recrawl and queries (within 20 minutes on 2 cores).
+# One part: make bench PART=extract|crawl|recrawl|queries|distributed|hostile;
+# a quick look at a smaller size: SIZE=small (or medium).
 bench: install
 	$(BIN)/python -m bench $(if $(PART),--part $(PART)) $(if $(SIZE),--size $(SIZE))
 

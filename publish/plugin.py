@@ -207,9 +207,11 @@ async def archived_raw(datasette, request):
 
 @hookimpl
 def render_cell(value, column, table, database):
-    if isinstance(value, str) and re.fullmatch(r"/-/archived/\d+", value):
+    if type(value) is not str:  # numbers and nulls: Datasette's own rendering (most cells)
+        return None
+    if value.startswith("/-/archived/") and value[12:].isdigit():
         return Markup(f'<a href="{html.escape(value)}">存档副本 archived</a>')
-    label = _key_labels().get((table, column), {}).get(value) if isinstance(value, str) else None
+    label = _key_labels().get((table, column), {}).get(value)
     if label:  # a key of the national format: its printed label first
         return Markup(f'{html.escape(label)} <small class="key">{html.escape(value)}</small>')
     return None

@@ -190,3 +190,12 @@ def test_feeds_are_atom(site):
 def test_changes_table_is_reachable(site):
     rows = get_json(f"{site}/archive/changes.json?_shape=array")
     assert {r["kind"] for r in rows} == {"changed", "removed", "moved"} and "diff" in rows[0]
+
+
+def test_serve_says_when_there_is_no_archive(tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "publish.serve", str(tmp_path / "archive.db")],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "no archive at" in result.stderr and "Traceback" not in result.stderr
