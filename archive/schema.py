@@ -83,7 +83,9 @@ TABLES = {
                  (["check_status"], False),
                  # the canned queries: new_reports, new_failures, failing_checks, coverage
                  (["fetched_at"], False), (["check_status", "extracted_at"], False),
-                 (["check_status", "organ", "report_year"], False), (["organ_id", "report_year", "portal"], False)]),
+                 (["check_status", "organ", "report_year"], False), (["organ_id", "report_year", "portal"], False),
+                 # a crawl's counts per portal (archive/runs.py), read every few seconds
+                 (["last_run", "portal"], False), (["first_run", "portal"], False)]),
     # report_summary's totals, one row per report, written with its cells (store.py): the view
     # would otherwise aggregate every cell of the archive for one page of rows.
     "report_totals": dict(columns={
@@ -134,7 +136,7 @@ TABLES = {
         "id": int, "report_id": int, "kind": str, "detected_at": str, "run": str,
         "old_url": str, "new_url": str, "old_capture_id": int, "new_capture_id": int,
         "cells_changed": int, "diff": str, "note": str},
-        pk="id", foreign_keys=[("report_id", "reports", "id")]),
+        pk="id", foreign_keys=[("report_id", "reports", "id")], indexes=[(["run"], False), (["report_id"], False)]),
     "attachments": dict(columns={
         "id": int, "report_id": int, "url": str, "final_url": str, "label": str, "capture_id": int,
         "content_type": str, "length": int, "fetched_at": str, "used_for_figures": int, "errors": str,
@@ -143,7 +145,7 @@ TABLES = {
         indexes=[(["report_id", "url"], True)]),
     "errors": dict(columns={
         "id": int, "run": str, "portal": str, "url": str, "stage": str, "message": str, "at": str},
-        pk="id"),
+        pk="id", indexes=[(["run", "portal"], False)]),
 }
 
 
