@@ -89,6 +89,11 @@ if Path(_chromium).exists():  # Debian's Chromium; else Playwright's own (playwr
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
 
+# Scrapy runs a callback's output through CONCURRENT_ITEMS asyncio tasks for every response
+# (100 by default: ~1 ms of task overhead per page); a report page yields one item, a list
+# page some requests.
+CONCURRENT_ITEMS = 16
+
 # Scrapy re-parses a generator callback's source for this lint on every response (a bound
 # method is never found in its cache): a twentieth of the crawl's CPU. The tests run our callbacks.
 WARN_ON_GENERATOR_RETURN_VALUE = False

@@ -401,11 +401,12 @@ class ReportsSpider(scrapy.Spider):
         if response.status != 304:
             self.session.count(portal_id, "pages")
         gone = None
+        short_page = discover.short_page_kind(response.text) if _is_html(response) else None
         if response.status in (404, 410):
             gone = f"HTTP {response.status}"
         elif response.status == 200 and first_url != response.url and discover.is_homepage(response.url):
             gone = "redirects to the homepage"
-        elif response.status == 200 and _is_html(response) and discover.is_not_found_page(response.text):
+        elif response.status == 200 and short_page == "not_found":
             gone = "shows a not-found page"
         if gone:
             if known:
@@ -414,7 +415,7 @@ class ReportsSpider(scrapy.Spider):
             else:
                 self.session.error(portal_id, first_url, "fetch", f"listed report {gone}")
             return
-        if _is_html(response) and discover.is_challenge_page(response.text):
+        if short_page == "challenge":
             self.session.error(portal_id, response.url, "fetch",
                                "firewall challenge page instead of the report; not archived")
             return
