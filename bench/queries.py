@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import json
 import random
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -278,6 +279,7 @@ def run(size: str, context: dict) -> list[Figure]:
                     "portals page p95", floor_p95 * 1000, target=f"p95 < {TARGET_MS} ms", met=ok,
                     limits=[] if ok else [f"GET {path}", *_json_time(base, path, repeats), "query plan:",
                                           *plan(db, name, built["organ"])]))
+    shutil.rmtree(db.parent, ignore_errors=True)  # 8 GB: gone before the next part runs
     return figures
 
 
