@@ -305,26 +305,27 @@ where {where}"""
 # What report_summary's rows are computed from: a trigger on each keeps them current.
 _SUMMARY_REPORT_COLUMNS = ("organ", "organ_id", "region", "level", "report_year", "format", "published",
                            "check_status", "status", "final_url", "capture_id", "title", "portal")
-_SUMMARY_SOURCES = {
-    "reports": [("insert", "new.id"), (f"update of {', '.join(_SUMMARY_REPORT_COLUMNS)}", "new.id"),
-                ("delete", "old.id")],
-    "report_totals": [("insert", "new.report_id"), ("update", "new.report_id"), ("delete", "old.report_id")],
-    "organs": [("insert", "organ:new.id"), ("update of kind", "organ:new.id"), ("delete", "organ:old.id")],
-}
+# (table, event, the reports whose rows it changes; None: the report's row goes)
+_SUMMARY_SOURCES = [
+    ("reports", "insert", "r.id = new.id"),
+    ("reports", f"update of {', '.join(_SUMMARY_REPORT_COLUMNS)}", "r.id = new.id"),
+    ("reports", "delete", None),
+    ("report_totals", "insert", "r.id = new.report_id"),
+    ("report_totals", "update", "r.id = new.report_id"),
+    ("report_totals", "delete", "r.id = old.report_id"),
+    ("organs", "insert", "r.organ_id = new.id"),
+    ("organs", "update of kind", "r.organ_id = new.id"),
+    ("organs", "delete", "r.organ_id = old.id"),
+]
 
 
 def _summary_triggers() -> dict[str, str]:
     out = {}
-    for table, events in _SUMMARY_SOURCES.items():
-        for event, key in events:
-            where = f"r.organ_id = {key[6:]}" if key.startswith("organ:") else f"r.id = {key}"
-            body = ""
-            if table == "reports" and event == "delete":
-                body = "delete from report_summary where report_id = old.id;"
-            else:
-                body = f"insert or replace into report_summary {summary_select(where)};"
-            name = f"report_summary_on_{table}_{event.split()[0]}"
-            out[name] = f"create trigger {name} after {event} on {table} begin\n{body}\nend"
+    for table, event, where in _SUMMARY_SOURCES:
+        body = (f"insert or replace into report_summary {summary_select(where)};" if where
+                else "delete from report_summary where report_id = old.id;")
+        name = f"report_summary_on_{table}_{event.split()[0]}"
+        out[name] = f"create trigger {name} after {event} on {table} begin\n{body}\nend"
     return out
 
 

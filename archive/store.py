@@ -85,14 +85,16 @@ def index_report(db, report_id: int, row: dict | None = None, fresh: bool = Fals
                 index_text(body)])
 
 
-_NO_PROVENANCE = {"layout": None, "location": None, "label_match": None}
+_PROVENANCE = ("layout", "location", "label_match")
+
+
+def _provenance_values(prov: dict, path: str) -> tuple:
+    found = prov.get(path) or {}
+    return tuple(found.get(key) for key in _PROVENANCE)
 
 
 def _provenance(prov: dict, path: str) -> dict:
-    found = prov.get(path)
-    if not found:
-        return _NO_PROVENANCE
-    return {"layout": found.get("layout"), "location": found.get("location"), "label_match": found.get("label_match")}
+    return dict(zip(_PROVENANCE, _provenance_values(prov, path)))
 
 
 def _replace_derived(db, report_id: int, result, fresh: bool = False) -> None:
@@ -111,9 +113,8 @@ def _replace_derived(db, report_id: int, result, fresh: bool = False) -> None:
     for row, cols in (result.get("applications") or {}).items():
         raw_row = raw_cells.get(row) or {}
         for col, value in cols.items():
-            found = prov.get(f"applications.{row}.{col}") or _NO_PROVENANCE
             cells.append((report_id, row, col, value, raw_row.get(col), cell_position(row, col),
-                          found.get("layout"), found.get("location"), found.get("label_match")))
+                          *_provenance_values(prov, f"applications.{row}.{col}")))
     if cells:
         db.conn.executemany("insert into applications (report_id, row_key, column_key, value, raw, position, "
                             "layout, location, label_match) values (?, ?, ?, ?, ?, ?, ?, ?, ?)", cells)
@@ -142,15 +143,13 @@ def _insert(db, table: str, rows: list[dict]) -> None:
     if not rows:
         return
     columns = list(dict.fromkeys(key for row in rows for key in row))
-    sql = f"insert into [{table}] ({', '.join(f'[{c}]' for c in columns)}) values ({', '.join('?' for _ in columns)})"
-    if not any(type(v) in (dict, list, tuple) for row in rows for v in row.values()):
-        db.conn.executemany(sql, [[row.get(c) for c in columns] for row in rows])
-    else:  # a structured value is stored as its JSON text
-        db.conn.executemany(sql, [[_plain(row.get(c)) for c in columns] for row in rows])
+    values = [[_plain(row.get(c)) for c in columns] for row in rows]
+    db.conn.executemany(f"insert into [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
+                        f"values ({', '.join('?' for _ in columns)})", values)
 
 
 def _plain(value):
-    return json.dumps(value, ensure_ascii=False) if type(value) in (dict, list, tuple) else value
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list, tuple)) else value
 
 
 def replace_figures(db, report_id: int, result: dict, source_url: str) -> None:
