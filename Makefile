@@ -12,7 +12,7 @@ CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
 
 .PHONY: install system demo archive crawl reextract serve replica test fuzz bench clean \
-        push-seeds worker loader
+        push-seeds worker loader seeds-china
 
 install: $(VENV)/.installed system
 
@@ -51,13 +51,19 @@ archive: install
 	-$(BIN)/python -m replica --edition 2 --with -- $(DEMO_CRAWL)
 
 # One crawl of real portals (for cron): make crawl SEEDS=seeds/jiaxing.yml
+# A region or level of a seeds file: make crawl SEEDS=seeds/china/浙江省.yml REGION=浙江省嘉兴市 LEVEL=prefecture,county
 # Never two crawls at once (a second says "another crawl is running (lock …)" and exits 75);
 # CRAWL_STATE: a killed or interrupted crawl is resumed as the same job.
 CRAWL_STATE = crawl-state/$(basename $(notdir $(SEEDS)))
 crawl: install
 	mkdir -p crawl-state
 	$(BIN)/scrapy crawl reports -a seeds=$(SEEDS) \
-	  -s ARCHIVE_DB=$(ARCHIVE_DB) -s CRAWL_STATE=$(CRAWL_STATE) -s CRAWL_LOCK=crawl-state/.lock
+	  -s ARCHIVE_DB=$(ARCHIVE_DB) -s CRAWL_STATE=$(CRAWL_STATE) -s CRAWL_LOCK=crawl-state/.lock \
+	  $(if $(REGION),-a region=$(REGION)) $(if $(LEVEL),-a level=$(LEVEL))
+
+# seeds/china/<province>.yml again from seeds/registry/registry.csv (after editing the registry).
+seeds-china: install
+	$(BIN)/python seeds/generate_china.py
 
 # Distributed mode (README "Many machines"): one Redis, any number of workers, one loader.
 #   make push-seeds SEEDS=seeds/x.yml REDIS_URL=redis://host:6379/0   queue a crawl

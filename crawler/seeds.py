@@ -13,8 +13,10 @@ from urllib.parse import urlsplit
 
 import yaml
 
-FIELDS = {"id", "name", "url", "region", "level", "allowed_hosts", "path_prefix", "family", "verified", "note"}
-LEVELS = {"national", "province", "prefecture", "county", "township", "department"}
+FIELDS = {"id", "name", "url", "region", "level", "allowed_hosts", "path_prefix", "family", "verified", "note",
+          "columns", "division_code", "source"}
+# zone: a development zone's 管委会 (开发区, 高新区, 新区 …); an office has its government's level.
+LEVELS = {"national", "province", "prefecture", "county", "zone", "township", "department"}
 
 
 class SeedsError(ValueError):
@@ -70,16 +72,33 @@ def load_seeds(path: str | Path) -> list[dict]:
         hosts = entry.get("allowed_hosts")
         if hosts is not None and (not isinstance(hosts, list) or not all(isinstance(h, str) for h in hosts)):
             raise SeedsError(f"{where}: allowed_hosts must be a list of host names")
+        columns = entry.get("columns")
+        if columns is not None and (not isinstance(columns, list) or not all(
+                isinstance(c, str) and urlsplit(c).scheme in ("http", "https") and urlsplit(c).netloc for c in columns)):
+            raise SeedsError(f"{where}: columns must be a list of http(s) URLs (the portal's 年报 columns)")
+        if entry.get("division_code") is not None and not re.fullmatch(r"\d{6}", str(entry["division_code"])):
+            raise SeedsError(f"{where}: division_code {entry['division_code']!r} is not a 6-digit code")
         portal = dict(entry)
         portal.setdefault("id", re.sub(r"[^a-z0-9]+", "-", (parts.netloc + parts.path).lower()).strip("-"))
         portal["allowed_hosts"] = [h.lower() for h in hosts or _both_spellings(parts.netloc.lower())]
         # A portal seeded at http://host/xx/ is the part of the host below /xx/ (override: path_prefix).
         portal["path_prefix"] = _path_prefix(str(entry.get("path_prefix") or parts.path))
+        for column in columns or []:
+            if not in_scope(portal, column, any_path=True):
+                raise SeedsError(f"{where}: column {column!r} is not on one of the portal's allowed_hosts")
         if portal["id"] in seen:
             raise SeedsError(f"{where}: portal id {portal['id']!r} appears twice")
         seen.add(portal["id"])
         portals.append(portal)
     return portals
+
+
+def select(portals: list[dict], region: str | None = None, level: str | None = None) -> list[dict]:
+    """The portals of a region (its name, or the start of it: 浙江省 takes 浙江省嘉兴市 too) and/or of
+    levels (comma-separated, e.g. `prefecture,county`)."""
+    levels = {x.strip() for x in level.split(",")} if level else None
+    return [p for p in portals if (not region or str(p.get("region") or "").startswith(region))
+            and (not levels or p.get("level") in levels)]
 
 
 def _both_spellings(netloc: str) -> list[str]:

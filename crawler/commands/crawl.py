@@ -14,7 +14,7 @@ from pathlib import Path
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 
-from ..seeds import SeedsError, load_seeds
+from ..seeds import SeedsError, load_seeds, select
 
 EXIT_BAD_SEEDS = 2
 EXIT_LOCKED = 75  # EX_TEMPFAIL: try again later
@@ -29,7 +29,9 @@ class Command(ScrapyCrawl):
             print("usage: scrapy crawl reports -a seeds=PATH (a YAML list of portals)", file=sys.stderr)
             sys.exit(EXIT_BAD_SEEDS)
         try:
-            load_seeds(seeds)
+            region, level = opts.spargs.get("region"), opts.spargs.get("level")
+            if not select(load_seeds(seeds), region, level):
+                raise SeedsError(f"{seeds}: no portal of region {region or 'any'!r} and level {level or 'any'!r}")
         except SeedsError as exc:
             print(f"bad seeds: {exc}", file=sys.stderr)
             sys.exit(EXIT_BAD_SEEDS)

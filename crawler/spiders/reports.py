@@ -28,7 +28,7 @@ from ..items import AttachmentFile, ReportGone, ReportPage
 from ..retry import UNREACHABLE as RETRY_UNREACHABLE
 from ..routes import RouteLog
 from ..scope import OffScope
-from ..seeds import in_scope, load_seeds
+from ..seeds import in_scope, load_seeds, select
 from ..session import CrawlSession
 
 MAX_HOPS = 6  # navigation links from the homepage to the report column
@@ -59,8 +59,10 @@ class ReportsSpider(scrapy.Spider):
         return spider
 
     def load_portals(self, seeds: str) -> dict:
-        """portal id -> seed entry (distributed mode reads them from Redis instead)."""
-        return {p["id"]: p for p in load_seeds(seeds)}
+        """portal id -> seed entry (distributed mode reads them from Redis instead); `-a region=`
+        and `-a level=` keep the portals of a region and/or level."""
+        portals = select(load_seeds(seeds), getattr(self, "region", None), getattr(self, "level", None))
+        return {p["id"]: p for p in portals}
 
     @property
     def session(self) -> CrawlSession:
@@ -88,7 +90,11 @@ class ReportsSpider(scrapy.Spider):
                 yield request
 
     def discovery_requests(self, portal: dict):
-        """The homepage and the sitemap: where a full discovery starts."""
+        """The seeds' 年报 columns, the homepage and the sitemap: where a full discovery starts."""
+        for url in portal.get("columns") or []:
+            request = self.page_request(portal["id"], url, hops=MAX_HOPS - 1, column=True)
+            if request is not None:
+                yield request
         request = self.page_request(portal["id"], portal["url"], hops=0)
         if request is not None:
             yield request
