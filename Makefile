@@ -107,7 +107,7 @@ fuzz: install
 
 # Speed, memory and query-latency figures against baselines measured in the same run, written
 # to bench/RESULTS.md: extract, crawl, recrawl and queries (within 20 minutes on 2 cores).
-# One part: make bench PART=extract|crawl|recrawl|queries|distributed|hostile;
+# One part: make bench PART=extract|crawl|recrawl|queries|distributed|hostile|polite;
 # a quick look at a smaller size: SIZE=small (or medium).
 bench: install
 	$(BIN)/python -m bench $(if $(PART),--part $(PART)) $(if $(SIZE),--size $(SIZE))

@@ -1,4 +1,4 @@
-"""python -m bench [--part extract|crawl|recrawl|queries|distributed|hostile ...] [--size small|medium]
+"""python -m bench [--part extract|crawl|recrawl|queries|distributed|hostile|polite ...] [--size small|medium]
 
 Runs the parts (extract, crawl, recrawl and queries by default), prints one table — figure, value, baseline, ratio, target,
 verdict — and writes it to bench/RESULTS.md with the machine it ran on."""
@@ -14,12 +14,13 @@ from pathlib import Path
 from . import results
 
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ["extract", "crawl", "recrawl", "queries", "distributed", "hostile"]
+PARTS = ["extract", "crawl", "recrawl", "queries", "distributed", "hostile", "polite"]
 DEFAULT_PARTS = PARTS[:4]  # the figures of issue 13, within 20 minutes; the others on demand
 SCRIPTS = {"distributed": "distributed.py", "hostile": "hostile_extract.py"}  # other sessions' benchmarks
 TITLES = {"extract": "1. Extraction", "crawl": "2. Crawl", "recrawl": "3. Re-crawl",
           "queries": "4. Queries at scale", "distributed": "5. Distributed crawl (scrapy-redis)",
-          "hostile": "6. Hostile inputs (bench/hostile_extract.py)"}
+          "hostile": "6. Hostile inputs (bench/hostile_extract.py)",
+          "polite": "7. Many slow polite hosts (bench/polite.py)"}
 
 
 def run_part(name: str, size: str, context: dict) -> list[results.Figure] | str:
@@ -32,6 +33,9 @@ def run_part(name: str, size: str, context: dict) -> list[results.Figure] | str:
     if name == "queries":
         from . import queries
         return queries.run(size, context)
+    if name == "polite":
+        from . import polite
+        return polite.run(size, context)
     if name in SCRIPTS:
         script = Path(__file__).with_name(SCRIPTS[name])
         if not script.exists():
@@ -81,7 +85,7 @@ def main(argv=None) -> int:
     budget = (f" The whole default run took {minutes:.1f} min (target: within 20 min on 2 cores: "
               f"{'met' if minutes <= 20 else '**MISSED**'})." if whole else
               f" That run ({', '.join(parts)}, size {args.size}) took {minutes:.1f} min.")
-    header = ("# Benchmark results\n\n`make bench` (parts: `make bench PART=extract|crawl|recrawl|queries|distributed`, "
+    header = ("# Benchmark results\n\n`make bench` (parts: `make bench PART=extract|crawl|recrawl|queries|distributed|hostile|polite`, "
               "quick look: `SIZE=small`). Every figure is compared with a baseline measured in the same run.\n\n"
               f"Last run {stamp} on {results.machine()}.{budget}")
     results.write(sections, header)

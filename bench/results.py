@@ -73,7 +73,7 @@ def write(sections: dict[str, str], header: str) -> None:
     old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
     kept = dict(re.findall(r"<!-- part:(\w+) -->\n(.*?)<!-- /part -->", old, re.S))
     kept.update(sections)
-    order = ["extract", "crawl", "recrawl", "queries", "distributed", "hostile"]
+    order = ["extract", "crawl", "recrawl", "queries", "distributed", "hostile", "polite"]
     body = "".join(f"<!-- part:{name} -->\n{kept[name]}<!-- /part -->\n\n"
                    for name in sorted(kept, key=lambda n: order.index(n) if n in order else 99))
     RESULTS.write_text(header + "\n\n" + body, encoding="utf-8")

@@ -16,9 +16,28 @@ WARC_DIR = None  # default: <folder of ARCHIVE_DB>/warcs
 USER_AGENT = ("gov-report-archive/0.1 (open archive of 政府信息公开工作年度报告; "
               "polite crawler, obeys robots.txt)")
 ROBOTSTXT_OBEY = True
-CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 2.0
+# Politeness per host is exact (crawler/politeness.py): never two requests to one host (or
+# one IP address) closer than its delay (DOWNLOAD_DELAY, AutoThrottle's, robots.txt's
+# Crawl-delay), jitter only upward; so Scrapy's ±50 % jitter is off.
+DOWNLOAD_DELAY_JITTER = 0
+POLITENESS_JITTER = 0.05  # fraction of the delay added at random
+POLITENESS_MARGIN = 0.25  # seconds added for the way from the transfer's start to the wire
+# Across hosts, as many at once as CPU and memory allow (crawler/concurrency.py): the
+# limit starts at CONCURRENT_REQUESTS and moves between _MIN and _MAX.
+CONCURRENT_REQUESTS = 64
+CONCURRENT_REQUESTS_MIN = 8
+CONCURRENT_REQUESTS_MAX = 1024
+ADAPTIVE_MEMORY_MB = 800
+# Scheduling: the next request goes to the host with the fewest requests in the downloader
+# (so slow hosts never queue up the others), and within a host the one nearest a report
+# (crawler/priority.py): reports flow from the first minutes.
+SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
+# Responses waiting for the callbacks and the extraction pool: room for the pool's queue.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 32 * 1024 * 1024
+# A log line with portals done/total, reports, requests/s, errors and ETA (crawler/progress.py).
+PROGRESS_INTERVAL = 30.0
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -53,6 +72,8 @@ BROWSER_LIST_PAGES = 30
 DOWNLOADER_MIDDLEWARES = {
     # First of all: a request (a redirect too) to a host outside the portal's is never sent.
     "crawler.scope.ScopeMiddleware": 50,
+    # Each host's download slot: exact delay, shared by IP address (before robots.txt's).
+    "crawler.politeness.PolitenessMiddleware": 60,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.BackoffRetryMiddleware": 550,
     "crawler.redirect_loops.RedirectLoopMiddleware": 650,  # sees a redirect before Scrapy follows it
@@ -63,6 +84,13 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.conditional.ConditionalMiddleware": 940,
     # Next to the downloader, so every response (redirects and errors too) is captured.
     "crawler.capture.CaptureMiddleware": 950,
+}
+SPIDER_MIDDLEWARES = {
+    "crawler.priority.DepthFirstMiddleware": 950,
+}
+EXTENSIONS = {
+    "crawler.concurrency.AdaptiveConcurrency": 100,
+    "crawler.progress.Progress": 110,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ArchivePipeline": 300,

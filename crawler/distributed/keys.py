@@ -19,6 +19,7 @@ class Keys:
         self.workers = f"{p}:workers"  # set: worker ids ever registered (live or dead)
         self.captured = f"{p}:captured"  # set: "digest url" of captures in the archive
         self.loader = f"{p}:loader"  # string with a TTL: the one loader's lock
+        self.progress = f"{p}:progress"  # hash: worker id -> its latest progress line
 
     def inflight(self, worker: str) -> str:
         """Sorted set: requests a worker has taken and not yet finished (score = priority)."""
@@ -27,6 +28,14 @@ class Keys:
     def alive(self, worker: str) -> str:
         """String with a TTL, refreshed by the worker's heartbeat."""
         return f"{self.prefix}:alive:{worker}"
+
+    def host_last(self, address: str) -> str:
+        """String: when the last request to a host address started (Redis time), shared by all workers."""
+        return f"{self.prefix}:host:{address}:last"
+
+    def host_tokens(self, address: str) -> str:
+        """Sorted set: the requests in transfer to a host address (score = when the token expires)."""
+        return f"{self.prefix}:host:{address}:tokens"
 
     def stats(self, run: str, portal: str) -> str:
         """Hash: a portal's counters in a run (pages, bytes, requests, reports_found …)."""

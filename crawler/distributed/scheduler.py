@@ -183,13 +183,18 @@ class ReliableScheduler(Scheduler):
             self.ack_finished()
             if requeue_dead_workers(self.server, self.keys, except_worker=self.worker):
                 self.last_busy = time.monotonic()
-            if len(self.queue) or self.queue.taken or self.run_coming():
+            if len(self.queue) or self.queue.taken or self.run_coming() or self.others_busy():
                 self.last_busy = time.monotonic()
                 slot = getattr(self.crawler.engine, "_slot", None)
                 if slot is not None and not self.queue.taken:
                     slot.nextcall.schedule()  # new work in the shared queue: take it now
         except Exception:  # Redis away for a moment: the next tick tries again
             logger.exception("worker tick failed")
+
+    def others_busy(self) -> bool:
+        """Another worker still has requests in flight: what they find (or, if it dies, the
+        requests themselves) may come to this one, so it does not count as idle."""
+        return in_flight(self.server, self.keys) > len(self.queue.taken)
 
     def run_coming(self) -> bool:
         """Seeds pushed and not yet planned by the loader: work is on its way."""

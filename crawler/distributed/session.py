@@ -146,6 +146,10 @@ class WorkerSession:
     def known_columns(self, portal: str, full_every_days: float) -> list[str]:
         return []  # only the loader, which has the archive, plans from remembered columns
 
+    def publish_progress(self, line: str) -> None:
+        """The worker's latest progress line (crawler/progress.py), for HGETALL <prefix>:progress."""
+        self.server.hset(self.keys.progress, self.worker, f"{now()} {line}")
+
     def finish(self, portals, reason: str = "finished", **details) -> list[str]:
         """A worker's end: its WARC file closed. The run's rows are the loader's to write."""
         self.capture.close()

@@ -34,7 +34,10 @@ WORKER_MIDDLEWARES = {
     "SPIDER_MIDDLEWARES": {"crawler.distributed.worker.PushItemsMiddleware": 1},
     # Validators of list pages are in the archive, which a worker has not: lists are fetched
     # whole (known reports still go conditionally, planned by the loader).
-    "DOWNLOADER_MIDDLEWARES": {"crawler.conditional.ConditionalMiddleware": None},
+    "DOWNLOADER_MIDDLEWARES": {"crawler.conditional.ConditionalMiddleware": None,
+                               # each host's turn granted by Redis: N workers, one host's limits
+                               "crawler.politeness.PolitenessMiddleware": None,
+                               "crawler.distributed.politeness.SharedPolitenessMiddleware": 60},
 }
 
 

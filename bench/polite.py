@@ -1,0 +1,123 @@
+"""Part 7, many slow polite hosts: H generated portals (bench/portals.py, real report bodies
+from the replica's 沭阳 page), each served on its own loopback address by replica/polite.py,
+answering in 0.3–2.0 s and enforcing a 2 s interval between requests (a request sooner is a
+violation, answered 429). Our crawl at its default settings against the floors measured in
+the same run:
+- politeness floor: the bare polite client (bench/bare_client.py with an interval) fetching
+  the URLs our crawl fetched, one host at a time per host, all hosts at once;
+- CPU floor: the CPU seconds our crawl used (its whole process tree) / the machine's cores.
+W/F = our wall time / max(floors). Also violations, reports archived, peak memory of the
+process tree, the time to the first report, and disk per portal."""
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+import tempfile
+import time
+from contextlib import closing
+from pathlib import Path
+
+from . import portals
+from .measure import run_measured
+from .results import Figure
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+SIZES = {"default": 300, "medium": 100, "small": 30}
+REPORTS = 8
+INTERVAL = 2.0
+LATENCY = (0.3, 2.0)
+MB = 1024 * 1024
+
+
+def _crawl(seeds: Path, db: Path) -> dict:
+    args = [str(BIN / "scrapy"), "crawl", "reports", "-a", f"seeds={seeds}", "-s", f"ARCHIVE_DB={db}",
+            "-s", "LOG_LEVEL=INFO", "-s", "STATS_DUMP=True", "-s", "CRAWL_SUMMARY=False"]
+    result, wall, peak = run_measured(args, cwd=ROOT, timeout=3600)
+    if result.returncode not in (0, 1):
+        raise RuntimeError(f"crawl: exit {result.returncode}\n{result.stderr[-3000:]}")
+    with closing(sqlite3.connect(db)) as conn:
+        reports = conn.execute("select count(*) from reports").fetchone()[0]
+        urls = [r[0] for r in conn.execute("select url from captures order by id")]
+        first = conn.execute("select min(fetched_at), (select started_at from crawl_runs limit 1) from reports").fetchone()
+    disk = db.stat().st_size + sum(f.stat().st_size for f in (db.parent / "warcs").glob("*") if f.is_file())
+    progress = [line for line in result.stderr.splitlines() if "progress: portals" in line]
+    return {"wall": wall, "cpu": peak.cpu, "peak": peak.peak, "reports": reports, "urls": urls,
+            "first_report": _seconds_between(first[1], first[0]), "disk": disk, "progress": progress,
+            "exit": result.returncode}
+
+
+def _seconds_between(start: str | None, end: str | None) -> float | None:
+    from datetime import datetime
+    if not start or not end:
+        return None
+    return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
+
+
+def run(size: str, context: dict) -> list[Figure]:
+    from tests.polite_servers import polite_hosts
+
+    hosts = SIZES.get(size, SIZES["default"])
+    cores = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory(prefix="bench-polite-") as folder:
+        tmp = Path(folder)
+        sites = portals.generate(tmp / "sites", hosts, REPORTS)
+        with polite_hosts(tmp / "sites", interval=INTERVAL, latency=LATENCY) as (urls, counts):
+            seeds = portals.seeds(tmp / "seeds.yml", urls, sites)
+            ours = _crawl(seeds, tmp / "crawl" / "archive.db")
+            violations = counts()
+        robots = [u + "robots.txt" for u in urls.values()]
+        fetched = [u for u in ours["urls"] if not u.endswith("/robots.txt")]
+        urls_file = tmp / "urls.txt"
+        urls_file.write_text("\n".join(robots + fetched) + "\n", encoding="utf-8")
+        with polite_hosts(tmp / "sites", interval=INTERVAL, latency=LATENCY) as (urls2, counts2):
+            # the same URLs on this run's addresses (the ports are new)
+            moved = urls_file.read_text(encoding="utf-8")
+            for name, url in urls.items():
+                moved = moved.replace(url, urls2[name])
+            urls_file.write_text(moved, encoding="utf-8")
+            result, bare_wall, _ = run_measured([sys.executable, str(ROOT / "bench" / "bare_client.py"),
+                                                 str(urls_file), "2", str(INTERVAL + 0.05)], cwd=tmp)
+            bare_violations = counts2()["violations"]
+    import json
+    bare = json.loads(result.stdout.strip().splitlines()[-1])
+    polite_floor = bare["seconds"]
+    cpu_floor = ours["cpu"] / cores
+    floor = max(polite_floor, cpu_floor)
+    ratio = ours["wall"] / floor
+    expected = hosts * REPORTS
+    per_host = len(ours["urls"]) / hosts
+    notes = [f"H = {hosts} hosts × {REPORTS} reports, latency {LATENCY[0]}–{LATENCY[1]} s, interval {INTERVAL} s; "
+             f"{len(ours['urls'])} requests by our crawl ({per_host:.1f} per host); load average at the end "
+             f"{os.getloadavg()[0]:.1f} on {cores} cores (the machine is shared)",
+             f"bare polite client: {bare['pages']} pages in {polite_floor:.1f} s, {bare['errors']} errors, "
+             f"{bare_violations} violations",
+             f"our crawl: wall {ours['wall']:.1f} s, CPU {ours['cpu']:.1f} s (CPU floor {cpu_floor:.1f} s), exit {ours['exit']}"]
+    notes += ours["progress"][-3:]
+    thousand = 1000 / hosts
+    context["polite"] = {"hosts": hosts, "wall": ours["wall"], "disk": ours["disk"]}
+    return [
+        Figure("reports archived", ours["reports"], "reports", "reports served", expected,
+               target="all", met=ours["reports"] == expected),
+        Figure("politeness violations (requests sooner than a host's interval)",
+               violations["violations"], "requests", target="0", met=violations["violations"] == 0),
+        Figure("our crawl, default settings: wall time", ours["wall"], "s", "max(politeness floor, CPU floor)", floor,
+               target="≤ 1.5", met=ratio <= 1.5, limits=notes),
+        Figure("politeness floor (bare polite client)", polite_floor, "s", target="(informative)"),
+        Figure("CPU floor (CPU seconds of the crawl / cores)", cpu_floor, "s", target="(informative)"),
+        Figure("peak memory of the process tree", ours["peak"] / MB, "MB", target="< 1,024 MB",
+               met=ours["peak"] < 1024 * MB),
+        Figure("time to the first report stored", ours["first_report"], "s", "wall time", ours["wall"],
+               target="(informative)"),
+        Figure("per 1,000 such portals: wall time", ours["wall"] * thousand / 60, "min", target="(informative)"),
+        Figure("per 1,000 such portals: disk (archive + WARC)", ours["disk"] * thousand / MB, "MB",
+               target="(informative)"),
+    ]
+
+
+if __name__ == "__main__":
+    from .results import table
+    started = time.perf_counter()
+    print(table(run(sys.argv[1] if len(sys.argv) > 1 else "small", {})))
+    print(f"took {time.perf_counter() - started:.0f} s")

@@ -1,0 +1,84 @@
+"""Adaptive concurrency across hosts: an extension that moves the downloader's global limit
+(CONCURRENT_REQUESTS is where it starts) between CONCURRENT_REQUESTS_MIN and _MAX.
+
+Every ADAPTIVE_CONCURRENCY_INTERVAL seconds: while the downloader is full (requests waiting
+for it) and the CPU has room — the reactor answers within ADAPTIVE_MAX_LAG seconds and the
+responses waiting to be scraped (the extraction pool's queue) are under half of
+SCRAPER_SLOT_MAX_ACTIVE_SIZE — the limit grows by a quarter; while the reactor lags it holds
+(a request waiting for its host's turn costs no CPU); when the process tree's memory passes
+ADAPTIVE_MEMORY_MB it shrinks by a quarter. Politeness per host
+(crawler/politeness.py) is untouched: the limit only decides how many hosts are worked at once.
+"""
+from __future__ import annotations
+
+import logging
+import time
+
+import psutil
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from twisted.internet import task
+
+logger = logging.getLogger(__name__)
+
+
+def tree_memory() -> int:
+    """Resident bytes of this process and its children (extraction workers, Chromium)."""
+    me = psutil.Process()
+    total = me.memory_info().rss
+    for child in me.children(recursive=True):
+        try:
+            total += child.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+class AdaptiveConcurrency:
+    def __init__(self, crawler):
+        settings = crawler.settings
+        if not settings.getbool("ADAPTIVE_CONCURRENCY", True):
+            raise NotConfigured
+        self.crawler = crawler
+        self.low = settings.getint("CONCURRENT_REQUESTS_MIN", 8)
+        self.high = settings.getint("CONCURRENT_REQUESTS_MAX", 1024)
+        self.every = settings.getfloat("ADAPTIVE_CONCURRENCY_INTERVAL", 1.0)
+        self.max_lag = settings.getfloat("ADAPTIVE_MAX_LAG", 0.25)
+        self.memory = settings.getfloat("ADAPTIVE_MEMORY_MB", 800) * 2**20
+        self.scraper_room = settings.getint("SCRAPER_SLOT_MAX_ACTIVE_SIZE") / 2
+        self.timer = None
+        self.expected = None
+        crawler.signals.connect(self.opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def opened(self, spider=None):
+        self.timer = task.LoopingCall(self.tick)
+        self.timer.start(self.every, now=False)
+        self.expected = time.monotonic() + self.every
+
+    def closed(self, spider=None, reason=None):
+        if self.timer is not None and self.timer.running:
+            self.timer.stop()
+
+    def tick(self):
+        now = time.monotonic()
+        lag, self.expected = max(0.0, now - self.expected), now + self.every
+        downloader = self.crawler.engine.downloader
+        scraper = getattr(self.crawler.engine.scraper, "slot", None)
+        waiting = scraper.active_size if scraper is not None else 0
+        limit = downloader.total_concurrency
+        if self.memory and tree_memory() > self.memory:
+            new = max(self.low, int(limit * 0.75))
+        elif lag <= self.max_lag and len(downloader.active) >= limit and waiting < self.scraper_room:
+            new = min(self.high, max(limit + 1, int(limit * 1.25)))
+        else:
+            return
+        if new != limit:
+            downloader.total_concurrency = new
+            self.crawler.stats.max_value("adaptive/concurrency_max", new)
+            logger.debug("concurrency %d -> %d (lag %.2f s, %d bytes waiting to be scraped)",
+                         limit, new, lag, waiting)

@@ -1,0 +1,140 @@
+"""Exact politeness per host, shared by IP address: a downloader middleware that gives every
+host's download slot a clock and a transfer set shared by all hosts on the same address.
+
+Scrapy keys a download slot by host name (which the scheduler's DownloaderAwarePriorityQueue
+needs) and jitters its delay by ±50 %; here the slot of each host is a `PoliteSlot`:
+- the delay is never shorter than DOWNLOAD_DELAY, AutoThrottle's delay or the host's
+  robots.txt Crawl-delay, and its jitter only lengthens it (POLITENESS_JITTER, a fraction,
+  plus POLITENESS_MARGIN seconds for the time between leaving the queue and reaching the wire);
+- the time of the last request and the requests in transfer belong to the host's IP address,
+  so two names of one server share one interval and one concurrency.
+"""
+from __future__ import annotations
+
+import random
+import time
+
+from protego import Protego
+from scrapy import signals
+from scrapy.core.downloader import Slot
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+
+
+class AddressClock:
+    """What every host on one IP address shares: when its last request left, what is in transfer."""
+
+    def __init__(self):
+        self.lastseen = 0.0
+        self.transferring: set = _Transfers(self)
+        self.crawl_delay = 0.0
+
+
+class _Transfers(set):
+    """The requests in transfer; adding one is the moment it really starts (Scrapy notes the
+    moment it left the queue, which a busy reactor can make much earlier): the interval
+    counts from the later of the two."""
+
+    def __init__(self, clock: AddressClock):
+        super().__init__()
+        self.clock = clock
+
+    def add(self, request) -> None:
+        self.clock.lastseen = max(self.clock.lastseen, time.monotonic())
+        super().add(request)
+
+
+class PoliteSlot(Slot):
+    def __init__(self, concurrency: int, delay: float, clock: AddressClock, jitter: float, margin: float,
+                 floor: float):
+        super().__init__(concurrency, delay, 0.0)
+        self.clock, self.upward_jitter, self.margin, self.floor = clock, jitter, margin, floor
+
+    # Scrapy's Slot reads and writes these two; here they are the address's.
+    @property
+    def lastseen(self):
+        return self.clock.lastseen
+
+    @lastseen.setter
+    def lastseen(self, value):
+        if hasattr(self, "clock"):
+            self.clock.lastseen = max(self.clock.lastseen, value)
+
+    @property
+    def transferring(self):
+        return self.clock.transferring
+
+    @transferring.setter
+    def transferring(self, value):
+        pass  # Slot.__init__ assigns an empty set: the address's set stays
+
+    def download_delay(self) -> float:
+        base = max(self.delay, self.floor, self.clock.crawl_delay)
+        return base * (1 + random.uniform(0, self.upward_jitter)) + self.margin  # noqa: S311 (not crypto)
+
+
+class PolitenessMiddleware:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        settings = crawler.settings
+        self.floor = settings.getfloat("DOWNLOAD_DELAY")
+        self.jitter = settings.getfloat("POLITENESS_JITTER", 0.05)
+        self.margin = settings.getfloat("POLITENESS_MARGIN", 0.1)
+        self.per_host = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
+        self.user_agent = settings.get("USER_AGENT")
+        self.address_of: dict[str, str] = {}  # host name -> IP address
+        self.clocks: dict[str, AddressClock] = {}  # IP address -> its clock
+        crawler.signals.connect(self.on_robots, signal=signals.response_downloaded)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    @property
+    def downloader(self):
+        return self.crawler.engine.downloader
+
+    async def _address(self, host: str) -> str:
+        if host not in self.address_of:
+            try:
+                from twisted.internet import reactor
+                self.address_of[host] = await maybe_deferred_to_future(reactor.resolve(host))
+            except Exception:  # noqa: BLE001 — cannot resolve: the download fails and says why
+                self.address_of[host] = host
+        return self.address_of[host]
+
+    async def process_request(self, request, spider=None):
+        host = urlparse_cached(request).hostname or ""
+        key = self.downloader.get_slot_key(request)
+        if key in self.downloader.slots and isinstance(self.downloader.slots[key], PoliteSlot):
+            return None
+        address = await self._address(host)
+        if address not in self.clocks:
+            self.clocks[address] = self.make_clock(address)
+        if key not in self.downloader.slots:
+            delay = self.downloader.per_slot_settings.get(key, {}).get("delay", self.downloader._delay)
+            self.downloader.slots[key] = self.make_slot(delay, self.clocks[address])
+            self.downloader._start_slot_gc()
+        return None
+
+    def make_clock(self, address: str) -> AddressClock:
+        return AddressClock()
+
+    def make_slot(self, delay: float, clock: AddressClock) -> PoliteSlot:
+        return PoliteSlot(self.per_host, delay, clock, self.jitter, self.margin, self.floor)
+
+    def on_robots(self, response, request, spider=None):
+        """A robots.txt's Crawl-delay for our User-Agent holds for the host's address."""
+        if urlparse_cached(request).path != "/robots.txt" or response.status != 200:
+            return
+        try:
+            delay = Protego.parse(response.body.decode("utf-8", "replace")).crawl_delay(self.user_agent)
+        except Exception:  # noqa: BLE001 — an unreadable robots.txt has no Crawl-delay
+            return
+        if delay:
+            host = urlparse_cached(request).hostname or ""
+            address = self.address_of.get(host, host)
+            if address not in self.clocks:
+                self.clocks[address] = self.make_clock(address)
+            self.clocks[address].crawl_delay = float(delay)
+
