@@ -70,6 +70,8 @@ class PoliteSlot(Slot):
 
     def download_delay(self) -> float:
         base = max(self.delay, self.floor, self.clock.crawl_delay)
+        if base <= 0:  # politeness off (the local replica): no margin either
+            return 0.0
         return base * (1 + random.uniform(0, self.upward_jitter)) + self.margin  # noqa: S311 (not crypto)
 
 

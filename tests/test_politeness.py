@@ -44,3 +44,34 @@ def test_every_report_is_archived_and_progress_is_logged(polite_crawl):
     assert "progress: portals" in polite_crawl["run"].stderr
     statuses = {r[0] for r in conn.execute("select status from crawl_runs")}
     assert statuses == {"ok"}, statuses
+
+
+def test_hosts_on_one_address_share_its_interval_and_concurrency():
+    from crawler.politeness import AddressClock, PoliteSlot
+
+    clock = AddressClock()
+    a, b = (PoliteSlot(2, 2.0, clock, jitter=0.05, margin=0.25, floor=2.0) for _ in range(2))
+    a.lastseen = 100.0
+    assert b.lastseen == 100.0  # b's next request waits for a's
+    a.transferring.add("request-1")
+    a.transferring.add("request-2")
+    assert b.free_transfer_slots() == 0
+    b.lastseen = 50.0  # the clock never goes back
+    assert a.lastseen >= 100.0
+
+
+def test_delay_is_never_shorter_than_its_floors_and_jitter_only_lengthens_it():
+    from crawler.politeness import AddressClock, PoliteSlot
+
+    clock = AddressClock()
+    slot = PoliteSlot(2, 1.0, clock, jitter=0.05, margin=0.25, floor=2.0)  # AutoThrottle said 1 s
+    delays = [slot.download_delay() for _ in range(2000)]
+    assert min(delays) >= 2.25 and max(delays) <= 2.0 * 1.05 + 0.25
+    clock.crawl_delay = 5.0  # robots.txt
+    assert min(slot.download_delay() for _ in range(200)) >= 5.25
+
+
+def test_no_delay_means_no_margin():
+    from crawler.politeness import AddressClock, PoliteSlot
+
+    assert PoliteSlot(2, 0.0, AddressClock(), jitter=0.05, margin=0.25, floor=0.0).download_delay() == 0.0
