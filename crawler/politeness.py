@@ -5,7 +5,11 @@ Scrapy keys a download slot by host name (which the scheduler's DownloaderAwareP
 needs) and jitters its delay by ±50 %; here the slot of each host is a `PoliteSlot`:
 - the delay is never shorter than DOWNLOAD_DELAY, AutoThrottle's delay or the host's
   robots.txt Crawl-delay, and its jitter only lengthens it (POLITENESS_JITTER, a fraction,
-  plus POLITENESS_MARGIN seconds for the time between leaving the queue and reaching the wire);
+  plus POLITENESS_MARGIN seconds);
+- it counts from the later of the previous request's start and its answer's arrival, one
+  request at a time while there is a delay: the host got the previous request before its
+  answer came back, so however late a busy reactor sent it, the next one is a full delay
+  after it at the host (CONCURRENT_REQUESTS_PER_DOMAIN applies with no delay);
 - the time of the last request and the requests in transfer belong to the host's IP address,
   so two names of one server share one interval and one concurrency.
 """
@@ -43,6 +47,12 @@ class _Transfers(set):
         self.clock.lastseen = max(self.clock.lastseen, time.monotonic())
         super().add(request)
 
+    def remove(self, request) -> None:
+        # The host received the request before its answer came back: counting from the answer
+        # too, the next request is a full delay after this one even if a busy reactor sent it late.
+        self.clock.lastseen = max(self.clock.lastseen, time.monotonic())
+        super().remove(request)
+
 
 class PoliteSlot(Slot):
     def __init__(self, concurrency: int, delay: float, clock: AddressClock, jitter: float, margin: float,
@@ -67,6 +77,11 @@ class PoliteSlot(Slot):
     @transferring.setter
     def transferring(self, value):
         pass  # Slot.__init__ assigns an empty set: the address's set stays
+
+    def free_transfer_slots(self) -> int:
+        # With a delay, one request at a time: the next waits for the answer (see _Transfers.remove).
+        limit = 1 if max(self.delay, self.floor, self.clock.crawl_delay) > 0 else self.concurrency
+        return limit - len(self.transferring)
 
     def download_delay(self) -> float:
         base = max(self.delay, self.floor, self.clock.crawl_delay)

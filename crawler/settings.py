@@ -23,7 +23,7 @@ DOWNLOAD_DELAY = 2.0
 # Crawl-delay), jitter only upward; so Scrapy's ±50 % jitter is off.
 DOWNLOAD_DELAY_JITTER = 0
 POLITENESS_JITTER = 0.05  # fraction of the delay added at random
-POLITENESS_MARGIN = 0.25  # seconds added for the way from the transfer's start to the wire
+POLITENESS_MARGIN = 0.1  # seconds added to every delay
 # Across hosts, as many at once as CPU and memory allow (crawler/concurrency.py): the
 # limit starts at CONCURRENT_REQUESTS and moves between _MIN and _MAX.
 CONCURRENT_REQUESTS = 64

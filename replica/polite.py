@@ -5,7 +5,10 @@ interval between requests, recording the time of each one.
     python -m replica.polite ROOT [--interval 2] [--latency 0.3 2.0] [--crawl-delay-every K]
 
 A request that comes sooner than the interval after the previous one to the same host, or
-beyond the host's concurrency, is a violation: it is counted and answered 429. Every K-th
+beyond the host's concurrency, is a violation: it is counted and answered 429. On a busy
+machine this server's own event loop may take a request late, which shortens the gap it
+measures to the next one: a watchdog notes how long the loop was away before each request
+was taken, and a gap that is short only by less than that is counted apart, as `uncertain`. Every K-th
 host's robots.txt says `Crawl-delay: 3` and that host enforces 3 s. Prints one line
 `serving SITE URL` per host, then `control URL`: GET it for the counts as JSON
 ({"hosts": {url: {"requests", "violations", "min_gap", "max_concurrent"}}, "violations": n}).
@@ -39,24 +42,32 @@ class Host:
         self.crawl_delay = crawl_delay
         self.random = random.Random(k)
         self.arrivals: list[float] = []
-        self.paths: list[tuple] = []  # (time, path, early): the host's request log
+        self.paths: list[tuple] = []  # (time, path, early, stall): the host's request log
+        self.stalls: list[float] = []
         self.violations = 0
+        self.uncertain = 0  # early only by less than the server's own stall before the previous one
         self.active = self.max_active = 0
         self.min_gap = None
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         now = time.monotonic()
+        stall = max(0.0, now - WATCHDOG[0])  # at most this late: the loop was away so long
         early = bool(self.arrivals) and now - self.arrivals[-1] < self.interval
         if self.arrivals:
             gap = now - self.arrivals[-1]
             self.min_gap = gap if self.min_gap is None else min(self.min_gap, gap)
+            if early and gap + self.stalls[-1] >= self.interval:
+                self.uncertain += 1
+                early = "uncertain"
         self.arrivals.append(now)
-        self.paths.append((round(now, 3), request.path, bool(early)))
+        self.stalls.append(stall)
+        self.paths.append((round(now, 3), request.path, early, round(stall, 3)))
         self.active += 1
         self.max_active = max(self.max_active, self.active)
         try:
-            if early or self.active > self.concurrency:
+            if early is True or self.active > self.concurrency:
                 self.violations += 1
+            if early or self.active > self.concurrency:
                 return web.Response(status=429, text="too many requests", headers={"Retry-After": "2"})
             await asyncio.sleep(self.random.uniform(*self.latency))
             return self.answer(request.path)
@@ -76,12 +87,23 @@ class Host:
         return web.Response(body=file.read_bytes(), headers={"Content-Type": kind})
 
     def counts(self) -> dict:
-        return {"requests": len(self.arrivals), "violations": self.violations, "min_gap": self.min_gap,
+        return {"requests": len(self.arrivals), "violations": self.violations, "uncertain": self.uncertain,
+                "min_gap": self.min_gap,
                 "max_concurrent": self.max_active, "interval": self.interval, "log": self.paths}
+
+
+WATCHDOG = [time.monotonic()]  # when the event loop last ran the watchdog
+
+
+async def _watchdog() -> None:
+    while True:
+        WATCHDOG[0] = time.monotonic()
+        await asyncio.sleep(0.01)
 
 
 async def serve(root: Path, interval: float, latency: tuple[float, float], crawl_delay_every: int,
                 concurrency: int) -> None:
+    watchdog = asyncio.create_task(_watchdog())
     sites = sorted(p for p in root.iterdir() if p.is_dir())
     hosts: dict[str, Host] = {}
     runners = []
@@ -102,7 +124,8 @@ async def serve(root: Path, interval: float, latency: tuple[float, float], crawl
 
     async def control(request):
         counts = {url: h.counts() for url, h in hosts.items()}
-        return web.json_response({"hosts": counts, "violations": sum(c["violations"] for c in counts.values())})
+        return web.json_response({"hosts": counts, "violations": sum(c["violations"] for c in counts.values()),
+                                  "uncertain": sum(c["uncertain"] for c in counts.values())})
 
     app = web.Application()
     app.router.add_get("/", control)
@@ -116,6 +139,7 @@ async def serve(root: Path, interval: float, latency: tuple[float, float], crawl
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
+    watchdog.cancel()
     for r in runners + [runner]:
         await r.cleanup()
 

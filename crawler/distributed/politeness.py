@@ -33,6 +33,16 @@ redis.call('PEXPIRE', KEYS[2], math.floor((tonumber(ARGV[4]) + 600) * 1000))
 return '0'
 """
 
+# A transfer ended: its token back, and the interval counts from now too (crawler/politeness.py).
+_RELEASE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1e6
+redis.call('ZREM', KEYS[2], ARGV[1])
+local last = tonumber(redis.call('GET', KEYS[1]) or '0')
+if now > last then redis.call('SET', KEYS[1], tostring(now), 'PX', math.floor((tonumber(ARGV[2]) + 600) * 1000)) end
+return 1
+"""
+
 
 class SharedClock(AddressClock):
     def __init__(self, lease: "Leases", address: str):
@@ -71,7 +81,7 @@ class SharedSlot(PoliteSlot):
         if not self.queue or self.free_transfer_slots() <= 0:  # nothing would leave: claim nothing
             return now
         if self._granted is None:
-            wait, token = self.clock.lease.claim(self.clock.address, self._delay, self.concurrency)
+            wait, token = self.clock.lease.claim(self.clock.address, self._delay, 1)  # one at a time, as locally
             if wait > 0:
                 return now - self._delay + wait
             self._granted = token
@@ -113,6 +123,7 @@ class Leases:
         self.worker = settings.get("WORKER_ID") or "worker"
         self.lifetime = settings.getfloat("DOWNLOAD_TIMEOUT", 60) * 2
         self._claim = self.server.register_script(_CLAIM)
+        self._release = self.server.register_script(_RELEASE)
         self._numbers = itertools.count()
 
     def claim(self, address: str, delay: float, concurrency: int) -> tuple[float, str]:
@@ -122,7 +133,7 @@ class Leases:
         return wait, token
 
     def release(self, address: str, token: str) -> None:
-        self.server.zrem(self.keys.host_tokens(address), token)
+        self._release(keys=[self.keys.host_last(address), self.keys.host_tokens(address)], args=[token, 60])
 
 
 class SharedPolitenessMiddleware(PolitenessMiddleware):
