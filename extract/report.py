@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import checks, formats, glued, narrative, tables
+from . import align, checks, formats, glued, narrative, readings, tables
 from .document import Document, UnreadableDocument, load, page_spec
 from .grid import ROW_END, Text, Where, rows_of
 from .model import Report
@@ -54,11 +54,13 @@ def extract_document(doc: Document) -> Report:
         errors.extend(problems)
         out.layout = "glued"
         read_tables(out, {name: grid.stream() for name, grid in grids.items()}, fmt, errors)
+        second_reading(out, doc.body_text, fmt, errors)
     elif fmt in ("2021", "2019") and not streams and doc.images and len(fold(doc.body_text)) < 600:
         errors.append("image-only report: the tables are printed as pictures on the page (no numbers read)")
     elif fmt in ("2021", "2019"):
         out.layout = doc.layout
         read_tables(out, streams, fmt, errors)
+        second_reading(out, alignment_text(doc, streams), fmt, errors)
     elif fmt == "pre2019":
         out.headline, missing = narrative.headline(narrative_text(doc, fmt))
         errors.extend(missing)
@@ -88,6 +90,33 @@ def read_tables(out: Report, streams: dict, fmt: str, errors: list) -> None:
         result = reader(streams[section])
         errors.extend(result.errors)
         setattr(out, section, result.cells)
+
+
+def second_reading(out: Report, text: str, fmt: str, errors: list) -> None:
+    """The alignment reading of the same capture, merged with the grid reading (readings.py)."""
+    aligned, problems = align.read(text, fmt, out.layout or "text")
+    for section, cells in aligned.items():
+        if cells and MISSING[section] in errors and not getattr(out, section):
+            errors.remove(MISSING[section])
+    merged = readings.merge_report(out, aligned, fmt, out.layout or "text")
+    errors.extend(p for p in problems + merged if p not in errors)
+
+
+INLINE_HEADINGS = {"active": "二、主动公开政府信息情况", "applications": "三、收到和处理政府信息公开申请情况",
+                   "review_litigation": "四、政府信息公开行政复议、行政诉讼情况"}
+
+
+def alignment_text(doc: Document, streams: dict) -> str:
+    """What the alignment reader reads: a text rendering as printed; a document with tables
+    (HTML, Office, PDF) as the text of its table cells under the section headings, a blank
+    cell printed as — (not reported), so no cell disappears between two numbers."""
+    if doc.kind == "text" or not streams:
+        return doc.body_text
+    parts = []
+    for section, heading in INLINE_HEADINGS.items():
+        if streams.get(section):
+            parts.append(heading + "\n" + " ".join("\n" if c is ROW_END else (c or "—") for c in streams[section]))
+    return "\n".join(parts) + "\n五、\n"
 
 
 def read_legacy(doc: Document, errors: list) -> list[dict]:
