@@ -54,17 +54,17 @@ def extract_document(doc: Document) -> Report:
         errors.extend(problems)
         out.layout = "glued"
         read_tables(out, {name: grid.stream() for name, grid in grids.items()}, fmt, errors)
-        second_reading(out, doc.body_text, fmt, errors)
+        second_reading(out, doc.body_text, fmt, errors, doc.line_scores)
     elif fmt in ("2021", "2019") and not streams and doc.images and len(fold(doc.body_text)) < 600:
         errors.append("image-only report: the tables are printed as pictures on the page (no numbers read)")
     elif fmt in ("2021", "2019"):
         out.layout = doc.layout
         read_tables(out, streams, fmt, errors)
-        second_reading(out, alignment_text(doc, streams), fmt, errors)
+        second_reading(out, alignment_text(doc, streams), fmt, errors, doc.line_scores)
     elif fmt == "pre2019":
-        out.headline, missing = narrative.headline(narrative_text(doc, fmt))
-        errors.extend(missing)
         out.legacy_indicators = read_legacy(doc, errors)
+        out.headline, missing = narrative.headline(narrative_text(doc, fmt), out.legacy_indicators)
+        errors.extend(missing)
     elif fmt == "unknown":
         errors.append("not recognised as an annual report")
     out.checks = checks.run(out) + narrative.check(out.as_dict(), narrative_text(doc, fmt))
@@ -92,7 +92,7 @@ def read_tables(out: Report, streams: dict, fmt: str, errors: list) -> None:
         setattr(out, section, result.cells)
 
 
-def second_reading(out: Report, text: str, fmt: str, errors: list) -> None:
+def second_reading(out: Report, text: str, fmt: str, errors: list, scores: list | None = None) -> None:
     """The alignment reading of the same capture, merged with the grid reading (readings.py)."""
     aligned, problems = align.read(text, fmt, out.layout or "text")
     for section, cells in aligned.items():
@@ -100,6 +100,11 @@ def second_reading(out: Report, text: str, fmt: str, errors: list) -> None:
             errors.remove(MISSING[section])
     merged = readings.merge_report(out, aligned, fmt, out.layout or "text")
     errors.extend(p for p in problems + merged if p not in errors)
+    if scores:  # OCR: each stored value carries its line's confidence
+        for _, cell in out.cells():
+            line = getattr(cell.where, "line", None)
+            if cell.value is not None and line and line <= len(scores):
+                cell.match = f"{cell.match}; ocr confidence {scores[line - 1]:.3f}"
 
 
 INLINE_HEADINGS = {"active": "二、主动公开政府信息情况", "applications": "三、收到和处理政府信息公开申请情况",

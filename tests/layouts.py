@@ -376,3 +376,23 @@ RENDERERS.update({
     "ocr-markdown": (to_ocr_markdown, ".md"),
     "js-data-txt": (to_js_data_txt, ".txt"),
 })
+
+
+def to_page_image(label: dict, font_path: str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc") -> bytes:
+    """The report printed as one page image (PIL, a CJK font), as a scan of the printed page:
+    its tables as rows of cells, the cells spaced apart."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(font_path, 22, index=2)
+    lines = to_several_per_line(label).split("\n")
+    lines = [re.sub(r"\s{2,}", "    ", line) for line in lines if line.strip()]
+    width = 60 + max(int(font.getlength(line)) for line in lines)
+    image = Image.new("L", (width, 40 + 36 * len(lines)), 255)
+    draw = ImageDraw.Draw(image)
+    for i, line in enumerate(lines):
+        draw.text((30, 20 + 36 * i), line, font=font, fill=0)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()

@@ -91,7 +91,8 @@ def test_image_only_pdf_is_recorded_without_numbers(tmp_path):
     path = tmp_path / "scan.pdf"
     image.save(path, "PDF")
     got = extract_file(path)
-    assert got["errors"] == ["image-only report: the PDF has no text layer (no numbers read)"]
+    # no text layer: the page is rendered and read by OCR, which finds no text on it
+    assert got["errors"] == ["image-only report: OCR found no text on it (no numbers read)"]
     assert got["applications"] == {} and got["active"] == {}
 
 
