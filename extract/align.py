@@ -26,6 +26,7 @@ from .grid import Text, Where
 from .values import fold, parse_cell
 
 MIN_SIMILARITY = 0.6  # a label at least this similar to a row's printed label may be that row
+MAX_RUN = 64  # digits in one row's run (seven counts of up to nine digits); beyond it, no cut is tried
 MAX_PAIRS = 400  # pairs aligned in one section (the DP is rows x pairs; beyond this it is no table)
 # OCR reads 0 as O/o/D, 1 as l/I: such a letter standing beside digits or alone between
 # spaces is the digit.
@@ -132,6 +133,8 @@ def cut(run: str, kinds: list[str], accept=None, spaces: bool = True) -> list[tu
     cells (and `accept` admits them; `spaces` False when the capture glues cells, so a
     space may sit inside a number), else every glued cut `accept` admits."""
     groups = run.split()
+    if len(groups) > len(kinds) or len(run.replace(" ", "")) > MAX_RUN:
+        return []  # gluing only removes separators: more groups than cells is no row
     if spaces and len(groups) == len(kinds) and all(glued.KINDS[k].fullmatch(g) for k, g in zip(kinds, groups)):
         if accept is None or accept(tuple(groups)):
             return [tuple(groups)]
@@ -194,8 +197,8 @@ def read_applications(one: glued.Text1, offset: int, text: str, fmt: str, layout
     for i, j in sorted(placed.items()):
         key, (label, run, label_at, run_at) = rows[i]["key"], found[j]
         if key not in chosen:
-            errors.append(f"table 3 aligned row {key} ('{run}'): "
-                          f"{'several readings' if candidates[i] else 'no reading'} where 总计 = the sum; undetermined")
+            errors.append((f"applications.{key}", f"table 3 aligned row {key} ('{run}'): "
+                          f"{'several readings' if candidates[i] else 'no reading'} where 总计 = the sum; undetermined"))
             continue
         cells[key] = _cells(columns, chosen[key], _where(layout, one, run_at, run),
                             _how(rows[i]["printed"], label) if label else "aligned: placed by its neighbours")
@@ -208,7 +211,7 @@ def read_review(one: glued.Text1, offset: int, text: str, layout: str):
     blocks, outcomes = formats.review_blocks(), formats.review_outcomes()
     found = [p for p in pairs(text, offset) if any(c.isdigit() or c in "—/" for c in p[1])]
     if not found:
-        return {}, ["table 4 aligned: no numbers found"]
+        return {}, [("review_litigation", "table 4 aligned: no numbers found")]
     run = " ".join(p[1] for p in found)
     lhs, rhs = identities.sides("R4", "2021")
     r4_holds = identities.over(lhs, rhs, outcomes)
@@ -221,11 +224,13 @@ def read_review(one: glued.Text1, offset: int, text: str, layout: str):
     if len(groups) == width and all(glued.KINDS["count"].fullmatch(g) for g in groups) \
             and all(r4(tuple(groups[k:k + len(outcomes)])) for k in range(0, width, len(outcomes))):
         readings = [tuple(groups)]
+    elif len(groups) > width or len(run.replace(" ", "")) > 2 * MAX_RUN:
+        readings = []
     else:
         readings = glued.grouped_readings(run.replace(" ", ""), [["count"] * len(outcomes)] * len(blocks), r4, limit=2)
     if len(readings) != 1:
-        return {}, [f"table 4 aligned '{run[:80]}': {len(readings)} readings where each block's "
-                    "总计 is its sum; undetermined"]
+        return {}, [("review_litigation", f"table 4 aligned '{run[:80]}': {len(readings)} readings where "
+                                          "each block's 总计 is its sum; undetermined")]
     where = _where(layout, one, found[0][3], run)
     return {block: _cells(outcomes, readings[0][b * len(outcomes):(b + 1) * len(outcomes)], where,
                           "aligned: table 4 in printed order")
@@ -250,8 +255,8 @@ def read_active(one: glued.Text1, offset: int, text: str, fmt: str, layout: str,
         unit = next((u for u in ("万元", "元") if after.startswith(u)), None)
         got = cut(run, glued.column_kinds(row["keys"], row), spaces=spaces)
         if len(got) != 1:
-            errors.append(f"table 2 aligned row {row['label']} ('{run}'): "
-                          f"{'several readings' if got else 'no reading'}; undetermined")
+            errors.append((f"active.{row['keys'][0]}", f"table 2 aligned row {row['label']} ('{run}'): "
+                           f"{'several readings' if got else 'no reading'}; undetermined"))
             continue
         values = list(got[0])
         if unit:
@@ -262,7 +267,8 @@ def read_active(one: glued.Text1, offset: int, text: str, fmt: str, layout: str,
 
 def read(text: str, fmt: str, layout: str = "text") -> tuple[dict, list[str]]:
     """{section: cells} of the tables of any text of a report, aligned to the format, and the
-    errors met (rows whose runs the identities do not settle)."""
+    errors met as (section or section.row, message): rows whose runs the identities do not
+    settle (the caller keeps those whose cells end undetermined)."""
     text = formats.spec()["layout"]["generic_header_re"].sub(" ", text.replace("|", " "))  # borders, 列1 …
     one = glued.Text1(clean_digits(text))
     parts = glued.sections(one)

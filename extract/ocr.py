@@ -61,8 +61,20 @@ def _check(image) -> None:
                             f"{current().ocr_pixels} (EXTRACT_OCR_PIXELS); not read")
 
 
+def _ocr_memory() -> None:
+    """The OCR models need more address space than a worker's cap: a worker reading a scan
+    gets its own, EXTRACT_OCR_MEMORY_MB (the soft limit raised; the worker is bounded by it)."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = current().ocr_memory_mb * 2**20
+    if soft != resource.RLIM_INFINITY and soft < cap and (hard == resource.RLIM_INFINITY or cap <= hard):
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+
+
 def document(images, source: str) -> Document:
     """The Document of pages given as PIL images: lines with their confidence."""
+    _ocr_memory()
     lines, scores = [], []
     for image in images:
         _check(image)

@@ -99,7 +99,11 @@ def second_reading(out: Report, text: str, fmt: str, errors: list, scores: list 
         if cells and MISSING[section] in errors and not getattr(out, section):
             errors.remove(MISSING[section])
     merged = readings.merge_report(out, aligned, fmt, out.layout or "text")
-    errors.extend(p for p in problems + merged if p not in errors)
+    values = {path: cell.value for path, cell in out.cells()}
+    for where, message in problems:  # the alignment's troubles matter where no value was stored
+        if message not in errors and not any(v is not None for p, v in values.items() if p.startswith(where)):
+            errors.append(message)
+    errors.extend(p for p in merged if p not in errors)
     if scores:  # OCR: each stored value carries its line's confidence
         for _, cell in out.cells():
             line = getattr(cell.where, "line", None)

@@ -53,7 +53,9 @@ def test_every_cell_of_a_printed_report(pdfs, name):
     if name == "shuyang-ruled":
         # 沭阳's table 4 is wider than the page, and LibreOffice's print cuts its last three
         # columns off: 12 of 15 cells printed, so the table is undetermined, not guessed.
-        assert got["errors"] == ["table 4: 12 cells where 15 were expected"] and undetermined == 15
+        # (the alignment reading finds no cut of the 12 either, and says so)
+        assert got["errors"][0] == "table 4: 12 cells where 15 were expected" and undetermined == 15
+        assert all(e.startswith("table 4") for e in got["errors"])
         assert all(v is None for block in got["review_litigation"].values() for v in block.values())
         return
     assert not undetermined and got["errors"] == []
