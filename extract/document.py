@@ -92,7 +92,9 @@ def load(data: bytes, source: str, content_type: str = "") -> Document:
 
         return load_pdf(data, source)
     if kind == "zip" and b"OFD.xml" in data[:4096]:
-        raise UnreadableDocument("an OFD document: archived, but this format is not read yet")
+        from .ofd import load_ofd
+
+        return load_ofd(data, source)
     if kind in ("zip", "ole", "rtf"):
         from .office import to_html
 
