@@ -130,14 +130,13 @@ def align(rows: list[dict], found: list[tuple], is_row=None) -> dict[int, int]:
 
 def cut(run: str, kinds: list[str], accept=None, spaces: bool = True) -> list[tuple]:
     """The readings of a run: its space-separated groups when there are exactly as many as
-    cells (and `accept` admits them; `spaces` False when the capture glues cells, so a
-    space may sit inside a number), else every glued cut `accept` admits."""
+    cells (`spaces` False when the capture glues cells, so a space may sit inside a
+    number), else every glued cut `accept` admits."""
     groups = run.split()
     if len(groups) > len(kinds) or len(run.replace(" ", "")) > MAX_RUN:
         return []  # gluing only removes separators: more groups than cells is no row
     if spaces and len(groups) == len(kinds) and all(glued.KINDS[k].fullmatch(g) for k, g in zip(kinds, groups)):
-        if accept is None or accept(tuple(groups)):
-            return [tuple(groups)]
+        return [tuple(groups)]  # cut as printed: the identity only chooses among glued cuts
     return glued.readings(run, kinds, accept, limit=2)
 
 
@@ -175,7 +174,7 @@ def _how(row_label: str, label: str) -> str:
     return f"aligned: '{printed}' ~ '{row_label}'"
 
 
-def read_applications(one: glued.Text1, offset: int, text: str, fmt: str, layout: str):
+def read_applications(one: glued.Text1, offset: int, text: str, fmt: str, layout: str, spaces: bool = True):
     """({row key: {column: Cell}}, errors) of table 3 aligned: each row's run cut where R3 holds."""
     rows = [r for r in formats.application_rows(fmt) if r["key"] != "other_total" or fmt == "2019"]
     columns = formats.application_columns()
@@ -189,7 +188,7 @@ def read_applications(one: glued.Text1, offset: int, text: str, fmt: str, layout
 
     cells, errors, candidates = {}, [], {}
     for i, j in sorted(placed.items()):
-        candidates[i] = cut(found[j][1], ["count"] * len(columns), r3)
+        candidates[i] = cut(found[j][1], ["count"] * len(columns), r3, spaces)
     chosen = {rows[i]["key"]: c[0] for i, c in candidates.items() if len(c) == 1}
     several = {rows[i]["key"]: c for i, c in candidates.items() if len(c) > 1}
     if several:  # R1 and R2 over every column settle rows with several readings, if only one combination holds
@@ -205,7 +204,7 @@ def read_applications(one: glued.Text1, offset: int, text: str, fmt: str, layout
     return cells, errors
 
 
-def read_review(one: glued.Text1, offset: int, text: str, layout: str):
+def read_review(one: glued.Text1, offset: int, text: str, layout: str, spaces: bool = True):
     """({block: {outcome: Cell}}, errors) of table 4: every run of the section together, cut
     where each block's 总计 is its sum."""
     blocks, outcomes = formats.review_blocks(), formats.review_outcomes()
@@ -222,7 +221,7 @@ def read_review(one: glued.Text1, offset: int, text: str, layout: str):
     width = len(blocks) * len(outcomes)
     groups = run.split()
     if len(groups) == width and all(glued.KINDS["count"].fullmatch(g) for g in groups) \
-            and all(r4(tuple(groups[k:k + len(outcomes)])) for k in range(0, width, len(outcomes))):
+            and (spaces or all(r4(tuple(groups[k:k + len(outcomes)])) for k in range(0, width, len(outcomes)))):
         readings = [tuple(groups)]
     elif len(groups) > width or len(run.replace(" ", "")) > 2 * MAX_RUN:
         readings = []
@@ -253,6 +252,11 @@ def read_active(one: glued.Text1, offset: int, text: str, fmt: str, layout: str,
         label, run, label_at, run_at = found[j]
         after = found[j + 1][0].strip() if j + 1 < len(found) else text[run_at - offset + len(run):][:3].strip()
         unit = next((u for u in ("万元", "元") if after.startswith(u)), None)
+        rest = text[run_at - offset + len(run):]
+        if re.match(r"\s*\d?\s*[.,]\s*\d", rest):  # the number goes on past a break ('10.' / '01'): no cut
+            errors.append((f"active.{row['keys'][0]}", f"table 2 aligned row {row['label']} ('{run}{rest[:6]}'): "
+                           "a number broken by the capture; undetermined"))
+            continue
         got = cut(run, glued.column_kinds(row["keys"], row), spaces=spaces)
         if len(got) != 1:
             errors.append((f"active.{row['keys'][0]}", f"table 2 aligned row {row['label']} ('{run}'): "
@@ -273,14 +277,14 @@ def read(text: str, fmt: str, layout: str = "text") -> tuple[dict, list[str]]:
     one = glued.Text1(clean_digits(text))
     parts = glued.sections(one)
     grids, errors = {}, []
+    spaces = not glued.is_glued(one.text)  # in a capture that glues cells, a space proves nothing
     if "active" in parts:
-        # table 2 has no identity: in a capture that glues cells, a space proves nothing
-        grids["active"], e = read_active(one, *parts["active"], fmt, layout, not glued.is_glued(one.text))
+        grids["active"], e = read_active(one, *parts["active"], fmt, layout, spaces)
         errors += e
     if "applications" in parts:
-        grids["applications"], e = read_applications(one, *parts["applications"], fmt, layout)
+        grids["applications"], e = read_applications(one, *parts["applications"], fmt, layout, spaces)
         errors += e
     if "review_litigation" in parts:
-        grids["review_litigation"], e = read_review(one, *parts["review_litigation"], layout)
+        grids["review_litigation"], e = read_review(one, *parts["review_litigation"], layout, spaces)
         errors += e
     return grids, errors

@@ -268,6 +268,9 @@ def to_one_line(label: dict) -> str:
     return " ".join(to_several_per_line(label).split()) + "\n"
 
 
+NUMBER_CHARS = set("0123456789.,-")
+
+
 def to_broken_rows(label: dict, seed: int = 0) -> str:
     """Rows with line breaks at random places between cells and inside labels (a PDF or a
     browser wrapping text), never inside a number."""
@@ -277,7 +280,7 @@ def to_broken_rows(label: dict, seed: int = 0) -> str:
         out = []
         for row in table:
             text = " ".join(_cells(row))
-            cuts = [j for j in range(1, len(text)) if not (text[j].isdigit() and text[j - 1].isdigit())
+            cuts = [j for j in range(1, len(text)) if not (text[j] in NUMBER_CHARS and text[j - 1] in NUMBER_CHARS)
                     and rnd.random() < 0.08]
             pieces, last = [], 0
             for j in cuts:
