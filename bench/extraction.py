@@ -99,6 +99,6 @@ def run(size: str, context: dict) -> list[Figure]:
                                   "trafilatura alone on the HTML page", 1 / html["trafilatura"],
                                   ratio=samples[kind] / html["trafilatura"], target="(time ratio; informative)"))
     cpu, wall = ocr_seconds_per_page()
-    figures.append(Figure("OCR, one page image (南湖 2023 printed by PIL), seconds per page", wall, "s/page (wall)",
+    figures.append(Figure("OCR, one page image (南湖 2023 printed by PIL), wall seconds per page", wall, "s/page",
                           "CPU seconds of the same page", cpu, target="(informative)"))
     return figures
