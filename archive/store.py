@@ -198,31 +198,56 @@ def record_change(db, report_id: int, kind: str, *, run: str | None = None,
         "diff": json.dumps(diff, ensure_ascii=False) if diff is not None else None, "note": note})
 
 
-_R5_BY_REPORT = ("select report_id, group_concat(status || ':' || scope) from "
-                 "(select * from checks where rule = 'R5' order by report_id, scope) group by report_id")
+_CROSS_YEAR_BY_REPORT = ("select report_id, group_concat(rule || ':' || status || ':' || scope) from "
+                         "(select * from checks where rule in ('R5', 'R8') order by report_id, rule, scope) "
+                         "group by report_id")
+
+# R5: this year's 上年结转 = last year's 结转下年度, per column of table 3 (2019 and 2021 formats).
+_R5 = """insert or replace into checks (report_id, rule, scope, status, detail)
+    select cur.id, 'R5', 'applications.' || col.column_key,
+      case when a.value is null or p.value is null then 'not_assessable'
+           when a.value = p.value then 'pass' else 'fail' end,
+      'carried_over=' || coalesce(a.value, 'None') || ' vs ' || prev.report_year || ' report ' || prev.id
+        || ' carried_forward=' || coalesce(p.value, 'None')
+    from reports cur
+    join reports prev on prev.organ_id = cur.organ_id and prev.report_year = cur.report_year - 1
+    cross join application_columns col
+    left join applications a on a.report_id = cur.id and a.row_key = 'carried_over' and a.column_key = col.column_key
+    left join applications p on p.report_id = prev.id and p.row_key = 'carried_forward' and p.column_key = col.column_key
+    where cur.format in ('2021', '2019') and prev.format in ('2021', '2019')"""
+
+# R8: table 2's 现行有效 this year = last year's 现行有效 + this year's 本年制发 − 本年废止, for
+# 规章 and 行政规范性文件 (the 2021 format, both years); a blank cell makes it not assessable.
+_R8 = """insert or replace into checks (report_id, rule, scope, status, detail)
+    select cur.id, 'R8', 'active.' || kind.prefix || '_in_force',
+      case when f.value is null or i.value is null or r.value is null or p.value is null then 'not_assessable'
+           when f.value = p.value + i.value - r.value then 'pass' else 'fail' end,
+      kind.prefix || '_in_force=' || coalesce(f.value, 'None') || ' vs ' || prev.report_year || ' report ' || prev.id
+        || ' in_force=' || coalesce(p.value, 'None') || ' + issued=' || coalesce(i.value, 'None')
+        || ' - repealed=' || coalesce(r.value, 'None')
+    from reports cur
+    join reports prev on prev.organ_id = cur.organ_id and prev.report_year = cur.report_year - 1
+    cross join (select 'regulations' as prefix union all select 'normative') kind
+    left join active_disclosure f on f.report_id = cur.id and f.key = kind.prefix || '_in_force'
+    left join active_disclosure i on i.report_id = cur.id and i.key = kind.prefix || '_issued'
+    left join active_disclosure r on r.report_id = cur.id and r.key = kind.prefix || '_repealed'
+    left join active_disclosure p on p.report_id = prev.id and p.key = kind.prefix || '_in_force'
+    where cur.format = '2021' and prev.format = '2021'"""
 
 
 def cross_year_checks(db) -> int:
-    """R5 across the archive: for each organ (organ_id), this year's carried_over against last year's
-    carried_forward, per column; stored on the later report. Returns the number of results.
+    """R5 and R8 across the archive, for each organ (organ_id) and pair of consecutive years:
+    R5 this year's carried_over against last year's carried_forward, per column; R8 this
+    year's 现行有效 against last year's + 本年制发 − 本年废止 (2021 format). Stored on the later
+    report; no row where last year's report is missing. Returns the number of R5 results.
     Runs after every crawl, in SQL over the whole archive."""
     organs.assign_all(db)  # one organ across name variants (archive/organs.yml)
     with db.atomic():
-        before = dict(db.execute(_R5_BY_REPORT).fetchall())
-        db.execute("delete from checks where rule = 'R5'")
-        db.execute("""insert or replace into checks (report_id, rule, scope, status, detail)
-            select cur.id, 'R5', 'applications.' || col.column_key,
-              case when a.value is null or p.value is null then 'not_assessable'
-                   when a.value = p.value then 'pass' else 'fail' end,
-              'carried_over=' || coalesce(a.value, 'None') || ' vs ' || prev.report_year || ' report ' || prev.id
-                || ' carried_forward=' || coalesce(p.value, 'None')
-            from reports cur
-            join reports prev on prev.organ_id = cur.organ_id and prev.report_year = cur.report_year - 1
-            cross join application_columns col
-            left join applications a on a.report_id = cur.id and a.row_key = 'carried_over' and a.column_key = col.column_key
-            left join applications p on p.report_id = prev.id and p.row_key = 'carried_forward' and p.column_key = col.column_key
-            where cur.format in ('2021', '2019') and prev.format in ('2021', '2019')""")
-        after = dict(db.execute(_R5_BY_REPORT).fetchall())
+        before = dict(db.execute(_CROSS_YEAR_BY_REPORT).fetchall())
+        db.execute("delete from checks where rule in ('R5', 'R8')")
+        db.execute(_R5)
+        db.execute(_R8)
+        after = dict(db.execute(_CROSS_YEAR_BY_REPORT).fetchall())
         for report in {r for r in set(before) | set(after) if before.get(r) != after.get(r)}:
             refresh_check_status(db, report)
     return db.execute("select count(*) from checks where rule = 'R5'").fetchone()[0]

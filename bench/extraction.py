@@ -1,6 +1,6 @@
 """Part 1, extraction: reports per second per core of the whole pipeline (decode, scope,
 clean, tables, checks) on the real samples and on copies of the 沭阳 HTML page, against
-trafilatura alone and lxml's parser alone on the same bytes."""
+trafilatura alone and lxml's parser alone on the same bytes; and OCR seconds per page."""
 from __future__ import annotations
 
 import tempfile
@@ -60,6 +60,24 @@ def sample_rates(rounds: int) -> dict[str, float]:
         "all": sum(sum(v) for v in per_kind.values()) / sum(len(v) for v in per_kind.values())}
 
 
+def ocr_seconds_per_page() -> tuple[float, float]:
+    """(CPU seconds, wall seconds) of reading one page image by OCR: the 南湖
+    report printed as a page image (tests/layouts.py), the OCR engine loaded beforehand."""
+    import json
+    import time
+
+    from extract import extract_bytes
+    from extract.ocr import engine
+    from tests.layouts import to_page_image
+
+    label = json.loads((ROOT / "tests" / "files" / "labels" / "nanhu-2023.json").read_text(encoding="utf-8"))
+    image = to_page_image(label)
+    engine()
+    started = time.monotonic()
+    cpu = cpu_seconds(lambda: extract_bytes(image, "page.png"))
+    return cpu, time.monotonic() - started
+
+
 def run(size: str, context: dict) -> list[Figure]:
     copies = COPIES.get(size, COPIES["default"])
     html = html_rates(copies)
@@ -80,4 +98,7 @@ def run(size: str, context: dict) -> list[Figure]:
             figures.append(Figure(f"extraction, real samples ({kind})", 1 / samples[kind], "reports/s/core",
                                   "trafilatura alone on the HTML page", 1 / html["trafilatura"],
                                   ratio=samples[kind] / html["trafilatura"], target="(time ratio; informative)"))
+    cpu, wall = ocr_seconds_per_page()
+    figures.append(Figure("OCR, one page image (南湖 2023 printed by PIL), wall seconds per page", wall, "s/page",
+                          "CPU seconds of the same page", cpu, target="(informative)"))
     return figures

@@ -10,50 +10,20 @@ import copy
 import html as html_lib
 import json
 import re
-from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import lxml.html
-from lxml.cssselect import CSSSelector
 from w3lib.encoding import html_to_unicode
 
-from . import rules
 from .grid import ROW_END, Text, Where
 from .limits import check_cells
+from .source import Document, UnreadableDocument, find_fields, page_spec, title_from_lines  # noqa: F401
+from .sniff import text_kind
 from .values import fold
 
-PAGE_FILE = "page.yml"
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php"}
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
 SCRIPT_SUFFIXES = {".js", ".json"}
-
-
-class UnreadableDocument(ValueError):
-    """The bytes are not a document this extractor reads (yet)."""
-
-
-@lru_cache(maxsize=1)
-def page_spec() -> dict:
-    data = rules.load(PAGE_FILE)
-    data["containers_sel"] = [CSSSelector(c) for c in data["containers"]]
-    data["title_re"] = re.compile(data["title"])
-    return data
-
-
-@dataclass
-class Document:
-    source: str
-    kind: str  # 'html' or 'text'
-    title: str | None = None
-    meta: dict = field(default_factory=dict)  # <meta name> -> content
-    fields: dict = field(default_factory=dict)  # index_number, publisher, published, …
-    body_text: str = ""
-    lines: list = field(default_factory=list)  # body text lines (text renderings: all lines)
-    tables: list = field(default_factory=list)  # HTML: one cell stream per <table>
-    sections: dict | None = None  # cell streams already placed by section (PDF layout)
-    images: int = 0  # pictures in the body (HTML): a report printed as an image
-    layout: str = "text"  # how its tables are laid out: html, html-in-script, office, pdf, markdown, text
 
 
 def sniff_kind(data: bytes, name: str = "", content_type: str = "") -> str:
@@ -101,6 +71,11 @@ def load(data: bytes, source: str, content_type: str = "") -> Document:
     if not data.strip():
         raise UnreadableDocument("empty file: nothing to read")
     kind = sniff_kind(data, source, content_type)
+    if kind in ("text", "html", "script"):
+        # the bytes say what a text file is, not its name: a JS data file saved as .txt
+        found = text_kind(data)
+        kind = "script" if found == "script" else ("html" if found == "html" else
+                                                   ("text" if kind == "text" or found != "text" else kind))
     if kind == "script":
         embedded = embedded_html(decode_text(data))
         if not embedded:
@@ -117,7 +92,9 @@ def load(data: bytes, source: str, content_type: str = "") -> Document:
 
         return load_pdf(data, source)
     if kind == "zip" and b"OFD.xml" in data[:4096]:
-        raise UnreadableDocument("an OFD document: archived, but this format is not read yet")
+        from .ofd import load_ofd
+
+        return load_ofd(data, source)
     if kind in ("zip", "ole", "rtf"):
         from .office import to_html
 
@@ -127,7 +104,9 @@ def load(data: bytes, source: str, content_type: str = "") -> Document:
             raise UnreadableDocument("LibreOffice could not convert this file into text (damaged?)")
         return doc
     if kind == "image":
-        raise UnreadableDocument("image-only report: a picture, no text to read (no numbers read)")
+        from .ocr import load_image
+
+        return load_image(data, source)
     raise UnreadableDocument(f"cannot read a {kind} document yet")
 
 
@@ -141,27 +120,6 @@ def _load_text(text: str, source: str) -> Document:
     doc.title = title_from_lines(lines)
     doc.fields = find_fields(lines[:40])
     return doc
-
-
-def title_from_lines(lines: list[str], limit: int = 30) -> str | None:
-    """The report title among the first lines of a text or PDF rendering. A title may wrap
-    over two or three lines ('…工作年度' / '报告'), or put the organ on the line above
-    ('淮安市人民政府' / '2024年…年度报告'); a saving tool's '标题：' and a '-site' suffix go."""
-    spec = page_spec()
-    clean = [re.sub(r"\s+", "", re.sub(r"^\s*(标题|题目)\s*[:：]\s*", "", line)) for line in lines[:limit]]
-    for span, i in ((span, i) for span in (1, 2, 3) for i in range(len(clean))):
-        text = "".join(clean[i:i + span])
-        if len(text) > 80 or re.search(r"[，。；《》]", text):
-            continue
-        if not text.endswith(("报告", "年报")):
-            text = re.sub(r"[-_|｜][^-_|｜]{0,30}$", "", text)
-        m = spec["title_re"].search(text)
-        if m and text.endswith(("报告", "年报")) and not re.search(r"[:：]", m.group("organ")):
-            above = clean[i - 1] if i else ""
-            if not m.group("organ") and 0 < len(above) <= 30 and not re.search(r"[，。；:：,]", above):
-                text = above + text
-            return text
-    return None
 
 
 # --- HTML --------------------------------------------------------------------------------
@@ -321,38 +279,3 @@ def _page_of(container):
     page = lxml.html.document_fromstring("<html><body></body></html>")
     page.body.append(body)
     return page
-
-
-def _label_re(label: str) -> str:
-    return r"\s*".join(map(re.escape, label))
-
-
-_FIELD_VALUE = {
-    "published": r"(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})",
-    "index_number": r"([0-9A-Za-z][\w/\-.]*)",
-    "publisher": r"([^\s:：|，。；]{2,40})(?![^\s:：|])",
-    "document_number": r"([^\s:：|，。；]{2,40})(?![^\s:：|])",
-}
-
-
-def find_fields(lines: list[str]) -> dict:
-    """Metadata block fields by label (page.yml), first hit wins."""
-    found = {}
-    for name, labels in page_spec()["fields"].items():
-        for label in labels:
-            # a label starts a cell or follows white space: 来源 inside a sentence is not a field
-            pattern = re.compile(r"(?:^|[\s|])" + _label_re(label) + r"\s*[:：]?\s*" + _FIELD_VALUE[name])
-            for line in lines:
-                m = pattern.search(line)
-                if m and not _is_label(m.group(1)):
-                    found.setdefault(name, m.group(1))
-                    break
-            if name in found:
-                break
-    return found
-
-
-def _is_label(value: str) -> bool:
-    text = fold(value)
-    labels = [l for group in page_spec()["fields"].values() for l in group] + page_spec()["other_labels"]
-    return any(text.startswith(l) for l in labels)

@@ -28,6 +28,7 @@ def spec() -> dict:
     data["layout"]["label_start_re"] = re.compile(data["layout"]["label_start"])
     data["layout"]["page_number_re"] = re.compile(data["layout"]["page_number"])
     data["layout"]["page_marker_re"] = re.compile(data["layout"]["page_marker"])
+    data["layout"]["generic_header_re"] = re.compile(data["layout"]["generic_header"])
     legacy = data["legacy"]
     legacy["header_re"] = re.compile(legacy["header"])
     legacy["columns_re"] = re.compile(legacy["columns"])

@@ -107,7 +107,7 @@ def tokens(text: str, offset: int = 0) -> list[tuple[str, str, int]]:
         out.append(("label", text[pos:], offset + pos))
     fixed: list = []
     for kind, tok, at in out:
-        if kind == "label" and fixed and fixed[-1][0] == "run" and tok[:1] in ".、":
+        if kind == "label" and fixed and fixed[-1][0] == "run" and tok.lstrip(" ")[:1] in ".、" and tok.strip():
             _, run, run_at = fixed.pop()
             head = run[:-1].rstrip()
             if head:

@@ -28,6 +28,9 @@ class Limits:
     inflated_mb: int = 100  # EXTRACT_INFLATED_MB: an Office zip's members once inflated, together
     zip_members: int = 2_000  # EXTRACT_ZIP_MEMBERS: files inside one Office zip
     pages: int = 300  # EXTRACT_PAGES: pages of a PDF or an Office document
+    ocr_memory_mb: int = 2048  # EXTRACT_OCR_MEMORY_MB: address space of a worker while it reads a scan by OCR
+    ocr_pages: int = 20  # EXTRACT_OCR_PAGES: pages of a scanned PDF read by OCR
+    ocr_pixels: int = 40  # EXTRACT_OCR_PIXELS: megapixels of one image (or rendered page) read by OCR
     workers: int = 0  # EXTRACT_WORKERS: documents extracted at once; 0 = one per core
 
     @classmethod

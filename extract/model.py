@@ -16,11 +16,12 @@ SECTIONS = ("active", "applications", "review_litigation")
 
 
 def provenance(cell: Cell) -> dict:
-    """Where a stored value came from: its text, the layout, the place in the capture, and
-    how its row label was matched."""
+    """Where a stored value came from: its text, the layout, the place in the capture, how
+    its row label was matched, and which reading gave it (readings.py)."""
     where = cell.where
     return {"raw": cell.raw, "layout": getattr(where, "layout", None),
-            "location": where.describe() if where is not None else None, "label_match": cell.match}
+            "location": where.describe() if where is not None else None, "label_match": cell.match,
+            "reading": cell.reading}
 
 
 @dataclass

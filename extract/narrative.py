@@ -27,7 +27,7 @@ def _data() -> dict:
     for p in data["phrases"] + data["headline"]:
         p["patterns_re"] = [re.compile(x) for x in p["patterns"]]
         p["zero_re"] = [re.compile(x) for x in p.get("zero", [])]
-        for key in ("context", "not_context", "not_followed_by"):
+        for key in ("context", "not_context", "not_followed_by", "other_subject", "indicator"):
             p[key + "_re"] = re.compile(p[key]) if p.get(key) else None
     return data
 
@@ -69,18 +69,21 @@ def _find(item: dict, folded: str):
         return None
     if item["not_context_re"] and item["not_context_re"].search(folded):
         return None
+    other = item.get("other_subject_re")
     for pattern in item["patterns_re"]:
         for m in pattern.finditer(folded):
             if _data()["skip_matches_re"].search(m.group(0)):
                 continue
+            if other and other.search(m.group(0)):
+                continue  # the figure is about another subject the words name
             if item["not_followed_by_re"] and item["not_followed_by_re"].search(folded[m.end():]):
                 continue
             return int(m.group("n")), m.group(0)
     if not _data()["zero_veto_re"].search(folded):
         for pattern in item["zero_re"]:
-            m = pattern.search(folded)
-            if m:
-                return 0, m.group(0)
+            for m in pattern.finditer(folded):
+                if not (other and other.search(m.group(0))):
+                    return 0, m.group(0)
     return None
 
 
@@ -107,17 +110,31 @@ def quoted_figures(narrative: str) -> dict:
     return stated(phrases(), narrative)[0]
 
 
-def headline(narrative: str) -> tuple[dict, list[str]]:
-    """Pre-2019 headline figures stated in the text, and what could not be read."""
+def headline(narrative: str, indicators: list | None = None) -> tuple[dict, list[str]]:
+    """Pre-2019 headline figures from the text and the 统计表 (its `indicators` rows) by one
+    rule: a figure stated by both must agree, else it is undetermined; what could not be
+    read is listed."""
+    from .values import fold as _fold
+
     figures, conflicting = stated(_data()["headline"], narrative)
     found, missing = {}, []
     for item in _data()["headline"]:
         key = item["key"]
-        found[key] = figures[key].number if key in figures else None
+        text = figures[key].number if key in figures else None
+        pattern = item.get("indicator_re")
+        rows = [r for r in indicators or [] if pattern and pattern.search(_fold(r["indicator"]))]
+        table = rows[0]["value"] if rows and rows[0]["value"] is not None else None
         if key in conflicting:
+            found[key] = None
             missing.append(f"headline {key}: the text states different numbers; not read")
-        elif key not in figures:
-            missing.append(f"headline {key}: not stated in the text")
+        elif text is not None and table is not None and text != table:
+            found[key] = None
+            missing.append(f"headline {key}: the text states {text} and the 统计表 row "
+                           f"'{rows[0]['indicator']}' {table:g}; undetermined")
+        else:
+            found[key] = text if text is not None else table
+            if found[key] is None:
+                missing.append(f"headline {key}: not stated in the text or the 统计表")
     return found, missing
 
 

@@ -31,7 +31,7 @@ def guess_suffix(data: bytes, name: str) -> str:
 
 
 def to_html(data: bytes, name: str) -> bytes:
-    from .document import UnreadableDocument
+    from .source import UnreadableDocument
 
     binary = soffice()
     if binary is None:

@@ -23,7 +23,7 @@ def load_pdf(data: bytes, source: str):
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
 
-    from .document import Document, UnreadableDocument, find_fields
+    from .source import Document, UnreadableDocument, find_fields
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
@@ -46,7 +46,9 @@ def load_pdf(data: bytes, source: str):
         raise UnreadableDocument(f"PDF does not parse: {type(exc).__name__}: {exc}") from exc
     text = "\n".join(pages_text)
     if len(re.sub(r"\s+", "", text)) < MIN_TEXT:
-        raise UnreadableDocument("image-only report: the PDF has no text layer (no numbers read)")
+        from .ocr import load_scanned_pdf  # a scan: its pages read by OCR
+
+        return load_scanned_pdf(data, source)
     lines = [line.strip() for line in text.split("\n")]
     doc = Document(source=source, kind="pdf", lines=lines, body_text=text, tables=streams, layout="pdf")
     if pages_words:
@@ -60,7 +62,7 @@ def load_pdf(data: bytes, source: str):
 
 def pdf_title(lines: list[str], metadata: dict) -> str | None:
     """The title printed near the top, else the document's Title property."""
-    from .document import page_spec, title_from_lines
+    from .source import page_spec, title_from_lines
 
     title = title_from_lines(lines)
     if title:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import checks, formats, glued, narrative, tables
+from . import align, checks, formats, glued, narrative, readings, tables
 from .document import Document, UnreadableDocument, load, page_spec
 from .grid import ROW_END, Text, Where, rows_of
 from .model import Report
@@ -54,15 +54,17 @@ def extract_document(doc: Document) -> Report:
         errors.extend(problems)
         out.layout = "glued"
         read_tables(out, {name: grid.stream() for name, grid in grids.items()}, fmt, errors)
+        second_reading(out, doc.body_text, fmt, errors, doc.line_scores)
     elif fmt in ("2021", "2019") and not streams and doc.images and len(fold(doc.body_text)) < 600:
         errors.append("image-only report: the tables are printed as pictures on the page (no numbers read)")
     elif fmt in ("2021", "2019"):
         out.layout = doc.layout
         read_tables(out, streams, fmt, errors)
+        second_reading(out, alignment_text(doc, streams), fmt, errors, doc.line_scores)
     elif fmt == "pre2019":
-        out.headline, missing = narrative.headline(narrative_text(doc, fmt))
-        errors.extend(missing)
         out.legacy_indicators = read_legacy(doc, errors)
+        out.headline, missing = narrative.headline(narrative_text(doc, fmt), out.legacy_indicators)
+        errors.extend(missing)
     elif fmt == "unknown":
         errors.append("not recognised as an annual report")
     out.checks = checks.run(out) + narrative.check(out.as_dict(), narrative_text(doc, fmt))
@@ -88,6 +90,42 @@ def read_tables(out: Report, streams: dict, fmt: str, errors: list) -> None:
         result = reader(streams[section])
         errors.extend(result.errors)
         setattr(out, section, result.cells)
+
+
+def second_reading(out: Report, text: str, fmt: str, errors: list, scores: list | None = None) -> None:
+    """The alignment reading of the same capture, merged with the grid reading (readings.py)."""
+    aligned, problems = align.read(text, fmt, out.layout or "text")
+    for section, cells in aligned.items():
+        if cells and MISSING[section] in errors and not getattr(out, section):
+            errors.remove(MISSING[section])
+    merged = readings.merge_report(out, aligned, fmt, out.layout or "text")
+    values = {path: cell.value for path, cell in out.cells()}
+    for where, message in problems:  # the alignment's troubles matter where no value was stored
+        if message not in errors and not any(v is not None for p, v in values.items() if p.startswith(where)):
+            errors.append(message)
+    errors.extend(p for p in merged if p not in errors)
+    if scores:  # OCR: each stored value carries its line's confidence
+        for _, cell in out.cells():
+            line = getattr(cell.where, "line", None)
+            if cell.value is not None and line and line <= len(scores):
+                cell.match = f"{cell.match}; ocr confidence {scores[line - 1]:.3f}"
+
+
+INLINE_HEADINGS = {"active": "二、主动公开政府信息情况", "applications": "三、收到和处理政府信息公开申请情况",
+                   "review_litigation": "四、政府信息公开行政复议、行政诉讼情况"}
+
+
+def alignment_text(doc: Document, streams: dict) -> str:
+    """What the alignment reader reads: a text rendering as printed; a document with tables
+    (HTML, Office, PDF) as the text of its table cells under the section headings, a blank
+    cell printed as — (not reported), so no cell disappears between two numbers."""
+    if doc.kind == "text" or not streams:
+        return doc.body_text
+    parts = []
+    for section, heading in INLINE_HEADINGS.items():
+        if streams.get(section):
+            parts.append(heading + "\n" + " ".join("\n" if c is ROW_END else (c or "—") for c in streams[section]))
+    return "\n".join(parts) + "\n五、\n"
 
 
 def read_legacy(doc: Document, errors: list) -> list[dict]:

@@ -36,7 +36,8 @@ class Cell:
     unit: str | None = None
     note: str | None = None
     where: object = None  # grid.Where: where in the capture the cell was printed
-    match: str | None = None  # how its row label was matched (exact, pattern, fuzzy …)
+    match: str | None = None  # how its row label was matched (exact, pattern, fuzzy, aligned …)
+    reading: str | None = None  # which reading gave it: grid, alignment, grid+alignment (readings.py)
 
     def as_json(self):
         return self.value

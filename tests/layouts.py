@@ -259,3 +259,143 @@ def spaced(text: str) -> str:
             out.append(line)
             i += 1
     return "\n".join(out)
+
+
+# --- renderings that destroy structure ---------------------------------------------------
+
+def to_one_line(label: dict) -> str:
+    """The whole report on one line, every cell separated by a single space."""
+    return " ".join(to_several_per_line(label).split()) + "\n"
+
+
+NUMBER_CHARS = set("0123456789.,-")
+
+
+def to_broken_rows(label: dict, seed: int = 0) -> str:
+    """Rows with line breaks at random places between cells and inside labels (a PDF or a
+    browser wrapping text), never inside a number."""
+    rnd = random.Random(seed)
+
+    def lines(table):
+        out = []
+        for row in table:
+            text = " ".join(_cells(row))
+            cuts = [j for j in range(1, len(text)) if not (text[j] in NUMBER_CHARS and text[j - 1] in NUMBER_CHARS)
+                    and rnd.random() < 0.08]
+            pieces, last = [], 0
+            for j in cuts:
+                pieces.append(text[last:j])
+                last = j
+            pieces.append(text[last:])
+            out += [p for p in pieces if p.strip()]
+        return out
+    return _text(label, lines)
+
+
+SIMILAR = {"沭": "沐", "己": "已", "未": "末", "市": "巿", "处": "外", "人": "入"}
+DIGIT_NOISE = {"0": "O", "1": "l"}
+
+
+def _noisy_label(text: str, rnd: random.Random) -> str:
+    """A label as OCR may read it: a similar character, a dropped or a doubled character."""
+    chars = list(text)
+    if len(chars) >= 8:
+        i = rnd.randrange(2, len(chars) - 1)
+        roll = rnd.random()
+        if roll < 0.3:
+            del chars[i]
+        elif roll < 0.6:
+            chars.insert(i, chars[i])
+    return "".join(SIMILAR.get(c, c) if rnd.random() < 0.5 else c for c in chars)
+
+
+def _noisy_cell(text: str, rnd: random.Random) -> str:
+    if classify(text) == "text":
+        return _noisy_label(text, rnd)
+    return "".join(DIGIT_NOISE[c] if c in DIGIT_NOISE and rnd.random() < 0.15 else c for c in text)
+
+
+def _damaged_tables(label: dict, rnd: random.Random) -> list:
+    """The three tables with table 3's header row moved above its last four rows and one
+    sub-row label lost."""
+    t2, t3, t4 = (list(t) for t in parts(label)["tables"])
+    header = t3[:2]
+    body = t3[2:]
+    lost = next(i for i, row in enumerate(body) if row and row[-8][0].startswith("2."))
+    body[lost] = body[lost][:-8] + body[lost][-7:]  # the label is not printed at all
+    t3 = body[:-4] + header + body[-4:]
+    return [t2, t3, t4]
+
+
+def _text_of(label: dict, tables: list, table_lines) -> str:
+    p = parts(label)
+    out = [p["title"], p["intro"], p["overview"]]
+    for heading, table in zip(HEADINGS, tables):
+        out.append(heading)
+        out.extend(table_lines(table))
+    out.append(p["end"])
+    return "\n".join(out) + "\n"
+
+
+def to_ocr_noise(label: dict, seed: int = 0) -> str:
+    """Rows as OCR reads a scan: 0/O and 1/l confused, similar characters in names and labels,
+    a dropped or doubled character in a label, table 3's header row moved, a label lost."""
+    rnd = random.Random(seed)
+    tables = _damaged_tables(label, rnd)
+
+    def lines(table):
+        return ["  ".join(_noisy_cell(c, rnd) if c != NULL else c for c in _cells(row) if c) for row in table if row]
+    text = _text_of(label, tables, lines)
+    return text.replace(label["agency"], "".join(SIMILAR.get(c, c) for c in label["agency"]), 1)
+
+
+def to_ocr_markdown(label: dict, seed: int = 0) -> str:
+    """An OCR service's Markdown: one pipe table per block with generic column headers
+    (列1 列2 …), table 3's header printed above its last four rows, 沭 read as 沐."""
+    rnd = random.Random(seed)
+    tables = _damaged_tables(label, rnd)
+
+    def lines(table):
+        rows = [_cells(row) for row in table if row]
+        width = max(len(r) for r in rows)
+        out = ["| " + " | ".join(f"列{i}" for i in range(1, width + 1)) + " |", "|" + "---|" * width]
+        for row in rows:
+            out.append("| " + " | ".join(row) + " |")
+        return out
+    return _text_of(label, tables, lines).replace("沭", "沐")
+
+
+def to_js_data_txt(label: dict) -> str:
+    """The report's HTML in a JavaScript data file, saved by the portal as `.txt`."""
+    inner = re.search(r'<div id="zoom">(.*)</div></body>', to_html(label), re.S).group(1)
+    return ("var pageData = " + json.dumps({"title": parts(label)["title"], "content": inner}, ensure_ascii=False)
+            + ";\nrender(pageData);\n")
+
+
+RENDERERS.update({
+    "one-line": (to_one_line, ".txt"),
+    "broken-rows": (to_broken_rows, ".txt"),
+    "ocr-noise": (to_ocr_noise, ".txt"),
+    "ocr-markdown": (to_ocr_markdown, ".md"),
+    "js-data-txt": (to_js_data_txt, ".txt"),
+})
+
+
+def to_page_image(label: dict, font_path: str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc") -> bytes:
+    """The report printed as one page image (PIL, a CJK font), as a scan of the printed page:
+    its tables as rows of cells, the cells spaced apart."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(font_path, 22, index=2)
+    lines = to_several_per_line(label).split("\n")
+    lines = [re.sub(r"\s{2,}", "    ", line) for line in lines if line.strip()]
+    width = 60 + max(int(font.getlength(line)) for line in lines)
+    image = Image.new("L", (width, 40 + 36 * len(lines)), 255)
+    draw = ImageDraw.Draw(image)
+    for i, line in enumerate(lines):
+        draw.text((30, 20 + 36 * i), line, font=font, fill=0)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()

@@ -144,3 +144,17 @@ def test_gbk_page_statistics_table():
     assert got["legacy_indicators"][0] == {"indicator": "主动公开文件数", "unit": "条", "value": 2069,
                                            "raw": "主动公开文件数 | 条 | 2069 | 12106"}
     assert re.search("主动公开", got["body_text"])
+
+
+def test_report_html_in_a_js_data_file_saved_as_txt():
+    """A real case: the portal's data file holding the report's HTML in a string, saved as
+    .txt — recognised by its bytes (extract/sniff.py), read as HTML in a script."""
+    from extract import extract_bytes
+    from tests.conftest import label
+    from tests.layouts import to_js_data_txt
+    from tests.test_corpus import compare
+
+    got = extract_bytes(to_js_data_txt(label("nanhu-2023")).encode("utf-8"), "data.txt")
+    assert got.layout == "html-in-script"
+    exact, undetermined, wrong = compare(label("nanhu-2023"), got, ("active", "applications", "review_litigation"))
+    assert not wrong and undetermined == 0

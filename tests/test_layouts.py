@@ -82,3 +82,21 @@ def test_every_stored_value_has_provenance(matrix):
     assert html.applications["new_received"]["total"].where.describe() == "table 2, row 3, column 8"
     assert matrix["one-per-line"]["nanhu-2023"].applications["new_received"]["total"].where.line > 0
     assert matrix["glued"]["nanhu-2023"].applications["new_received"]["total"].where.printed
+
+
+def test_a_page_image_read_back_by_ocr():
+    """The report printed as a page image (PIL) and read back by OCR (rapidocr, offline):
+    no wrong cell, at least 95% exact; table 2 (no identity) stays undetermined; every value
+    stored carries `layout = ocr` and its line's OCR confidence."""
+    from .layouts import to_page_image
+
+    expected = label("nanhu-2023")
+    got = extract_bytes(to_page_image(expected), "nanhu-2023.png")
+    exact, undetermined, wrong = compare(expected, got, SECTIONS)
+    assert not wrong, wrong
+    assert exact / (exact + undetermined) >= MIN_EXACT, (exact, undetermined)
+    assert got.layout == "ocr" and got["report_year"] == 2023
+    assert all(got["active"][k] is None for k in got["active"])
+    for path, cell in got.cells():
+        if cell.value is not None:
+            assert cell.where.layout == "ocr" and "ocr confidence" in cell.match, path

@@ -29,15 +29,19 @@ def test_misprinted_labels_are_matched_and_recorded():
     assert got.applications["carried_over"]["total"].match in ("exact", "pattern")
 
 
-def test_ambiguous_label_leaves_the_row_undetermined():
-    """本年结转… is one edit from 上年结转… and two from 本年新收…: no clear winner."""
+def test_ambiguous_label_is_placed_by_its_neighbours():
+    """本年结转… is one edit from 上年结转… and two from 本年新收…: no clear winner for the
+    label alone, so the grid reading leaves it; the alignment reading places it where the
+    format's order puts it (between 一 and （一）), and its row's identity (R3) vouches."""
     assert labels.fuzzy("二、本年结转政府信息公开申请数量",
                         ["本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量"]) is None
     text = NANHU.replace("上年结转政府信息公开申请数量", "本年结转政府信息公开申请数量")
     got = extract_bytes(text.encode("utf-8"), "nanhu-ambiguous.txt")
-    assert all(v is None for v in (got["applications"].get("carried_over") or {}).values())
-    assert got["applications"]["new_received"] == label("nanhu-2023")["applications"]["new_received"]
-    assert any("carried_over" in e for e in got["errors"])
+    expected = label("nanhu-2023")["applications"]
+    assert got["applications"]["carried_over"] == expected["carried_over"]
+    assert got["applications"]["new_received"] == expected["new_received"]
+    prov = got["provenance"]["applications.carried_over.total"]
+    assert prov["reading"] == "alignment" and prov["label_match"].startswith("aligned:")
 
 
 def test_one_row_other_handling_in_a_2021_table():
@@ -104,3 +108,30 @@ def test_full_width_digits_and_thousands_separators():
     got = extract_bytes(text.encode("utf-8"), "huaian-wide.txt")
     assert compare(huaian, got, SECTIONS)[1:] == (0, [])
     assert got.active["licensing"].raw == "447,228"
+
+
+def test_a_figure_counts_only_for_the_subject_its_sentence_names():
+    """The real bug: a negated sentence about 行政复议 read as '0 applications received'."""
+    from extract import narrative
+
+    text = "2017年我局收到1项有关政府信息公开的申请。未收到有关政府信息公开行政复议申请。未发生行政诉讼。"
+    figures, _ = narrative.headline(text)
+    assert (figures["applications_received"], figures["review_cases"], figures["suits"]) == (1, 0, 0)
+    # the 统计表 stating the same figure differently: undetermined, with the reason
+    figures, errors = narrative.headline(text, [{"indicator": "受理依申请公开信息总数", "unit": "条", "value": 2}])
+    assert figures["applications_received"] is None
+    assert any("统计表" in e and "applications_received" in e for e in errors)
+    # only the table states it: the table's figure
+    figures, _ = narrative.headline("未发生行政诉讼。", [{"indicator": "受理依申请公开信息总数", "unit": "条", "value": 3}])
+    assert figures["applications_received"] == 3
+
+
+def test_text_kind_by_content_whatever_the_name():
+    from extract.sniff import text_kind
+
+    html = "<table><tr><td>本年新收</td></tr></table>"
+    assert text_kind(b"<!DOCTYPE html><html><body>x</body></html>") == "html"
+    assert text_kind(("var pageData = " + json.dumps({"content": html})).encode()) == "script"
+    assert text_kind(json.dumps({"data": {"content": html}}).encode()) == "script"
+    assert text_kind("| a | b |\n|---|---|\n| 1 | 2 |\n".encode()) == "markdown"
+    assert text_kind("一、总体情况\n本年新收政府信息公开申请数量 18 0 0 0 0 0 18\n".encode()) == "text"

@@ -113,3 +113,37 @@ def test_r5_compares_consecutive_years_of_one_organ(tmp_path, pingtan_2021):
     cross_year_checks(db)
     assert "fail" not in {r["r5"] for r in carryover(db)}
     assert db["reports"].get(later)["check_status"] != "has_failures"
+
+
+def in_force(db) -> list[dict]:
+    sql = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))[
+        "databases"]["archive"]["queries"]["in_force_mismatches"]["sql"]
+    return [dict(r) for r in db.query(sql)]
+
+
+def test_r8_in_force_follows_last_year_plus_issued_minus_repealed(tmp_path, pingtan_2021):
+    db = open_archive(tmp_path / "archive.db")
+    save_portal(db, PORTAL)
+    # 平潭 2021 prints 规章 0/0/0 and leaves 规范性文件 blank: the blank row given figures here
+    active = {**pingtan_2021["active"], "normative_issued": 3, "normative_repealed": 1, "normative_in_force": 12}
+    save(db, pingtan_2021, 2021, "http://127.0.0.1/pingtan/2021.html", active=active)
+    cross_year_checks(db)
+    assert not list(db.query("select * from checks where rule = 'R8'"))  # no 2020: nothing to compare
+    # 2022: 规章 follows (in force + 2 issued − 1 repealed); 规范性文件 in force one too many
+    nxt = {**active, "regulations_issued": 2, "regulations_repealed": 1,
+           "regulations_in_force": active["regulations_in_force"] + 1,
+           "normative_issued": 0, "normative_repealed": 0, "normative_in_force": active["normative_in_force"] + 1}
+    later = save(db, pingtan_2021, 2022, "http://127.0.0.1/pingtan/2022.html", active=nxt)
+    cross_year_checks(db)
+    results = {r["scope"]: r["status"] for r in db.query("select * from checks where rule = 'R8'")}
+    assert results == {"active.regulations_in_force": "pass", "active.normative_in_force": "fail"}
+    assert db["reports"].get(later)["check_status"] == "has_failures"
+    rows = in_force(db)
+    assert rows[0]["r8"] == "fail" and rows[0]["row"] == "normative"
+    assert (rows[0]["last_year_in_force"], rows[0]["issued"], rows[0]["repealed"], rows[0]["in_force"]) == (
+        active["normative_in_force"], 0, 0, active["normative_in_force"] + 1)
+    # a blank cell: not assessable, never computed with 0
+    save(db, pingtan_2021, 2022, "http://127.0.0.1/pingtan/2022.html", active={**nxt, "normative_repealed": None})
+    cross_year_checks(db)
+    results = {r["scope"]: r["status"] for r in db.query("select * from checks where rule = 'R8'")}
+    assert results["active.normative_in_force"] == "not_assessable"

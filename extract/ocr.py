@@ -1,0 +1,117 @@
+"""Scanned reports: a picture (JPG/PNG attachment, 图片版) or a PDF page without a text layer,
+read by OCR (rapidocr: its wheel ships the PP-OCR models, onnxruntime runs them; nothing is
+downloaded) into positioned lines, then read like any text by the alignment reader.
+
+The lines are ordered top to bottom, the words of one printed row (boxes overlapping in
+height) joined left to right. Each line keeps its OCR confidence. OCR cells are stored only
+where an identity vouches for them (readings.py, `layout = ocr`). Bounded: at most
+`EXTRACT_OCR_PAGES` pages and `EXTRACT_OCR_PIXELS` megapixels a page (limits.py), inside the
+worker's time and memory limits like every extraction.
+"""
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+
+from .limits import LimitExceeded, current
+from .source import Document, UnreadableDocument, find_fields, title_from_lines
+
+
+@lru_cache(maxsize=1)
+def engine():
+    import logging
+
+    from rapidocr import RapidOCR
+
+    engine = RapidOCR()
+    logging.getLogger("RapidOCR").setLevel(logging.WARNING)
+    return engine
+
+
+def lines_of(image) -> list[tuple[str, float]]:
+    """(text, confidence) for each printed line of a PIL image, top to bottom."""
+    import numpy
+
+    result = engine()(numpy.asarray(image.convert("RGB")))
+    if result is None or result.boxes is None:
+        return []
+    items = []
+    for box, text, score in zip(result.boxes, result.txts, result.scores):
+        ys, xs = [p[1] for p in box], [p[0] for p in box]
+        items.append((min(ys), max(ys), min(xs), text, float(score)))
+    items.sort()
+    rows: list[list] = []
+    for top, bottom, left, text, score in items:
+        row = rows[-1] if rows else None
+        if row and top < row[0][1] - 0.5 * (row[0][1] - row[0][0]):  # overlaps the row's height
+            row.append((top, bottom, left, text, score))
+        else:
+            rows.append([(top, bottom, left, text, score)])
+    out = []
+    for row in rows:
+        row.sort(key=lambda w: w[2])
+        out.append((" ".join(w[3] for w in row), min(w[4] for w in row)))
+    return out
+
+
+def _check(image) -> None:
+    pixels = image.width * image.height / 1e6
+    if pixels > current().ocr_pixels:
+        raise LimitExceeded(f"an image of {pixels:.0f} megapixels is over the OCR limit of "
+                            f"{current().ocr_pixels} (EXTRACT_OCR_PIXELS); not read")
+
+
+def _ocr_memory() -> None:
+    """The OCR models need more address space than a worker's cap: a worker reading a scan
+    gets its own, EXTRACT_OCR_MEMORY_MB (the soft limit raised; the worker is bounded by it)."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = current().ocr_memory_mb * 2**20
+    if soft != resource.RLIM_INFINITY and soft < cap and (hard == resource.RLIM_INFINITY or cap <= hard):
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+
+
+def document(images, source: str) -> Document:
+    """The Document of pages given as PIL images: lines with their confidence."""
+    _ocr_memory()
+    lines, scores = [], []
+    for image in images:
+        _check(image)
+        for text, score in lines_of(image):
+            lines.append(text)
+            scores.append(score)
+    if not lines:
+        raise UnreadableDocument("image-only report: OCR found no text on it (no numbers read)")
+    doc = Document(source=source, kind="text", lines=lines, body_text="\n".join(lines), layout="ocr")
+    doc.line_scores = scores
+    doc.title = title_from_lines(lines)
+    doc.fields = find_fields(lines[:40])
+    return doc
+
+
+def load_image(data: bytes, source: str) -> Document:
+    from PIL import Image, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = int(current().ocr_pixels * 1e6)
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+        raise UnreadableDocument(f"image-only report: the image does not decode ({type(exc).__name__}: {exc})") from exc
+    return document([image], source)
+
+
+def load_scanned_pdf(data: bytes, source: str) -> Document:
+    """A PDF without a text layer: its pages rendered (pypdfium2) and read by OCR."""
+    import pypdfium2
+
+    try:
+        pdf = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as exc:
+        raise UnreadableDocument(f"PDF does not render: {exc}") from exc
+    if len(pdf) > current().ocr_pages:
+        raise LimitExceeded(f"a scanned PDF of {len(pdf)} pages is over the OCR limit of "
+                            f"{current().ocr_pages} pages (EXTRACT_OCR_PAGES); not read")
+    images = (pdf[i].render(scale=2).to_pil() for i in range(len(pdf)))
+    return document(images, source)
