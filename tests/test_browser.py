@@ -178,7 +178,7 @@ def test_report_page_shows_history_and_other_years(browser, sites, archive, widt
     assert "changed" in history and "6 → 4" in history and "不掌握" in history
     assert page.locator(".captures li").count() >= 2
     words = page.locator(".failing").inner_text()
-    assert "（七）总计 ≠ （一）至（六）之和: 16 ≠ 14" in words  # the edit left the table failing R2
+    assert "（七）总计 ≠ （一）至（六）之和：16 ≠ 14" in words  # the edit left the table failing R2
     page.screenshot(path=str(ARTIFACTS / f"report-nanhu-{width}.png"), full_page=True)
     page.close()
     pingtan = report_id(archive, "平潭综合实验区", 2021)
