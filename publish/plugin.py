@@ -71,6 +71,12 @@ def asgi_wrapper(datasette):
                                 "headers": [[b"location", location.encode("ascii")], [b"content-length", b"0"]]})
                     await send({"type": "http.response.body", "body": b""})
                     return
+            moved = render.report_row_location(database, scope.get("path", "")) if scope.get("type") == "http" else None
+            if moved:  # a report_summary row is a report: its page is the report page
+                await send({"type": "http.response.start", "status": 302,
+                            "headers": [[b"location", quote(moved).encode("ascii")], [b"content-length", b"0"]]})
+                await send({"type": "http.response.body", "body": b""})
+                return
             if feeds.is_feed(scope):  # answered as if addressed to the base URL, never the Host header
                 scope = feeds.public_scope(datasette, scope)
             await app(scope, receive, send)

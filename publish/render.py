@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from html import escape
+from urllib.parse import quote
 
 from datasette import hookimpl
 from markupsafe import Markup
@@ -25,6 +27,13 @@ CHANGE_KINDS = {"changed": "修改 changed", "removed": "删除 removed", "moved
 
 def report_path(database: str, report_id) -> str:
     return f"/{database}/reports/{int(report_id)}"
+
+
+def report_row_location(database: str, path: str) -> str | None:
+    """A row page of a table with one row per report (report_summary, report_totals) is that
+    report: its page is the report page, so the link Datasette gives the row's key leads there."""
+    m = re.fullmatch(rf"/{re.escape(quote(database))}/(report_summary|report_totals)/(\d+)", path)
+    return report_path(database, m.group(2)) if m else None
 
 
 def diff_in_words(diff) -> str | None:
@@ -59,6 +68,8 @@ def render_cell(row, value, column, table, database, datasette):
         return None
     if value is None:
         return None  # Datasette shows a blank cell
+    if column == "report_id" and isinstance(value, dict):  # a foreign key Datasette expanded
+        value = value.get("value")
     if column == "report_id" and isinstance(value, int):
         return Markup(f'<a class="report-link" href="{escape(report_path(database, value))}">报告 {value}</a>')
     if isinstance(value, float):

@@ -77,7 +77,9 @@ def test_every_canned_query_answers_with_the_reports_numbers(site):
     # has no carried_forward; tests/test_report_summary.py compares consecutive years
     assert query(site, "carryover_mismatches") == []
     history = query(site, "organ_history", organ="平潭综合实验区")
-    assert [(r["report_year"], r["new_received"]) for r in history] == [(2018, None), (2019, 23), (2021, 70)]
+    # 2018: the pre-2019 format has no table 3; its text states 0 requests (as its page and the chart show)
+    assert [(r["report_year"], r["new_received"], r["received_from"]) for r in history] == [
+        (2018, 0, "正文 text"), (2019, 23, "表三 table 3"), (2021, 70, "表三 table 3")]
     assert query(site, "organ_history", organ="平潭") == history  # part of the name is enough
     assert {r["report_year"] for r in query(site, "requests_ranking")} == {2024}  # blank year: the latest
     totals = {r["report_year"]: r for r in query(site, "totals_by_year")}
