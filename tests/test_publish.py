@@ -262,3 +262,20 @@ def test_serve_says_when_there_is_no_archive(tmp_path):
     result = subprocess.run([sys.executable, "-m", "publish.serve", str(tmp_path / "archive.db")],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "no archive at" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_count_axes_are_integers():
+    """A chart of counts never shows a 0.5 tick."""
+    import yaml
+
+    from .conftest import ROOT
+
+    meta = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
+    counted = []
+    for dashboard in meta["plugins"]["datasette-dashboards"].values():
+        for chart in dashboard["charts"].values():
+            encoding = (chart.get("display") or {}).get("encoding") if isinstance(chart.get("display"), dict) else None
+            for axis in (encoding or {}).values():
+                if axis.get("type") == "quantitative" and any(w in axis.get("title", "") for w in ("报告数", "件数")):
+                    counted.append(axis)
+    assert len(counted) >= 4 and all(a["axis"] == {"tickMinStep": 1, "format": "d"} for a in counted), counted

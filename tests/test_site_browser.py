@@ -302,3 +302,28 @@ def test_served_under_another_name(browser, archive, tmp_path):
         page.locator(".vega-embed canvas, .vega-embed svg.marks").first.wait_for(timeout=15_000)
         shot(page, "x-db-dashboard", "phone")
         page.close()
+
+
+HOSTILE = '<img src=x onerror="document.title=\'PWNED\'"><script>document.title="PWNED"</script>'
+
+
+def test_hostile_values_are_escaped_everywhere(browser, archive, tmp_path):
+    """An organ name, a title and a change's diff holding HTML show as text on every page that
+    renders them — the front page, the report page, search results, failing checks, changes."""
+    db_path = tmp_path / "archive.db"
+    with sqlite3.connect(archive["path"]) as src, sqlite3.connect(db_path) as dst:
+        src.backup(dst)
+    with sqlite3.connect(db_path) as conn:
+        rid = conn.execute("select report_id from changes where kind = 'changed'").fetchone()[0]
+        conn.execute("update reports set organ = ?, title = ? where id = ?", [HOSTILE, "报告" + HOSTILE, rid])
+        conn.execute("update changes set diff = ? where report_id = ? and kind = 'changed'",
+                     [json.dumps([{"cell": HOSTILE, "old": 1, "new": 2}]), rid])
+    with datasette(db_path) as base:
+        for path in ("/", f"/archive/reports/{rid}", "/archive/failing_checks", "/archive/recent_changes",
+                     "/archive/search?q=" + urllib.parse.quote("依申请公开"), "/archive/new_reports",
+                     "/archive/report_summary"):
+            page = open_page(browser, "desktop", base + path, [])
+            assert page.title() != "PWNED", path
+            assert page.locator("img[src=x]").count() == 0, path
+            assert "onerror" in page.locator("body").inner_text(), path  # shown as the text it is
+            page.close()
