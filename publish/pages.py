@@ -1,5 +1,5 @@
 """The archive's pages beyond Datasette's own: the front page (templates/index.html, data from
-front.py), the report page (templates/row-archive-reports.html — Datasette names row templates
+front.py), the report page (templates/report.html via row.html — Datasette names row templates
 by database, so the plugin points `reports` rows of the archive, whatever its name, at it; data
 from report_page.py), the site's CSS, and the scripts of table and query pages (the column
 glossary folded, a canned query's SQL folded, the years held beside a `year` box, a query's

@@ -29,6 +29,11 @@ SNIPPET_WIDTH = 40  # characters shown on each side of a match
 
 @hookimpl(trylast=True)  # after Datasette's own prepare_connection, so ours wins
 def prepare_connection(conn, database, datasette):
+    register_functions(conn, database, datasette)
+
+
+def register_functions(conn, database: str, datasette=None) -> None:
+    """Every SQL function of the site (also for SQL run outside Datasette, e.g. the bench)."""
     conn.create_function("escape_fts", 1, match_query)
     conn.create_function("bigram_query", 1, match_query)
     conn.create_function("search_snippet", 2, search_snippet, deterministic=True)

@@ -3,7 +3,7 @@
 The three tables are laid out as in the national format (rows and labels from
 extract/report_format.yml); a cell that takes part in a failing check carries the rule in
 words ("一+二 ≠ （七）+四: 18+0 ≠ 16+2"); figures of the narrative that disagree with the table
-are listed with their sentence. Plain data for the template publish/templates/row-archive-reports.html.
+are listed with their sentence. Plain data for the template publish/templates/report.html.
 """
 from __future__ import annotations
 

@@ -35,7 +35,7 @@ def is_archive(datasette, database: str | None) -> bool:
 
 
 def base_url(datasette) -> str:
-    config = datasette.plugin_config(PLUGIN) or {}
+    config = (datasette.plugin_config(PLUGIN) if datasette is not None else None) or {}
     url = config.get("base_url") or os.environ.get("ARCHIVE_BASE_URL") or DEFAULT_BASE_URL
     return str(url).rstrip("/")
 
