@@ -65,7 +65,7 @@ def extra_body_script(request, database, datasette):
 
 
 # A canned query's SQL is folded into <details> (on a phone it was 2-4 screens wide and pushed
-# the results down).
+# the results down), and on a phone its long description too.
 SQL_JS = r"""
 (function () {
   var sql = document.querySelector("form.sql pre#sql-query, form.sql textarea#sql-editor");
@@ -79,6 +79,17 @@ SQL_JS = r"""
   details.appendChild(sql);
   var format = document.querySelector("form.sql #sql-format");
   if (format) details.appendChild(format);
+  // on a phone a long description is folded too, so the results start on the first screen
+  var about = document.querySelector(".metadata-description");
+  if (about && window.innerWidth <= 576 && about.textContent.length > 160) {
+    var more = document.createElement("details");
+    more.className = "query-about";
+    var label = document.createElement("summary");
+    label.textContent = "说明 · About this query";
+    more.appendChild(label);
+    about.parentNode.insertBefore(more, about);
+    more.appendChild(about);
+  }
   var h3 = document.querySelector("form.sql h3");
   if (h3) h3.style.display = "none";
 })();

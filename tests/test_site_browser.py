@@ -193,6 +193,10 @@ def test_phone_pages_fit_and_keep_their_labels(browser, site, archive, width):
         if path.startswith(("/archive/search", "/archive/failing", "/archive/organ")):
             assert sql.count() == 1 and sql.get_attribute("open") is None  # the SQL is folded
             assert not page.locator("#sql-query, #sql-editor").first.is_visible()
+            if width == "phone":  # the results (or the chart above them) start on the first screen
+                assert page.locator("details.query-about").count() == 1
+                first = page.locator("iframe.query-chart, table.rows-and-columns tbody tr, .zero-results").first.bounding_box()
+                assert first["y"] < page.viewport_size["height"], (path, first)
         page.close()
     # the 2019 format's table 2 and table 3 scroll in their box; the row labels stay in view
     page = open_page(browser, width, f"{site}/archive/reports/{pingtan_2019}", [])
