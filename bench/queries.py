@@ -133,6 +133,7 @@ def urls(db: Path, organ: str) -> dict[str, str]:
         "search, 4 characters, table filter": "/archive/reports?" + urllib.parse.urlencode({"_search": "行政复议", "_sort": "id"}),
         "report_summary page with its facets": "/archive/report_summary",
         "a report row page": f"/archive/reports/{report_id}",
+        "the front page (coverage, newest reports and changes)": "/",
     }
     params = dict(PARAMS, organ=organ)
     for name, sql in canned_queries().items():
