@@ -4,15 +4,23 @@ asks with the page that answers each, and the extractor's measured accuracy (acc
 written by the tests)."""
 from __future__ import annotations
 
+import os
+import re
 from urllib.parse import quote, urlencode
 
 from . import accuracy, site
 from .render import CHANGE_KINDS
 
-PROVINCE = "case when instr(region, '省') > 0 then substr(region, 1, instr(region, '省')) " \
-           "when instr(region, '自治区') > 0 then substr(region, 1, instr(region, '自治区') + 2) " \
-           "when instr(region, '市') > 0 then substr(region, 1, instr(region, '市')) else coalesce(region, '不详') end"
 LIVE = "status is not 'removed'"
+PROVINCE = re.compile(r"^(.+?(?:省|自治区|特别行政区)|(?:北京|天津|上海|重庆)市)")
+
+
+def province(region: str | None) -> str:
+    m = PROVINCE.match(region or "")
+    return m.group(1) if m else (region or "不详")
+
+
+_cache: dict = {}  # (database, its file's size and mtime) -> the figures: they change only with the file
 
 
 async def load(datasette) -> dict | None:
@@ -20,19 +28,42 @@ async def load(datasette) -> dict | None:
     if name is None:
         return None
     db = datasette.get_database(name)
+    try:
+        stat = os.stat(db.path)
+        key = (name, db.path, stat.st_size, stat.st_mtime_ns)
+    except (OSError, TypeError):
+        key = None
+    if key is not None and key in _cache:
+        return dict(_cache[key], accuracy=accuracy.load())
+    figures = await _figures(db, name)
+    if key is not None:
+        _cache.clear()
+        _cache[key] = figures
+    return dict(figures, accuracy=accuracy.load())
+
+
+async def _figures(db, name: str) -> dict:
 
     async def rows(sql, params=None):
         return [dict(r) for r in (await db.execute(sql, params or []))]
 
     base = "/" + quote(name)
+    # report_summary: one narrow row per report (reports carries the body text; scanning it is slow)
     totals = (await rows(f"""select count(*) as reports, count(distinct organ_id) as organs,
         min(report_year) as first_year, max(report_year) as last_year,
-        (select count(*) from reports where status = 'removed') as removed
-        from reports where {LIVE}"""))[0]
-    years = await rows(f"select report_year, count(*) as reports from reports where {LIVE} and report_year is not null "
-                       "group by report_year order by report_year")
-    provinces = await rows(f"select {PROVINCE} as province, count(*) as reports, count(distinct organ_id) as organs "
-                           f"from reports where {LIVE} group by province order by reports desc, province")
+        (select count(*) from report_summary where status = 'removed') as removed
+        from report_summary where {LIVE}"""))[0]
+    years = await rows(f"select report_year, count(*) as reports from report_summary where {LIVE} "
+                       "and report_year is not null group by report_year order by report_year")
+    by_province: dict[str, dict] = {}
+    for r in await rows(f"select region, organ_id, count(*) as reports from report_summary where {LIVE} "
+                        "group by region, organ_id"):
+        p = by_province.setdefault(province(r["region"]), {"province": province(r["region"]), "reports": 0, "organs": set()})
+        p["reports"] += r["reports"]
+        if r["organ_id"] is not None:
+            p["organs"].add(r["organ_id"])
+    provinces = sorted(({**p, "organs": len(p["organs"])} for p in by_province.values()),
+                       key=lambda p: (-p["reports"], p["province"]))
     last = (await rows("select max(coalesce(finished_at, started_at)) as at, count(distinct portal) as portals "
                        "from crawl_runs"))[0]
     newest = await rows(f"""select id, organ, report_year, title, published from reports where {LIVE}
@@ -41,7 +72,7 @@ async def load(datasette) -> dict | None:
         from changes ch join reports r on r.id = ch.report_id order by ch.detected_at desc, ch.id desc limit 5""")
     latest = years[-1]["report_year"] if years else None
     return {"database": name, "base": base, "totals": totals, "years": years, "provinces": provinces,
-            "last_crawl": last, "newest": newest, "changes": changes, "accuracy": accuracy.load(),
+            "last_crawl": last, "newest": newest, "changes": changes,
             "questions": questions(base, latest), "kinds": CHANGE_KINDS}
 
 
