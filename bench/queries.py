@@ -116,7 +116,7 @@ def build(path: Path, reports: int) -> dict:
 
 def canned_queries() -> dict[str, str]:
     meta = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
-    return {name: q["sql"] for name, q in meta["databases"]["archive"].get("queries", {}).items()}
+    return {name: q["sql"] for name, q in meta["databases"]["*"].get("queries", {}).items()}
 
 
 PARAMS = {"year": "2023", "organ": None, "region": "", "q": "复议"}
@@ -133,6 +133,7 @@ def urls(db: Path, organ: str) -> dict[str, str]:
         "search, 4 characters, table filter": "/archive/reports?" + urllib.parse.urlencode({"_search": "行政复议", "_sort": "id"}),
         "report_summary page with its facets": "/archive/report_summary",
         "a report row page": f"/archive/reports/{report_id}",
+        "the front page (coverage, newest reports and changes)": "/",
     }
     params = dict(PARAMS, organ=organ)
     for name, sql in canned_queries().items():
@@ -205,7 +206,7 @@ def plan(db: Path, name: str, organ: str) -> list[str]:
         conn.create_function("bigram_query", 1, match_query)
         try:  # the SQL functions the archive's Datasette plugin adds (search_snippet …)
             from publish import plugin
-            plugin.prepare_connection(conn)
+            plugin.register_functions(conn, "archive")
         except Exception:
             pass
         params = dict(PARAMS, organ=organ, q="复议")

@@ -3,7 +3,7 @@
 The three tables are laid out as in the national format (rows and labels from
 extract/report_format.yml); a cell that takes part in a failing check carries the rule in
 words ("一+二 ≠ （七）+四: 18+0 ≠ 16+2"); figures of the narrative that disagree with the table
-are listed with their sentence. Plain data for the template publish/templates/row-archive-reports.html.
+are listed with their sentence. Plain data for the template publish/templates/report.html.
 """
 from __future__ import annotations
 
@@ -54,7 +54,16 @@ def _label(pattern: str) -> str:
 def _fmt(v) -> str:
     if v is None:
         return "空"
-    return f"{v:g}" if isinstance(v, float) else str(v)
+    return number(v)
+
+
+def number(v) -> str:
+    """A figure as a reader writes it: 75394400, 1341.5 — never 7.53944e+07."""
+    if isinstance(v, float):
+        if v.is_integer():
+            return str(int(v))
+        return f"{v:.6f}".rstrip("0").rstrip(".")
+    return str(v)
 
 
 def load(conn: sqlite3.Connection, report_id: int) -> dict | None:
@@ -97,7 +106,7 @@ def load(conn: sqlite3.Connection, report_id: int) -> dict | None:
 
     app_rows = [{"key": r["key"], "label": r["zh"],
                  "cells": [cell(f"applications.{r['key']}.{col}", apps.get((r["key"], col))) for col in columns]}
-                for r in formats.application_rows(fmt)] if fmt in ("2021", "2019") else []
+                for r in printed_rows(fmt, apps)] if fmt in ("2021", "2019") else []
     active_rows = [{"label": _label(r["label"]),
                     "cells": [dict(cell(f"active.{k}", active.get(k)), head=_active_head(k)) for k in r["keys"]]}
                    for r in spec["active"].get(fmt, [])]
@@ -127,6 +136,64 @@ def load(conn: sqlite3.Connection, report_id: int) -> dict | None:
         "attachments": q("select * from attachments where report_id = ? order by id", report_id),
         "captures": captures, "changes": changes, "years": years,
     }
+
+
+PAIR = re.compile(r"\b([a-z_]+)=(-?\d+(?:\.\d+)?|None)")
+
+
+def check_words(rule: str, scope: str | None, detail: str | None, fmt: str | None) -> str:
+    """A stored check result in words, from its own detail (which names every cell it used
+    with its value): "（七）总计 ≠ （一）至（六）之和：16 ≠ 14（总计列）"."""
+    pairs = {k: (None if v == "None" else float(v) if "." in v else int(v)) for k, v in PAIR.findall(detail or "")}
+    check = {"rule": rule, "scope": scope, "detail": detail}
+    labels = short_labels()
+    columns = [c["key"] for c in formats.spec()["application_columns"]]
+    if rule == "R3":
+        value = lambda row, col: pairs.get(col)  # noqa: E731  (one row: its columns)
+    else:
+        value = lambda row, col: pairs.get(row)  # noqa: E731  (one column: its rows)
+    try:
+        words, _ = _in_words(check, fmt or "2021", value, labels, columns, lambda block, outcome: pairs.get(outcome))
+    except (KeyError, ValueError, TypeError):  # a detail in another shape: shown as stored
+        return detail or ""
+    return words
+
+
+def json_ld(page: dict) -> str:
+    """schema.org citation data for the report page: the report (by its organ, as published on
+    its portal) and the archive's copy of it, with the figures as a Dataset. Safe inside <script>."""
+    r = page["report"]
+    report = {"@context": "https://schema.org", "@type": "Report", "name": r["title"] or r["organ"],
+              "url": page["canonical_url"], "identifier": page["canonical_url"], "inLanguage": "zh-CN",
+              "author": {"@type": "GovernmentOrganization", "name": r["organ"]},
+              "publisher": {"@type": "GovernmentOrganization", "name": r["publisher"] or r["organ"]},
+              "datePublished": r["published"], "temporalCoverage": str(r["report_year"] or ""),
+              "spatialCoverage": r["region"], "sameAs": r["final_url"],
+              "archivedAt": page["archived_url"],
+              "isBasedOn": {"@type": "Dataset", "name": f"{r['title'] or r['organ']} · 表格数据 figures",
+                            "url": page["canonical_url"] + ".json", "encodingFormat": "application/json",
+                            "dateModified": r["extracted_at"]}}
+    text = json.dumps({k: v for k, v in report.items() if v not in (None, "")}, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def printed_rows(fmt: str, apps: dict) -> list[dict]:
+    """Table 3's rows as this report printed them. A row that `replaces` others (（六）其他处理
+    as one row) stands in for them only where the report filled it and left them blank: the
+    2021 format prints the three sub-rows, the 2019 format the one row."""
+    rows = formats.application_rows(fmt)
+    filled = lambda key: any(r.get("value") is not None for (k, _), r in apps.items() if k == key)  # noqa: E731
+    hidden = set()
+    for row in rows:
+        replaced = row.get("replaces") or []
+        present = [k for k in replaced if any(r["key"] == k for r in rows)]
+        if not present:
+            continue
+        if filled(row["key"]) and not any(filled(k) for k in present):
+            hidden.update(present)
+        else:
+            hidden.add(row["key"])
+    return [r for r in rows if r["key"] not in hidden]
 
 
 def _active_head(key: str) -> str:
@@ -159,31 +226,31 @@ def _in_words(check: dict, fmt: str, value, labels: dict, columns: list[str],
         col = parts[1]
         if rule == "R1":
             lhs, rhs = identities.sides("R1", fmt)
-            text = (f"{'+'.join(labels[k] for k in lhs)} ≠ {'+'.join(labels[k] for k in rhs)}: "
+            text = (f"{'+'.join(labels[k] for k in lhs)} ≠ {'+'.join(labels[k] for k in rhs)}："
                     f"{'+'.join(_fmt(value(k, col)) for k in lhs)} ≠ {'+'.join(_fmt(value(k, col)) for k in rhs)}")
             cells = lhs + rhs
         elif rule == "R2":
             printed = {r["key"] for r in formats.application_rows(fmt) if value(r["key"], col) is not None}
             results = identities.sides("R2", fmt, printed)[1]
             total = sum(value(k, col) or 0 for k in results)
-            text = f"（七）总计 ≠ （一）至（六）之和: {_fmt(value('total_handled', col))} ≠ {_fmt(total)}"
+            text = f"（七）总计 ≠ （一）至（六）之和：{_fmt(value('total_handled', col))} ≠ {_fmt(total)}"
             cells = ["total_handled"] + results
         else:
             m = re.search(r"carried_forward=(\S+)", check["detail"] or "")
-            text = f"二（上年结转）≠ 上年报告的四（结转下年度）: {_fmt(value('carried_over', col))} ≠ {m.group(1) if m else '?'}"
+            text = f"二（上年结转）≠ 上年报告的四（结转下年度）：{_fmt(value('carried_over', col))} ≠ {m.group(1) if m else '?'}"
             cells = ["carried_over"]
         return f"{text}（{col_zh.get(col, col)}列）", [f"applications.{k}.{col}" for k in cells]
     if rule == "R3" and len(parts) == 2:
         row = parts[1]
         applicants = columns[:-1]
-        text = (f"总计 ≠ 六类申请人之和: {_fmt(value(row, 'total'))} ≠ "
+        text = (f"总计 ≠ 六类申请人之和：{_fmt(value(row, 'total'))} ≠ "
                 f"{'+'.join(_fmt(value(row, c)) for c in applicants)}（{labels.get(row, row)}行）")
         return text, [f"applications.{row}.{c}" for c in columns]
     if rule == "R4" and len(parts) == 2:
         block = parts[1]
         block_zh = next((b["zh"] for b in formats.spec()["review_blocks"] if b["key"] == block), block)
         parts_ = ["upheld", "corrected", "other", "pending"]
-        text = (f"总计 ≠ 维持+纠正+其他+尚未审结: {_fmt(review_value(block, 'total'))} ≠ "
+        text = (f"总计 ≠ 维持+纠正+其他+尚未审结：{_fmt(review_value(block, 'total'))} ≠ "
                 f"{'+'.join(_fmt(review_value(block, o)) for o in parts_)}（{block_zh}）")
         return text, [f"review_litigation.{block}.{o}" for o in formats.review_outcomes()]
     if rule == "R7":
@@ -191,6 +258,9 @@ def _in_words(check: dict, fmt: str, value, labels: dict, columns: list[str],
         return f"正文 {n['stated']} ≠ 表格 {n['table']}", n["cells"]
     cells = [".".join(x for x in m.groups() if x).replace("active_disclosure.", "active.")
              for m in CELL_PATH.finditer(check["detail"] or "")]
+    bad = re.match(r"(\d+) of (\d+) cells are not non-negative integers: (.*)", check["detail"] or "")
+    if rule == "R6" and bad:
+        return f"计数应为非负整数：{bad.group(1)} 格不是（共 {bad.group(2)} 格）：{bad.group(3)}", cells
     return check["detail"] or "", cells
 
 

@@ -100,12 +100,19 @@ def crawl(seeds: Path, db: Path, *extra: str) -> subprocess.CompletedProcess:
 
 
 @contextmanager
-def datasette(db: Path, startup_seconds: float = 20):
+def datasette(db: Path, startup_seconds: float = 20, base_url: str | None = None):
     """Datasette as `make serve` runs it; a large immutable database takes longer to open
-    (its tables are counted), hence startup_seconds."""
+    (its tables are counted), hence startup_seconds. `base_url`: the public address feeds and
+    citations use (ARCHIVE_BASE_URL), else the default."""
+    import os
+
     port = free_port()
     log = tempfile.TemporaryFile(mode="w+")  # access log: a file, so a long test never blocks
-    proc = subprocess.Popen(serve_command(db, port=port), cwd=ROOT, stdout=log, stderr=log, text=True)
+    env = dict(os.environ)
+    env.pop("ARCHIVE_BASE_URL", None)
+    if base_url:
+        env["ARCHIVE_BASE_URL"] = base_url
+    proc = subprocess.Popen(serve_command(db, port=port), cwd=ROOT, stdout=log, stderr=log, text=True, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + startup_seconds

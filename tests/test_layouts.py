@@ -7,6 +7,7 @@ value — and at least 95% of the labelled cells exactly. Prints a per-layout ac
 import pytest
 
 from extract import extract_bytes, extract_file
+from publish import accuracy
 
 from .conftest import FILES, label
 from .layouts import RENDERERS, to_html
@@ -59,6 +60,7 @@ def test_layout_gives_the_label_or_undetermined(matrix, layout):
 
 
 def test_accuracy_table(matrix):
+    rows = []
     lines = [f"{'layout':<18} {'cells':>6} {'exact':>6} {'undet.':>6} {'wrong':>5}  accuracy"]
     for layout in LAYOUTS:
         n = e = u = w = 0
@@ -66,7 +68,9 @@ def test_accuracy_table(matrix):
             exact, undetermined, wrong = compare(label(name), got, SECTIONS)
             n, e, u, w = n + exact + undetermined + len(wrong), e + exact, u + undetermined, w + len(wrong)
         lines.append(f"{layout:<18} {n:>6} {e:>6} {u:>6} {w:>5}  {e / n:.1%}")
+        rows.append({"name": layout, "cells": n, "exact": e, "undetermined": u, "wrong": w})
     print("\n" + "\n".join(lines))
+    accuracy.record("layouts", rows)  # what the front page shows (publish/accuracy.py)
 
 
 def test_every_stored_value_has_provenance(matrix):

@@ -41,6 +41,11 @@ def test_chinese_search_of_two_or_more_characters(site, query, organs):
     assert {r["organ"] for r in rows} == organs
 
 
+def report_id(site, organ, year=None):
+    rows = get_json(f"{site}/archive/reports.json?_shape=array&" + urllib.parse.urlencode({"organ": organ}))
+    return next(r["id"] for r in rows if year is None or r["report_year"] == year)
+
+
 def query(site, name, **params):
     params["_shape"] = "array"
     return get_json(f"{site}/archive/{name}.json?" + urllib.parse.urlencode(params))
@@ -57,22 +62,28 @@ def test_report_summary_has_the_key_totals(site):
 
 
 def test_every_canned_query_answers_with_the_reports_numbers(site):
+    # 沭阳县发展和改革局 (26 requests in 2023) was removed from its portal: kept out of rankings
     ranking = query(site, "requests_ranking", year=2023)
     assert [(r["organ"], r["new_received"]) for r in ranking] == [
-        ("浙江乍浦经济开发区（嘉兴港区）", 37), ("沭阳县发展和改革局", 26), ("南湖区人民政府办公室", 18)]
+        ("浙江乍浦经济开发区（嘉兴港区）", 37), ("南湖区人民政府办公室", 18)]
+    refusals = query(site, "refusals_ranking", year=2021)
+    assert [(r["organ"], r["denied"], r["total_handled"]) for r in refusals] == [("平潭综合实验区", 8, 69)]
     refusal = query(site, "refusal_rate", year=2021)
     assert refusal[0]["organ"] == "平潭综合实验区" and refusal[0]["refusal_rate_percent"] == round(100 * 8 / 69, 1)
     failing = query(site, "failing_checks")
-    assert {(r["organ"], r["rule"], r["scope"]) for r in failing} >= {("南湖区人民政府办公室", "R2", "applications.total")}
+    assert {(r["organ"], r["rule"], r["in_words"], r["report_id"]) for r in failing} >= {
+        ("南湖区人民政府办公室", "R2", "（七）总计 ≠ （一）至（六）之和：16 ≠ 14（总计列）", report_id(site, "南湖区人民政府办公室"))}
     # R5 pairs reports of the 2019 and 2021 formats only: 平潭's 2018 report (the pre-2019 format)
     # has no carried_forward; tests/test_report_summary.py compares consecutive years
     assert query(site, "carryover_mismatches") == []
     history = query(site, "organ_history", organ="平潭综合实验区")
-    assert [(r["report_year"], r["new_received"]) for r in history] == [(2018, None), (2019, 23), (2021, 70)]
+    # 2018: the pre-2019 format has no table 3; its text states 0 requests (as its page and the chart show)
+    assert [(r["report_year"], r["new_received"], r["received_from"]) for r in history] == [
+        (2018, 0, "正文 text"), (2019, 23, "表三 table 3"), (2021, 70, "表三 table 3")]
     assert query(site, "organ_history", organ="平潭") == history  # part of the name is enough
     assert {r["report_year"] for r in query(site, "requests_ranking")} == {2024}  # blank year: the latest
     totals = {r["report_year"]: r for r in query(site, "totals_by_year")}
-    assert totals[2023]["new_received"] == 37 + 26 + 18 and totals[2021]["total_handled"] == 69
+    assert totals[2023]["new_received"] == 37 + 18 and totals[2021]["total_handled"] == 69  # 沭阳 removed
     assert {r["report_year"] for r in query(site, "totals_by_year", region="福建")} == {2019, 2021}
     changes = {(r["kind"], r["organ"]) for r in query(site, "recent_changes")}
     assert changes == {("changed", "南湖区人民政府办公室"), ("removed", "沭阳县发展和改革局"),
@@ -80,7 +91,11 @@ def test_every_canned_query_answers_with_the_reports_numbers(site):
     coverage = {r["organ"] for r in query(site, "coverage", year=2023)}
     assert coverage == {"平潭综合实验区", "淮安市人民政府"}
     found = [r["organ"] for r in query(site, "search", q="依申请公开")]
-    assert "南湖区人民政府办公室" in found and len(found) >= 4
+    assert "南湖区人民政府办公室" in found and len(found) >= 3
+    assert "沭阳县发展和改革局" not in found  # removed from its portal: not searched by default
+    assert query(site, "organ_history", organ="") == [] and query(site, "organ_history", organ="无此机关") == []
+    new = query(site, "new_reports")  # every report was first archived by the first crawl
+    assert len(new) == 7 and len({r["archived_at"] for r in new}) == 1
 
 
 def test_archived_copy_is_sandboxed(site, archive):
@@ -109,7 +124,7 @@ def test_every_table_and_column_is_described(archive):
     from .conftest import ROOT
 
     meta = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
-    tables = meta["databases"]["archive"]["tables"]
+    tables = meta["databases"]["*"]["tables"]  # '*': the database served, whatever its name
     db = archive["db"]
     missing = []
     for name in db.table_names() + db.view_names():
@@ -170,21 +185,69 @@ def test_one_organ_across_years_and_deadlines(site, archive):
     assert {r["organ_id"] for r in history} == per_organ["平潭综合实验区"] and len(history) == 3
 
 
-def test_feeds_are_atom(site):
+BASE_URL = "https://archive.example.org"  # the public address configured for the feeds and citations
+
+
+def test_feeds_are_valid_atom(archive):
+    """Feed ids are tag: URIs, every entry has an author, links and ids come from the configured
+    base URL — never from the Host header a client sends."""
     import xml.etree.ElementTree as ET
 
     ns = {"a": "http://www.w3.org/2005/Atom"}
-    titles = {}
-    for name in ("new_reports", "recent_changes", "new_failures"):
-        with urllib.request.urlopen(f"{site}/archive/{name}.atom") as response:
-            assert response.headers["Content-Type"].startswith("application/xml")
-            feed = ET.fromstring(response.read())
-        titles[name] = [e.findtext("a:title", namespaces=ns) for e in feed.findall("a:entry", ns)]
-        assert all(e.find("a:link", ns).get("href").startswith(f"{site}/archive/reports/")
-                   for e in feed.findall("a:entry", ns))
+    titles, contents = {}, {}
+    with datasette(archive["path"], base_url=BASE_URL) as site:
+        for name in ("new_reports", "recent_changes", "new_failures"):
+            request = urllib.request.Request(f"{site}/archive/{name}.atom", headers={"Host": "evil.example"})
+            with urllib.request.urlopen(request) as response:
+                assert response.headers["Content-Type"].startswith("application/xml")
+                body = response.read()
+            assert b"evil.example" not in body
+            feed = ET.fromstring(body)
+            assert feed.findtext("a:id", namespaces=ns) == f"{BASE_URL}/archive/{name}.atom"
+            entries = feed.findall("a:entry", ns)
+            assert entries
+            for e in entries:
+                assert e.findtext("a:id", namespaces=ns).startswith("tag:archive.example.org,2026:")
+                assert e.find("a:link", ns).get("href").startswith(f"{BASE_URL}/archive/reports/")
+                assert e.findtext("a:author/a:name", namespaces=ns)
+            titles[name] = [e.findtext("a:title", namespaces=ns) for e in entries]
+            contents[name] = [e.findtext("a:content", namespaces=ns) for e in entries]
     assert len(titles["new_reports"]) == 7
-    assert any(t.startswith("修改 changed: 南湖区人民政府办公室") for t in titles["recent_changes"])
+    assert any(t.startswith("修改：南湖区人民政府办公室") for t in titles["recent_changes"])
+    assert any("自然人：6 → 4" in c for c in contents["recent_changes"])  # the diff in words, not JSON
+    assert not any("[{" in c for c in contents["recent_changes"])
     assert any("南湖区人民政府办公室" in t for t in titles["new_failures"])
+    assert any("（七）总计 ≠ （一）至（六）之和：16 ≠ 14" in c for c in contents["new_failures"])
+
+
+def test_any_database_name(archive, tmp_path):
+    """Served as x.db: the canned queries, dashboards, the report page and archived copies work."""
+    import shutil
+    import sqlite3
+
+    db_path = tmp_path / "x.db"
+    with sqlite3.connect(archive["path"]) as src, sqlite3.connect(db_path) as dst:
+        src.backup(dst)
+    (tmp_path / "warcs").symlink_to(archive["path"].parent / "warcs", target_is_directory=True)
+    assert shutil.which  # (the WARC folder beside the database is all /-/archived/ reads)
+    with datasette(db_path) as site:
+        found = get_json(f"{site}/x/search.json?_shape=array&q=" + urllib.parse.quote("依申请公开"))
+        assert "南湖区人民政府办公室" in {r["organ"] for r in found}
+        assert get_json(f"{site}/x/failing_checks.json?_shape=array")
+        with urllib.request.urlopen(f"{site}/x/reports/{found[0]['report_id']}") as response:
+            page = response.read().decode("utf-8")
+        assert 'class="report-head"' in page and "application/ld+json" in page
+        capture = found[0]["archived_copy"]
+        with urllib.request.urlopen(site + capture) as response:
+            assert "存档副本" in response.read().decode("utf-8")
+        for path in ("/-/dashboards/overview", "/-/dashboards/organ?organ=" + urllib.parse.quote("平潭"), "/"):
+            with urllib.request.urlopen(site + path) as response:
+                assert response.status == 200
+        with urllib.request.urlopen(f"{site}/x/search?q=" + urllib.parse.quote("复议")) as response:
+            html = response.read().decode("utf-8")
+        assert 'href="/x/reports/' in html  # every result links to its report page
+        meta = get_json(f"{site}/-/metadata.json")
+        assert "queries" in meta["databases"]["x"] and "*" not in meta["databases"]
 
 
 def test_changes_table_is_reachable(site):
@@ -199,3 +262,20 @@ def test_serve_says_when_there_is_no_archive(tmp_path):
     result = subprocess.run([sys.executable, "-m", "publish.serve", str(tmp_path / "archive.db")],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "no archive at" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_count_axes_are_integers():
+    """A chart of counts never shows a 0.5 tick."""
+    import yaml
+
+    from .conftest import ROOT
+
+    meta = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
+    counted = []
+    for dashboard in meta["plugins"]["datasette-dashboards"].values():
+        for chart in dashboard["charts"].values():
+            encoding = (chart.get("display") or {}).get("encoding") if isinstance(chart.get("display"), dict) else None
+            for axis in (encoding or {}).values():
+                if axis.get("type") == "quantitative" and any(w in axis.get("title", "") for w in ("报告数", "件数")):
+                    counted.append(axis)
+    assert len(counted) >= 4 and all(a["axis"] == {"tickMinStep": 1, "format": "d"} for a in counted), counted

@@ -34,7 +34,7 @@ def test_r1_in_words(tmp_path, new, carried, handled, forward):
     conn = _report(tmp_path, cells, {}, [{"rule": "R1", "scope": "applications.total", "status": "fail", "detail": ""}])
     page = report_page.load(conn, 1)
     words = page["failing"][0]["words"]
-    assert words == f"一+二 ≠ （七）+四: {new}+{carried} ≠ {handled}+{forward}（总计列）"
+    assert words == f"一+二 ≠ （七）+四：{new}+{carried} ≠ {handled}+{forward}（总计列）"
     failing = {c["id"] for row in page["applications"] for c in row["cells"] if c["failing"]}
     assert failing == {f"applications.{k}.total" for k in cells}
     assert page["summary"]["deadline"] == "2024-01-31" and page["summary"]["days_late"] == 5
@@ -53,8 +53,8 @@ def test_r2_r4_r7_in_words_and_blank_cells_stay_blank(tmp_path):
     ]
     page = report_page.load(_report(tmp_path, cells, review, checks), 1)
     words = {c["rule"]: c["words"] for c in page["failing"]}
-    assert words["R2"] == "（七）总计 ≠ （一）至（六）之和: 16 ≠ 15（总计列）"
-    assert words["R4"] == "总计 ≠ 维持+纠正+其他+尚未审结: 2 ≠ 1+0+0+0（行政复议）"
+    assert words["R2"] == "（七）总计 ≠ （一）至（六）之和：16 ≠ 15（总计列）"
+    assert words["R4"] == "总计 ≠ 维持+纠正+其他+尚未审结：2 ≠ 1+0+0+0（行政复议）"
     assert words["R7"] == "正文 4 ≠ 表格 6"
     assert page["narrative"][0]["stated"] == "4" and page["narrative"][0]["table"] == "6"
     cell = next(c for row in page["applications"] if row["key"] == "unable_not_held" for c in row["cells"]

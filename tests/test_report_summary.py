@@ -84,7 +84,7 @@ def test_an_archive_with_the_old_view_is_migrated(tmp_path, pingtan_2021):
 
 def carryover(db) -> list[dict]:
     sql = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))[
-        "databases"]["archive"]["queries"]["carryover_mismatches"]["sql"]
+        "databases"]["*"]["queries"]["carryover_mismatches"]["sql"]
     return [dict(r) for r in db.query(sql)]
 
 
