@@ -9,10 +9,11 @@ pages already being answered finish on the old file).
 """
 from __future__ import annotations
 
+import asyncio
 import os
 
 from datasette import hookimpl
-from datasette.database import Database
+from datasette.database import Database, connections
 
 
 def _identity(path: str) -> tuple | None:
@@ -21,6 +22,29 @@ def _identity(path: str) -> tuple | None:
     except OSError:
         return None  # between unlink and rename, or gone: keep what is open
     return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+class SnapshotDatabase(Database):
+    """A database opened from one snapshot file. Datasette keeps one connection per thread
+    and database name; a thread still holding the previous snapshot's closes it and opens
+    this one's (so an old file is not kept open for ever)."""
+
+    async def execute_fn(self, fn):
+        if self.ds.executor is None:
+            return await super().execute_fn(fn)
+
+        def in_thread():
+            held = getattr(connections, self.name, None)
+            if not (isinstance(held, tuple) and held[0] is self):
+                if held is not None:
+                    (held[1] if isinstance(held, tuple) else held).close()
+                conn = self.connect()
+                self.ds._prepare_connection(conn, self.name)
+                held = (self, conn)
+                setattr(connections, self.name, held)
+            return fn(held[1])
+
+        return await asyncio.get_event_loop().run_in_executor(self.ds.executor, in_thread)
 
 
 def _opened(datasette) -> dict[str, tuple]:
@@ -42,7 +66,7 @@ def reopen_published(datasette) -> list[str]:
         before = seen.setdefault(name, now)
         if now == before:
             continue
-        fresh = Database(datasette, path=db.path, is_mutable=False)
+        fresh = SnapshotDatabase(datasette, path=db.path, is_mutable=False)
         datasette.remove_database(name)
         datasette.add_database(fresh, name=name, route=db.route)
         seen[name] = now
