@@ -30,6 +30,7 @@ from extract.validate import InvalidReport, validate
 from . import store
 from .clock import now
 from .records import AttachmentFile, ReportGone, ReportPage
+from .views import normalised_active
 from .warc import payload_digest
 
 
@@ -300,6 +301,7 @@ def merge_moved(db, old_id: int, new_id: int, *, run: str | None = None) -> None
         for table in store.DERIVED:
             db[table].delete_where("report_id = ?", [new_id])
         db.execute("delete from reports_fts where rowid = ?", [new_id])
+        db.execute("delete from report_full_text where report_id = ?", [new_id])
         db["reports"].delete(new_id)
         moved = {k: new[k] for k in ("url", "final_url", "fetched_at", "capture_id",
                                      "content_digest", "last_checked_at", "last_run")}
@@ -315,8 +317,7 @@ def cells_of(result: dict) -> dict:
     cells = {}
     for row, cols in (result.get("applications") or {}).items():
         cells.update({f"applications.{row}.{col}": v for col, v in cols.items()})
-    cells.update({f"active_disclosure.{k}": v for k, v in (result.get("active") or {}).items()
-                  if not k.endswith("_unit")})
+    cells.update({f"active_disclosure.{k}": v for k, (v, _) in normalised_active(result).items()})
     for block, outs in (result.get("review_litigation") or {}).items():
         cells.update({f"review_litigation.{block}.{o}": v for o, v in outs.items()})
     return cells
