@@ -301,7 +301,6 @@ def merge_moved(db, old_id: int, new_id: int, *, run: str | None = None) -> None
         for table in store.DERIVED:
             db[table].delete_where("report_id = ?", [new_id])
         db.execute("delete from reports_fts where rowid = ?", [new_id])
-        db.execute("delete from report_full_text where report_id = ?", [new_id])
         db["reports"].delete(new_id)
         moved = {k: new[k] for k in ("url", "final_url", "fetched_at", "capture_id",
                                      "content_digest", "last_checked_at", "last_run")}

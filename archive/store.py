@@ -164,8 +164,10 @@ def has_figures(db, report_id: int) -> bool:
     return db["applications"].count_where("report_id = ? and value is not null", [report_id]) > 0
 
 
+# Rows made from a report's documents; report_full_text is written again by index_report,
+# which follows every replacement.
 DERIVED = ("applications", "active_disclosure", "review_litigation", "checks", "legacy_indicators",
-           "headline_figures", "report_totals")
+           "headline_figures", "report_totals", "report_full_text")
 
 
 def report_cells(db, report_id: int) -> dict:
