@@ -4,7 +4,8 @@ Builds the demo archive from nothing, every time, so a second `make demo` builds
 archive: the replica's edition 1 is crawled into a fresh file beside ARCHIVE_DB, then its
 edition 2 (one report edited, one deleted, one moved, one redirected to the homepage), and
 the result is published over ARCHIVE_DB atomically (archive/snapshot.py), its WARC files
-moved into `warcs/` beside it.
+moved into `warcs/` beside it; its reports are numbered by (first run, URL), so a report has
+the same id (and page) in every build.
 
 Crawling edition 1 again into an archive that has seen edition 2 would undo edition 2's edits
 (南湖 4→6→4), move the moved report back and remove the deleted one again — real changes
@@ -31,6 +32,7 @@ import yaml
 
 from archive import snapshot
 from archive.lock import ArchiveLock, ArchiveLocked
+from archive.renumber import renumber_reports
 
 ROOT = Path(__file__).resolve().parent.parent
 # What edition 2 takes away (replica/SOURCES.md): these portals yield no report in its crawl.
@@ -128,6 +130,7 @@ def build_demo(target: Path, seeds: Path, sites: list[str] = ()) -> None:
         for portal in failed:
             print(f"== demo: {portal} is no_reports in edition 2 as intended: {EDITION_2_EMPTY[portal]} "
                   f"(the crawl's exit status 1 says so for cron) ==", flush=True)
+        renumber_reports(build)  # the same ids in every build (the crawl's order varies)
         install(build, target)
     finally:
         shutil.rmtree(build_dir, ignore_errors=True)

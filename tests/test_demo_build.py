@@ -37,6 +37,8 @@ def test_building_the_demo_twice_gives_the_same_archive(tmp_path):
     # the one line explaining the second crawl's exit status 1, instead of make's "Error 1 (ignored)"
     assert "replica-shuyang is no_reports in edition 2 as intended" in first.stdout
     before = _state(db)
+    with sqlite3.connect(db) as conn:
+        first_ids = {url: i for i, url in conn.execute("select id, url from reports")}
     kinds = sorted(kind for _, kind, *_ in before["changes"])
     assert kinds == ["changed", "moved", "removed", "removed"]  # edition 2, once
     second = demo_build(db, seeds, ports)
@@ -51,6 +53,11 @@ def test_building_the_demo_twice_gives_the_same_archive(tmp_path):
     # the WARC files the captures point at are beside the archive, and only those
     assert {f"warcs/{p.name}" for p in (tmp_path / "warcs").iterdir()} == files
     assert not list(tmp_path.glob(".*demo-build*"))
+    with sqlite3.connect(db) as conn:  # the same ids in every build: a report page keeps its address
+        ids = {url: i for i, url in conn.execute("select id, url from reports")}
+        assert conn.execute("pragma foreign_key_check").fetchall() == []
+        assert conn.execute("select count(*) from reports_fts").fetchone()[0] == len(ids)
+    assert ids == first_ids and sorted(ids.values()) == list(range(1, len(ids) + 1))
 
 
 def test_a_busy_serving_port_is_named_before_crawling(tmp_path):
