@@ -87,7 +87,9 @@ TABLES = {
                  (["fetched_at"], False), (["check_status", "extracted_at"], False),
                  (["check_status", "organ", "report_year"], False), (["organ_id", "report_year", "portal"], False),
                  # a crawl's counts per portal (archive/runs.py), read every few seconds
-                 (["last_run", "portal"], False), (["first_run", "portal"], False)]),
+                 (["last_run", "portal"], False), (["first_run", "portal"], False),
+                 # ingest.another_portals_report: the same bytes archived by another portal
+                 (["content_digest"], False)]),
     # report_summary's totals, one row per report, written with its cells (store.py): the view
     # would otherwise aggregate every cell of the archive for one page of rows.
     "report_totals": dict(columns={
