@@ -84,3 +84,22 @@ LEVELS = [
 @pytest.mark.parametrize("organ,region,portal_level,level", LEVELS)
 def test_an_organs_level_is_its_governments(organ, region, portal_level, level):
     assert organs.level_of(organs.canonical(organ, region), region, portal_level) == level
+
+
+def test_regroup_applies_the_rules_under_the_archives_lock(tmp_path):
+    import subprocess
+    import sys
+
+    from archive.lock import ArchiveLock
+    from archive.schema import open_archive
+
+    from .servers import ROOT
+
+    db = tmp_path / "x.db"
+    open_archive(db).conn.close()
+    command = [sys.executable, "-m", "archive.regroup", str(db)]
+    run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert (run.returncode, run.stdout.strip()) == (0, "0 organs for 0 reports"), run.stderr
+    with ArchiveLock(db, "crawl"):
+        run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 75 and "another command is writing this archive" in run.stderr
