@@ -41,24 +41,23 @@ system:
 	  $(BIN)/playwright install chromium; \
 	fi
 
-# Crawl the bundled portal replica (served on 127.0.0.1:8101-8107) into $(ARCHIVE_DB), then
-# crawl its second edition (one report edited, one deleted, one moved) so the archive has history.
-# A crawl exits 1 when a portal yields nothing (the deleted report's portal does): not a failure here.
-DEMO_CRAWL = $(BIN)/scrapy crawl reports -a seeds=$(SEEDS) -s ARCHIVE_DB=$(ARCHIVE_DB) \
-	  -s DOWNLOAD_DELAY=0 -s AUTOTHROTTLE_ENABLED=False  # our own local replica: no need to wait
+# The demo archive (replica/demo.py): the bundled portal replica (127.0.0.1:8101-8107) crawled
+# into a fresh file, then its second edition (one report edited, one deleted, one moved), and
+# the result published over $(ARCHIVE_DB) — so a second `make archive` builds the same archive.
+DEMO_SEEDS ?= seeds/demo.yml
 archive: install
-	$(BIN)/python -m replica --with -- $(DEMO_CRAWL)
-	-$(BIN)/python -m replica --edition 2 --with -- $(DEMO_CRAWL)
+	$(BIN)/python -m replica.demo $(ARCHIVE_DB) --seeds $(DEMO_SEEDS)
 
 # One crawl of real portals (for cron): make crawl SEEDS=seeds/jiaxing.yml
 # A region or level of a seeds file: make crawl SEEDS=seeds/china/浙江省.yml REGION=浙江省嘉兴市 LEVEL=prefecture,county
-# Never two crawls at once (a second says "another crawl is running (lock …)" and exits 75);
+# One writer per archive (the lock $(ARCHIVE_DB).lock, taken by crawl, archive, reextract and
+# the loader alike): a second one says who holds it and exits 75;
 # CRAWL_STATE: a killed or interrupted crawl is resumed as the same job.
 CRAWL_STATE = crawl-state/$(basename $(notdir $(SEEDS)))
 crawl: install
 	mkdir -p crawl-state
 	$(BIN)/scrapy crawl reports -a seeds=$(SEEDS) \
-	  -s ARCHIVE_DB=$(ARCHIVE_DB) -s CRAWL_STATE=$(CRAWL_STATE) -s CRAWL_LOCK=crawl-state/.lock \
+	  -s ARCHIVE_DB=$(ARCHIVE_DB) -s CRAWL_STATE=$(CRAWL_STATE) \
 	  $(if $(REGION),-a region=$(REGION)) $(if $(LEVEL),-a level=$(LEVEL))
 
 # seeds/china/<province>.yml again from seeds/registry/registry.csv (after editing the registry).
@@ -69,16 +68,16 @@ seeds-china: install
 #   make push-seeds SEEDS=seeds/x.yml REDIS_URL=redis://host:6379/0   queue a crawl
 #   make worker REDIS_URL=… [IDLE_EXIT=s]                              one crawl worker
 #   make loader REDIS_URL=… ARCHIVE_DB=archive.db [IDLE_EXIT=s]        the one archive writer
-# IDLE_EXIT=0 (default): run until stopped. WARC_DIR: where a worker writes its WARC file.
+# IDLE_EXIT=0 (default): run until stopped. A worker writes its WARC file into warcs/ beside
+# ARCHIVE_DB (the loader's archive, where its captures rows point), or WARC_DIR if given.
 REDIS_URL ?= redis://127.0.0.1:6379/0
 IDLE_EXIT ?= 0
-WARC_DIR  ?= $(dir $(ARCHIVE_DB))warcs
 push-seeds: install
 	$(BIN)/python -m crawler.distributed.push_seeds $(SEEDS) --redis $(REDIS_URL)
 
 worker: install
 	$(BIN)/python -m crawler.distributed.worker --redis $(REDIS_URL) --idle-exit $(IDLE_EXIT) \
-	  --warc-dir $(WARC_DIR) $(WORKER_ARGS)
+	  --archive $(ARCHIVE_DB) $(if $(WARC_DIR),--warc-dir $(WARC_DIR)) $(WORKER_ARGS)
 
 loader: install
 	$(BIN)/python -m crawler.distributed.loader --redis $(REDIS_URL) --archive $(ARCHIVE_DB) \
@@ -92,7 +91,10 @@ reextract: install
 serve: install
 	$(BIN)/python -m publish.serve $(ARCHIVE_DB) --port $(PORT)
 
-demo: archive serve
+# The port is checked before the crawl: a busy one is one line naming PORT=.
+demo: install
+	$(BIN)/python -m replica.demo $(ARCHIVE_DB) --seeds $(DEMO_SEEDS) --serve-port $(PORT)
+	$(BIN)/python -m publish.serve $(ARCHIVE_DB) --port $(PORT)
 
 # Serve the portal replica alone (foreground), e.g. to look at it in a browser.
 replica: install

@@ -7,6 +7,11 @@
   report; used by the crawl pipeline, `reextract` and any loader.
 - `store`: the writes ingest is made of (reports, cells, checks, history, R5 across years).
 - `runs`: crawl bookkeeping (runs per portal, errors, report columns, revalidation).
-- `warc`: the WARC writer and reader; `search`: the bigram full-text index.
+- `warc`: the WARC writer and reader; `search`: the bigram full-text index
+  (`python -m archive.search DB TERM`).
+- `organs`: one organ across years, its kind and level (imports nothing of the archive);
+  `regroup`: `python -m archive.regroup [ARCHIVE_DB]` applies its rules again.
+- `views`: the views and label rows for SQL users; `lock`: the one lock per archive;
+  `snapshot`: the working file and its atomic publication.
 - `reextract`: `python -m archive.reextract [ARCHIVE_DB]`.
 """

@@ -30,6 +30,7 @@ from extract.validate import InvalidReport, validate
 from . import store
 from .clock import now
 from .records import AttachmentFile, ReportGone, ReportPage
+from .views import normalised_active
 from .warc import payload_digest
 
 
@@ -70,17 +71,33 @@ def _extract(body: bytes, url: str, content_type: str,
 
 
 def needs_extraction(db, page: ReportPage) -> bool:
-    """Whether ingest_report will read this page (not a 304, not the bytes it has already)."""
+    """Whether ingest_report will read this page (not a 304, not the bytes it has already,
+    not another portal's report)."""
     if page.status == 304:
         return False
+    digest = payload_digest(page.body)
+    if another_portals_report(db, page.portal, page.url, digest):
+        return False
     known = find_report(db, page.url)
-    return not (known and known["content_digest"] == payload_digest(page.body))
+    return not (known and known["content_digest"] == digest)
+
+
+def another_portals_report(db, portal: str | None, url: str, digest: str | None) -> dict | None:
+    """The report another portal archived at this URL, or with these very bytes elsewhere.
+    A report belongs to the portal it was first found on: seeds that overlap (two entries
+    covering one site, a copy of a report on another portal) never move it or archive it twice."""
+    if not portal:
+        return None
+    row = db.execute("select id, portal, url from reports where (url = ? or content_digest = ?) "
+                     "and portal is not null and portal != ? limit 1", [url, digest, portal]).fetchone()
+    return {"id": row[0], "portal": row[1], "url": row[2]} if row else None
 
 
 def attachment_needs_extraction(db, item: AttachmentFile) -> bool:
-    """Whether ingest_attachment will read this file (its report is archived; the file's text
-    is searched with the report's, its figures used if the page had none)."""
-    return item.status == 200 and find_report(db, item.report_url) is not None
+    """Whether ingest_attachment will read this file (its report is archived for this portal;
+    the file's text is searched with the report's, its figures used if the page had none)."""
+    report = find_report(db, item.report_url) if item.status == 200 else None
+    return report is not None and (not item.portal or report["portal"] in (None, item.portal))
 
 
 def find_report(db, url: str) -> dict | None:
@@ -90,8 +107,13 @@ def find_report(db, url: str) -> dict | None:
 def ingest_report(db, page: ReportPage, *, run: str | None = None, extracted: dict | None = None) -> Outcome:
     """Store one fetched report page; `extracted` is its extraction when the caller (the
     crawl, extracting in worker processes) has it already."""
-    known = find_report(db, page.url)
     digest = payload_digest(page.body) if page.status != 304 else None
+    owner = another_portals_report(db, page.portal, page.url, digest)
+    if owner:
+        return Outcome("skipped", owner["id"], stage="overlap",
+                       message=f"report {owner['id']} of portal {owner['portal']} ({owner['url']}): "
+                               f"kept as that portal's (the seeds overlap)")
+    known = find_report(db, page.url)
     if page.status == 304 or (known and known["content_digest"] == digest):
         if known:
             with db.atomic():
@@ -176,8 +198,8 @@ def ingest_attachment(db, item: AttachmentFile, extracted: dict | None = None) -
     """Keep the file's record; read the report's figures from it if the page had none
     (`extracted`: its extraction, when the caller has it already)."""
     report = find_report(db, item.report_url)
-    if report is None:
-        return Outcome("skipped", message="report not archived")
+    if report is None or (item.portal and report["portal"] not in (None, item.portal)):
+        return Outcome("skipped", message="report not archived (for this portal)")
     row = {"report_id": report["id"], "url": item.url, "final_url": item.final_url, "label": item.label,
            "capture_id": item.capture_id, "content_type": item.content_type, "length": len(item.body),
            "fetched_at": item.fetched_at, "used_for_figures": 0, "errors": None}
@@ -238,7 +260,8 @@ def has_table_figures(result: dict) -> bool:
 def mark_removed(db, item: ReportGone, *, run: str | None = None) -> int | None:
     """A current report whose URL no longer shows it: status removed, a `removed` change."""
     known = find_report(db, item.url)
-    if known is None or known["status"] != "current":
+    if known is None or known["status"] != "current" or \
+            (item.portal and known["portal"] not in (None, item.portal)):  # another portal's report
         return None
     with db.atomic():
         db["reports"].update(known["id"], {"status": "removed", "last_checked_at": now()})
@@ -293,8 +316,7 @@ def cells_of(result: dict) -> dict:
     cells = {}
     for row, cols in (result.get("applications") or {}).items():
         cells.update({f"applications.{row}.{col}": v for col, v in cols.items()})
-    cells.update({f"active_disclosure.{k}": v for k, v in (result.get("active") or {}).items()
-                  if not k.endswith("_unit")})
+    cells.update({f"active_disclosure.{k}": v for k, (v, _) in normalised_active(result).items()})
     for block, outs in (result.get("review_litigation") or {}).items():
         cells.update({f"review_litigation.{block}.{o}": v for o, v in outs.items()})
     return cells

@@ -17,6 +17,7 @@ from extract.bounded import Pool
 from extract.validate import InvalidReport
 
 from . import snapshot, store
+from .lock import ArchiveLock, ArchiveLocked
 from .ingest import ExtractionFailed, reingest_report
 from .progress import Progress
 from .runs import record_error
@@ -131,7 +132,11 @@ def main(argv=None) -> int:
         print(f"{path}: {problem}; nothing re-extracted", file=sys.stderr)
         return 2
     try:
-        counts = reextract(path)
+        with ArchiveLock(path, "reextract"):
+            counts = reextract(path)
+    except ArchiveLocked as exc:
+        print(f"{exc}; nothing re-extracted", file=sys.stderr)
+        return 75
     except sqlite3.DatabaseError as exc:
         print(f"{path}: the database cannot be read ({exc}); nothing re-extracted", file=sys.stderr)
         return 2

@@ -15,7 +15,9 @@ from sqlite_utils.migrations import Migrations
 
 from extract import formats
 
-from .organs import deadline_sql
+from .organs import assign_all, deadline_sql
+from .search import full_text
+from .views import active_key_rows, ensure_views
 
 MIGRATIONS = Migrations("gov_report_archive")
 
@@ -85,7 +87,9 @@ TABLES = {
                  (["fetched_at"], False), (["check_status", "extracted_at"], False),
                  (["check_status", "organ", "report_year"], False), (["organ_id", "report_year", "portal"], False),
                  # a crawl's counts per portal (archive/runs.py), read every few seconds
-                 (["last_run", "portal"], False), (["first_run", "portal"], False)]),
+                 (["last_run", "portal"], False), (["first_run", "portal"], False),
+                 # ingest.another_portals_report: the same bytes archived by another portal
+                 (["content_digest"], False)]),
     # report_summary's totals, one row per report, written with its cells (store.py): the view
     # would otherwise aggregate every cell of the archive for one page of rows.
     "report_totals": dict(columns={
@@ -143,6 +147,14 @@ TABLES = {
         "text": str},
         pk="id", foreign_keys=[("report_id", "reports", "id"), ("capture_id", "captures", "id")],
         indexes=[(["report_id", "url"], True)]),
+    # A report's whole text (page and files, PDF line breaks inside words dropped), written
+    # with its search entry (store.index_report); the view report_text adds the organ and year.
+    "report_full_text": dict(columns={"report_id": int, "full_text": str}, pk="report_id",
+                             foreign_keys=[("report_id", "reports", "id")]),
+    # Labels of table 2's keys (extract/report_format.yml active_labels), both formats.
+    "active_disclosure_keys": dict(columns={
+        "key": str, "format": str, "position": int, "label_zh": str, "label_en": str, "unit": str},
+        pk=("key", "format")),
     "errors": dict(columns={
         "id": int, "run": str, "portal": str, "url": str, "stage": str, "message": str, "at": str},
         pk="id", indexes=[(["run", "portal"], False)]),
@@ -154,6 +166,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     _sync_tables(db)
     _reference_tables(db)
     _report_summary(db)
+    ensure_views(db)
 
 
 @MIGRATIONS()
@@ -172,8 +185,6 @@ def m002_report_runs_and_pending(db: sqlite_utils.Database) -> None:
 @MIGRATIONS()
 def m003_organs(db: sqlite_utils.Database) -> None:
     """reports.organ_id: one organ across years (archive/organs.py)."""
-    from .organs import assign_all
-
     _sync_tables(db)
     assign_all(db)
 
@@ -208,6 +219,27 @@ def m007_report_summary_table(db: sqlite_utils.Database) -> None:
     page, facets and the canned queries over it stay fast on a large archive."""
     _sync_tables(db)
     _report_summary(db)
+
+
+@MIGRATIONS()
+def m008_levels_blanks_units(db: sqlite_utils.Database) -> None:
+    """Stored data made consistent (issue 21): an organ's level is its own government's
+    (reports.level, organs.level); a pre-2019 report's totals come from the figures its text
+    states (平潭 2018: 未收到 = 0, not blank); table 2's money in 万元 (raw kept); report_full_text filled;
+    reports.layout is the layout the figures were read from (an attachment's, for a PDF)."""
+    _sync_tables(db)
+    _reference_tables(db)
+    assign_all(db)
+    db.execute(totals_sql())
+    db.execute("update active_disclosure set value = round(value / 10000.0, 8), unit = '万元' where unit = '元'")
+    for report_id, body in db.execute("select id, body_text from reports").fetchall():
+        attached = [t for (t,) in db.execute("select text from attachments where report_id = ? "
+                                             "and text is not null order by id", [report_id])]
+        db.execute("insert or replace into report_full_text (report_id, full_text) values (?, ?)",
+                   [report_id, full_text(body, attached)])
+    db.execute("""update reports set layout = coalesce((select a.layout from applications a
+                    where a.report_id = reports.id and a.layout is not null limit 1), layout)
+                  where figures_from is not null and figures_from != final_url""")
 
 
 def cell_position(row_key: str, column_key: str) -> int | None:
@@ -271,7 +303,8 @@ def totals_sql(one_report: bool = False) -> str:
     names = [name for name, _ in SUMMARY_TOTALS]
     scope = "= :report_id" if one_report else "is not null"
     return f"""insert or replace into report_totals (report_id, {', '.join(names)}, review_total, lawsuits_total, fees_10k_yuan)
-select r.id, {', '.join('t3.' + n for n in names)}, t4.review_total, t4.lawsuits_total, fees.value
+select r.id, {', '.join(_with_headline(n) for n in names)},
+  coalesce(t4.review_total, h.review_cases), coalesce(t4.lawsuits_total, h.suits), fees.value
 from reports r
 left join (select a.report_id, {', '.join(columns)}
            from applications a where a.column_key = 'total' and a.report_id {scope} group by a.report_id) t3 on t3.report_id = r.id
@@ -281,7 +314,20 @@ left join (select report_id,
                + max(case when block = 'suit_after_review' and outcome = 'total' then value end) as lawsuits_total
            from review_litigation where report_id {scope} group by report_id) t4 on t4.report_id = r.id
 left join active_disclosure fees on fees.report_id = r.id and fees.key = 'fees_10k_yuan'
+left join (select report_id, {', '.join(f"max(case when key = '{k}' then value end) as {k}" for k in _HEADLINE_KEYS)}
+           from headline_figures where report_id {scope} group by report_id) h on h.report_id = r.id
 where r.id {scope}"""
+
+
+# A pre-2019 report has no table 3; the figures its text states stand in for the totals
+# (`2018年未收到有关政府信息公开申请` is 0 requests, not a blank): report_totals column ← key.
+HEADLINE_TOTALS = {"new_received": "applications_received"}
+_HEADLINE_KEYS = ("applications_received", "review_cases", "suits")
+
+
+def _with_headline(name: str) -> str:
+    key = HEADLINE_TOTALS.get(name)
+    return f"coalesce(t3.{name}, h.{key})" if key else f"t3.{name}"
 
 
 def summary_select(where: str) -> str:
@@ -364,5 +410,6 @@ def _reference_tables(db: sqlite_utils.Database) -> None:
     cols = [{"column_key": c["key"], "position": i, "label_zh": c["zh"], "label_en": c["en"]}
             for i, c in enumerate(spec["application_columns"])]
     db["application_columns"].upsert_all(cols, pk="column_key")
+    db["active_disclosure_keys"].upsert_all(active_key_rows(), pk=("key", "format"))
 
 

@@ -11,10 +11,8 @@ import re
 from . import organs
 from .clock import now
 from .schema import cell_position, totals_sql
-from .search import index_text
-
-_CJK_BREAK = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
-
+from .search import full_text, index_text
+from .views import normalised_active
 
 def save_portal(db, portal: dict) -> None:
     row = {k: portal.get(k) for k in ("id", "name", "url", "region", "level", "family")}
@@ -55,6 +53,8 @@ def save_report(db, result: dict, *, url: str, final_url: str | None = None,
         "last_run": run, "year_source": result.get("year_source"), "layout": result.get("layout"),
     }
     row["organ_id"] = organs.assign(db, row["organ"], row["region"], row["level"])
+    if row["organ"]:  # the level of the organ's own government, not always the portal's
+        row["level"] = organs.level_of(organs.canonical(row["organ"], row["region"]), row["region"], row["level"])
     with db.atomic():
         if found:
             report_id = found[0][0]
@@ -70,19 +70,18 @@ def save_report(db, result: dict, *, url: str, final_url: str | None = None,
 
 
 def index_report(db, report_id: int, row: dict | None = None, fresh: bool = False) -> None:
-    """The report's search entry: title, organ, and its body with the text of its attachments
-    (a PDF attachment is often the report itself)."""
+    """The report's search entry and whole text (report_full_text): title, organ, and its
+    body with the text of its attachments (a PDF attachment is often the report itself)."""
     row = row or db["reports"].get(report_id)
     attached = [a["text"] for a in db.query(
         "select text from attachments where report_id = ? and text is not null order by id", [report_id])]
-    # A PDF's lines break inside words: the breaks between Chinese characters are not text.
-    attached = [_CJK_BREAK.sub("", text) for text in attached]
-    body = "\n".join([row.get("body_text") or ""] + attached)
+    body = full_text(row.get("body_text"), attached)
     if not fresh:  # a new report has no entry yet
         db.execute("delete from reports_fts where rowid = ?", [report_id])
     db.execute("insert into reports_fts (rowid, title, organ, body_text) values (?, ?, ?, ?)",
                [report_id, index_text(row.get("title") or ""), index_text(row.get("organ") or ""),
                 index_text(body)])
+    db.execute("insert or replace into report_full_text (report_id, full_text) values (?, ?)", [report_id, body])
 
 
 _PROVENANCE = ("layout", "location", "label_match")
@@ -118,13 +117,10 @@ def _replace_derived(db, report_id: int, result, fresh: bool = False) -> None:
     if cells:
         db.conn.executemany("insert into applications (report_id, row_key, column_key, value, raw, position, "
                             "layout, location, label_match) values (?, ?, ?, ?, ?, ?, ?, ?, ?)", cells)
-    active = result.get("active") or {}
-    _insert(db, "active_disclosure", [
-        {"report_id": report_id, "key": key, "value": value,
-         "unit": "万元" if key == "fees_10k_yuan" else (active.get("procurement_amount_unit")
-                                                      if key == "procurement_amount" else None),
+    _insert(db, "active_disclosure", [  # money in 万元 (views.normalised_active), the cell as printed in raw
+        {"report_id": report_id, "key": key, "value": value, "unit": unit,
          "raw": raw.get("active", {}).get(key), **_provenance(prov, f"active.{key}")}
-        for key, value in active.items() if not key.endswith("_unit")])
+        for key, (value, unit) in normalised_active(result).items()])
     _insert(db, "review_litigation", [
         {"report_id": report_id, "block": block, "outcome": outcome, "value": value,
          "raw": raw.get("review_litigation", {}).get(block, {}).get(outcome),
@@ -156,8 +152,9 @@ def replace_figures(db, report_id: int, result: dict, source_url: str) -> None:
     """Take a report's figures from another document of it (an attachment)."""
     result = result.as_dict() if hasattr(result, "as_dict") else result
     with db.atomic():
-        db["reports"].update(report_id, {
+        db["reports"].update(report_id, {  # layout: where the figures were read (the file's)
             "format": result.get("format"), "check_status": result.get("check_status"),
+            "layout": result.get("layout"),
             "errors": json.dumps(result.get("errors") or [], ensure_ascii=False),
             "figures_from": source_url, "extracted_at": now()})
         _replace_derived(db, report_id, result)
@@ -167,8 +164,10 @@ def has_figures(db, report_id: int) -> bool:
     return db["applications"].count_where("report_id = ? and value is not null", [report_id]) > 0
 
 
+# Rows made from a report's documents; report_full_text is written again by index_report,
+# which follows every replacement.
 DERIVED = ("applications", "active_disclosure", "review_litigation", "checks", "legacy_indicators",
-           "headline_figures", "report_totals")
+           "headline_figures", "report_totals", "report_full_text")
 
 
 def report_cells(db, report_id: int) -> dict:

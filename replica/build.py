@@ -48,6 +48,12 @@ def split_sections(text: str):
     return head, tail
 
 
+def relabel_year(text: str, year: int, to: int) -> str:
+    """A report's narrative told of another year: `year` and the year after it moved to `to`
+    and the year after that (the year the report was written in); no other number changes."""
+    return re.sub(rf"(?<!\d)({year}|{year + 1})(?=年)", lambda m: str(to + int(m.group(1)) - year), text)
+
+
 def split_runon(text: str) -> str:
     """A text capture with the whole body on one line: break it before section markers."""
     return re.sub(r"(?=[一二三四五六七八九十]、[^\d])|(?=（[一二三四五六七八九十]）)", "\n", text)
@@ -176,6 +182,15 @@ def build_jcms(manifest: dict) -> None:
              organ="南湖区人民政府办公室", report_year=2023, pubdate="2024-01-10 10:26",
              index="1/2024-171718", publisher="区政府办公室", publisher_label="发布单位", source="区政府办公室",
              body=report_body(head, label("000"), tail, "2021")),
+        # Relabelled (replica/SOURCES.md): the same real report as the organ's 2022 report, under
+        # the name variant 南湖区政府办 and published late (a department's is due by 1月31日), its
+        # table numbers unchanged — so the archive shows one organ under two names, a late
+        # report, and an R5 mismatch (2023's 上年结转 0 against this one's 结转下年度 2).
+        dict(path=f"/art/2023/3/15/art_{col}_3970012.html", title="南湖区政府办2022年度政府信息公开工作年度报告",
+             organ="南湖区政府办", report_year=2022, pubdate="2023-03-15 09:40",
+             index="1/2023-065210", publisher="区政府办公室", publisher_label="发布单位", source="区政府办公室",
+             body=report_body(relabel_year(head, 2023, 2022).replace("南湖区人民政府办公室", "南湖区政府办"),
+                              label("000"), relabel_year(tail, 2023, 2022), "2021")),
     ]
     distractors = [
         dict(path=f"/art/2024/3/1/art_{col}_4120001.html", title="关于印发《2024年嘉兴市政务公开工作要点》的通知",

@@ -140,3 +140,10 @@ def datasette(db: Path, startup_seconds: float = 20, base_url: str | None = None
 def get_json(url: str):
     with urllib.request.urlopen(url, timeout=30) as response:
         return json.loads(response.read().decode("utf-8"))
+
+
+def demo_build(db: Path, seeds: Path, ports: dict, *extra: str) -> subprocess.CompletedProcess:
+    """`make archive` as a subprocess (python -m replica.demo), the replica on `ports`."""
+    sites = [a for name, port in ports.items() for a in ("--site", f"{name}={port}")]
+    return subprocess.run([sys.executable, "-m", "replica.demo", str(db), "--seeds", str(seeds), *sites, *extra],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)

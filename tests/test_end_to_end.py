@@ -277,7 +277,7 @@ def test_interrupted_crawl_resumes_without_duplicates(tmp_path):
     assert second.returncode == 0, second.stderr[-2000:]
     db = sqlite_utils.Database(db_path)
     urls = [r["url"] for r in db["reports"].rows]
-    assert len(urls) == len(set(urls)) == 2  # 南湖 (jcms) and 平潭 2019 (trs), once each
+    assert len(urls) == len(set(urls)) == 3  # 南湖 2023 and 2022 (jcms) and 平潭 2019 (trs), once each
     digests = [(r["url"], r["digest"]) for r in db["captures"].rows]
     assert len(digests) == len(set(digests))
     assert not state.exists()  # a complete crawl clears its resumable state

@@ -48,7 +48,7 @@ def test_a_second_crawl_says_another_is_running(tmp_path):
         held.flush()
         run = scrapy_crawl(seeds, db)
     assert run.returncode == 75
-    assert f"another crawl is running (lock {lock}, pid 12345)" in run.stderr
+    assert f"another command is writing this archive (lock {lock}, pid 12345); not starting" in run.stderr
     assert "Traceback" not in run.stderr
 
 
@@ -80,6 +80,23 @@ def test_an_unreachable_portal_is_one_line_and_does_not_hold_the_crawl(tmp_path)
     # Tried once more at once, not with the 2 s, 4 s, 8 s backoff of a flaky answer.
     started = [r for r in run.stderr.splitlines() if "127.0.0.1:9/" in r and "Gave up retrying" in r]
     assert started and all("failed 2 times" in r for r in started)
+
+
+def test_a_host_dead_on_a_re_run_is_unreachable(tmp_path):
+    """A re-run asks the remembered columns, not the homepage: a dead host is still
+    `unreachable` (not `no_reports`), and its column stays remembered for the next run."""
+    db_path = tmp_path / "archive.db"
+    port = free_port()
+    with replica({"trs": port}) as sites:
+        seeds = seeds_file(tmp_path / "seeds.yml", sites)
+        assert crawl(seeds, db_path).returncode == 0
+    run = crawl(seeds, db_path)  # the replica is gone: connection refused
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    db = sqlite_utils.Database(db_path)
+    last = list(db.query("select status, discovery, note from crawl_runs order by id desc limit 1"))[0]
+    assert last["status"] == "unreachable" and last["discovery"] == "known_columns", last
+    assert "Connection" in last["note"]
+    assert db["report_columns"].count == 1
 
 
 def test_a_budget_that_stops_a_portal_is_an_error(tmp_path):

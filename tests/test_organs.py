@@ -62,3 +62,44 @@ def test_assign_all_gives_each_organ_one_id_and_deadlines(tmp_path):
     assert (summary[2018]["deadline"], summary[2018]["days_late"]) == ("2019-03-31", 2)
     assert summary[2019]["days_late"] == 0 and summary[2021]["days_late"] is None
     assert summary[2022]["deadline"] == "2023-01-31"
+
+
+# (organ as printed, portal region, portal level, the organ's level)
+LEVELS = [
+    ("南湖区人民政府办公室", "浙江省嘉兴市", "prefecture", "county"),   # a district's office on the city portal
+    ("南湖区政府办", "浙江省嘉兴市", "prefecture", "county"),
+    ("秀洲区发展和改革局", "浙江省嘉兴市", "prefecture", "county"),
+    ("王店镇人民政府", "浙江省嘉兴市秀洲区", "county", "township"),
+    ("嘉兴市人民政府办公室", "浙江省嘉兴市", "prefecture", "prefecture"),
+    ("嘉兴市生态环境局", "浙江省嘉兴市", "prefecture", "prefecture"),
+    ("住房和城乡建设局", "浙江省嘉兴市", "prefecture", "prefecture"),   # 城乡 is not a township
+    ("城市管理局", "浙江省嘉兴市", "prefecture", "prefecture"),
+    ("沭阳县发展和改革局", "江苏省宿迁市沭阳县", "county", "county"),
+    ("宿迁市人民政府", "江苏省宿迁市沭阳县", "county", "prefecture"),   # the region's earlier part
+    ("平潭综合实验区", "福建省平潭综合实验区", "prefecture", "prefecture"),
+    ("浙江乍浦经济开发区（嘉兴港区）", "浙江省嘉兴市", "county", "county"),
+]
+
+
+@pytest.mark.parametrize("organ,region,portal_level,level", LEVELS)
+def test_an_organs_level_is_its_governments(organ, region, portal_level, level):
+    assert organs.level_of(organs.canonical(organ, region), region, portal_level) == level
+
+
+def test_regroup_applies_the_rules_under_the_archives_lock(tmp_path):
+    import subprocess
+    import sys
+
+    from archive.lock import ArchiveLock
+    from archive.schema import open_archive
+
+    from .servers import ROOT
+
+    db = tmp_path / "x.db"
+    open_archive(db).conn.close()
+    command = [sys.executable, "-m", "archive.regroup", str(db)]
+    run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert (run.returncode, run.stdout.strip()) == (0, "0 organs for 0 reports"), run.stderr
+    with ArchiveLock(db, "crawl"):
+        run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 75 and "another command is writing this archive" in run.stderr

@@ -1,18 +1,18 @@
 """`scrapy crawl` for the archive:
 - the seeds file is read before anything starts: a bad one is one line on stderr, exit 2;
-- one crawl per archive at a time: a second one says which lock holds it and exits 75;
+- one writer per archive at a time (archive/lock.py, the lock `ARCHIVE_DB.lock` every writing
+  command takes): a second one says which lock and process hold it and exits 75;
 - exit 1 when the crawl did not finish or a portal yielded no report (cron mails it).
 
 A resumable job uses CRAWL_STATE (crawler/session.py), not Scrapy's JOBDIR: JOBDIR keeps
 the requests already seen, and a killed crawl loses those still queued in memory, so a
 resumed leg would never fetch them. Given JOBDIR, the command takes it as CRAWL_STATE.
 """
-import fcntl
-import os
 import sys
-from pathlib import Path
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
+
+from archive.lock import ArchiveLock, ArchiveLocked
 
 from ..seeds import SeedsError, load_seeds, select
 
@@ -51,28 +51,16 @@ class Command(ScrapyCrawl):
         try:
             self._crawl(args, opts)
         finally:
-            lock.close()
+            lock.release()
 
     def _lock(self):
-        """An exclusive lock beside the archive (CRAWL_LOCK overrides its path)."""
-        path = Path(self.settings.get("CRAWL_LOCK") or f"{self.settings.get('ARCHIVE_DB')}.lock")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(path, "a+")
+        """The archive's one lock (archive/lock.py), shared with every command that writes it."""
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip()
-            print(f"another crawl is running (lock {path}{', ' + holder if holder else ''}); not starting",
-                  file=sys.stderr)
-            handle.close()
+            return ArchiveLock(self.settings.get("ARCHIVE_DB"), "crawl").acquire()
+        except ArchiveLocked as exc:
+            print(f"{exc}; not starting", file=sys.stderr)
             self.exitcode = EXIT_LOCKED
             return None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}\n")
-        handle.flush()
-        return handle
 
     def _crawl(self, args, opts):
         super().run(args, opts)

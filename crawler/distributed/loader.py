@@ -39,6 +39,7 @@ from scrapy_redis.queue import PriorityQueue
 
 from archive import ingest, runs, snapshot
 from archive.clock import now
+from archive.lock import ArchiveLock, ArchiveLocked
 from archive.schema import open_archive
 from archive.store import cross_year_checks
 from extract.bounded import extract_bounded, unreadable
@@ -389,7 +390,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         server = redis.Redis.from_url(args.redis)
         server.ping()
-        return Loader(server, Keys(args.prefix), Path(args.archive), settings).serve(args.idle_exit)
+        with ArchiveLock(args.archive, "loader"):
+            return Loader(server, Keys(args.prefix), Path(args.archive), settings).serve(args.idle_exit)
+    except ArchiveLocked as exc:
+        logger.error("%s; the loader does not start", exc)
+        return 75
     except redis.RedisError as exc:
         logger.error("Redis at %s: %s", args.redis, exc)
         return 2

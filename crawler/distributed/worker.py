@@ -12,6 +12,7 @@ import os
 import secrets
 import socket
 import sys
+from pathlib import Path
 
 import redis
 from scrapy import Request
@@ -117,7 +118,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--prefix", default="reports", help="Redis key prefix (one per crawl)")
     parser.add_argument("--idle-exit", type=float, default=0.0,
                         help="exit after the queue has been empty this many seconds (0: never)")
-    parser.add_argument("--warc-dir", default="warcs", help="where this worker's WARC file goes")
+    parser.add_argument("--archive", type=Path, default=Path("archive.db"),
+                        help="the archive this crawl feeds (its loader's ARCHIVE_DB)")
+    parser.add_argument("--warc-dir", type=Path, default=None,
+                        help="where this worker's WARC file goes (default: warcs/ beside --archive, "
+                             "the folder the archive's captures rows point into)")
     parser.add_argument("--worker-id", default=None)
     parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                         help="a Scrapy setting, as with scrapy crawl -s")
@@ -126,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = get_project_settings()
     distributed_settings(settings, args.redis, args.prefix)
     settings.set("IDLE_EXIT", args.idle_exit, priority="cmdline")
-    settings.set("WARC_DIR", args.warc_dir, priority="cmdline")
+    settings.set("WARC_DIR", str(args.warc_dir or args.archive.parent / "warcs"), priority="cmdline")
     settings.set("WORKER_ID", args.worker_id or
                  f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(2)}", priority="cmdline")
     for pair in args.set:

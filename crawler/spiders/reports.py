@@ -251,7 +251,8 @@ class ReportsSpider(scrapy.Spider):
 
     def on_error_page(self, failure):
         self.on_error(failure)
-        if failure.request.meta.get("from_memory"):
+        # A dead host has not lost its column: it is remembered for the next run.
+        if failure.request.meta.get("from_memory") and not failure.check(*UNREACHABLE):
             return list(self.forget_column(failure.request))
 
     def _list_meta(self, response) -> dict:
@@ -468,7 +469,10 @@ class ReportsSpider(scrapy.Spider):
                       f"({self.settings.getint('DOWNLOAD_MAXSIZE') / 2**20:.0f} MB)")
         message = f"{failure.type.__name__}: {reason}"
         self.session.error(portal_id, request.url, "fetch", message)
-        if portal_id and request.meta.get("hops") == 0 and failure.check(*UNREACHABLE):
+        # The portal's first contact: its homepage, or on a re-run the remembered columns
+        # (the homepage is then not asked for), so a dead host is `unreachable` in every run.
+        first_contact = request.meta.get("hops") == 0 or request.meta.get("from_memory")
+        if portal_id and first_contact and failure.check(*UNREACHABLE):
             self.unreachable[portal_id] = f"homepage unreachable ({message})"
             self.logger.warning("portal %s: homepage %s unreachable: %s", portal_id, request.url, message)
 
