@@ -32,6 +32,7 @@ from archive.warc import WarcCapture, repair_tails
 # counts are read from the archive itself at the end).
 FLOW_COUNTERS = ("pages", "bytes", "captures_new", "browser_renders")
 SAVE_EVERY = 5.0  # seconds between saves of the running counters
+REFUSAL_EXAMPLES = 20  # URLs named in the one errors row of a portal's refusals for one reason
 
 
 class CrawlSession:
@@ -54,6 +55,7 @@ class CrawlSession:
         self._earlier = runs.running_counters(self.db, self.run)  # legs before this one
         self._saved_at = time.monotonic()
         self.finished_rows: dict[str, dict] = {}  # portal -> its crawl_runs row, once finished
+        self._refusals: dict[tuple, dict] = {}  # (portal, reason) -> its errors row and count
 
     @classmethod
     def of(cls, crawler) -> "CrawlSession":
@@ -84,6 +86,7 @@ class CrawlSession:
     def save_running(self) -> None:
         """Keep the running counters in crawl_runs, so a killed leg's work is still counted."""
         self._saved_at = time.monotonic()
+        self._save_refusals()
         for portal in [p for p in self.stats if p != "-"]:
             runs.save_run(self.db, dict(self._row(portal), status="running", finished_at=None))
 
@@ -96,6 +99,30 @@ class CrawlSession:
         self.count(portal, "errors")
         runs.record_error(self.db, self.run, portal, url, stage, message)
 
+    def refuse(self, portal: str | None, url: str, reason: str) -> None:
+        """A request the gate refused: one `errors` row (stage `scope`) per portal and reason,
+        its message counting the refusals and naming the first few URLs."""
+        key = (portal, reason)
+        refusal = self._refusals.get(key)
+        if refusal is None:
+            rowid = runs.record_error(self.db, self.run, portal, url, "scope", f"{reason}; not requested: {url}")
+            self.count(portal, "errors")
+            refusal = self._refusals[key] = {"rowid": rowid, "count": 0, "examples": []}
+        refusal["count"] += 1
+        self.count(portal, "refused")
+        if len(refusal["examples"]) < REFUSAL_EXAMPLES and url not in refusal["examples"]:
+            refusal["examples"].append(url)
+        refusal["dirty"] = True
+
+    def _save_refusals(self) -> None:
+        for (portal, reason), refusal in self._refusals.items():
+            if refusal.pop("dirty", False):
+                more = refusal["count"] - len(refusal["examples"])
+                runs.update_error_message(
+                    self.db, refusal["rowid"],
+                    f"{reason}; {refusal['count']} request(s) refused, not requested: "
+                    + " ".join(refusal["examples"]) + (f" … and {more} more" if more > 0 else ""))
+
     def finish(self, portals: list[dict], reason: str = "finished", routes: dict | None = None,
                unreachable: dict | None = None, limits: dict | None = None) -> list[str]:
         """Write one crawl_runs row per portal, publish the archive; returns the portals that failed.
@@ -103,6 +130,7 @@ class CrawlSession:
         could not be fetched; `limits`: portal -> the budget or limit that stopped part of it."""
         failed = []
         routes, unreachable, limits = routes or {}, unreachable or {}, limits or {}
+        self._save_refusals()
         for portal in portals:
             row = self._row(portal["id"])
             if reason != "finished":

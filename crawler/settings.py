@@ -50,8 +50,12 @@ PORTAL_REPORT_BUDGET = 5000
 # Pages of a JavaScript-built list clicked through in the browser, per list.
 BROWSER_LIST_PAGES = 30
 
+# The gate after DNS: a name resolving to an internal address is never connected to.
+DNS_RESOLVER = "crawler.gate_resolver.GateResolver"
+
 DOWNLOADER_MIDDLEWARES = {
-    # First of all: a request (a redirect too) to a host outside the portal's is never sent.
+    # First of all, the gate (crawler/gate.py): a request (robots.txt, a redirect too) off
+    # its portal's hosts and ports is never sent.
     "crawler.scope.ScopeMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.BackoffRetryMiddleware": 550,

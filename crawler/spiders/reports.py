@@ -24,6 +24,7 @@ from archive.store import save_portal
 
 from .. import discover
 from ..families import ListingFailed, by_name, families_for
+from ..gate import scope_of
 from ..items import AttachmentFile, ReportGone, ReportPage
 from ..retry import UNREACHABLE as RETRY_UNREACHABLE
 from ..routes import RouteLog
@@ -328,9 +329,9 @@ class ReportsSpider(scrapy.Spider):
             if discover.is_trap(href):
                 continue
             if discover.is_report_title(label):
-                if not in_scope(self.portals[portal_id], href):
-                    self.session.error(portal_id, href, "scope",
-                                       "report link outside the portal (another host, scheme or path); not followed")
+                refusal = scope_of(self.portals[portal_id]).refusal(href)
+                if refusal is not None:  # one errors row per portal and reason, counted
+                    self.session.refuse(portal_id, href, f"report link to {refusal}")
                     continue
                 if meta.get("column_url"):
                     self.session.remember_column(portal_id, meta["column_url"])
