@@ -45,10 +45,11 @@ def report_count(db, portal: str) -> int:
 
 
 def record_error(db, run: str | None, portal: str | None, url: str | None, stage: str, message: str) -> int:
+    table = db["errors"]
     with db.atomic():
-        db["errors"].insert({"run": run, "portal": portal, "url": url,
-                             "stage": stage, "message": message[:2000], "at": now()})
-    return db["errors"].last_rowid
+        table.insert({"run": run, "portal": portal, "url": url,
+                      "stage": stage, "message": message[:2000], "at": now()})
+    return table.last_rowid
 
 
 def update_error_message(db, rowid: int, message: str) -> None:

@@ -11,6 +11,8 @@ from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import CannotResolveHostError, DownloadConnectionRefusedError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, NoRouteError
 
+from .gate_resolver import refusal_of
+
 # Failures that mean the host cannot be reached at all (not a slow or flaky answer).
 UNREACHABLE = (ConnectionRefusedError, DNSLookupError, NoRouteError, DownloadConnectionRefusedError,
                CannotResolveHostError)
@@ -33,6 +35,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return await self._backoff(super().process_response(request, response))
 
     async def process_exception(self, request, exception, spider=None):
+        if refusal_of(request.url):  # refused by the gate after DNS: asking again changes nothing
+            return None
         if isinstance(exception, UNREACHABLE):  # once more, at once: then the portal is unreachable
             if request.meta.get("dont_retry"):
                 return None

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from scrapy.exceptions import IgnoreRequest
 
-from .gate import NO_PORTAL, Refused, portal_for, scope_of
+from .gate import NO_PORTAL, portal_for, scope_of
+from .gate_resolver import refusal_of, trust
 
 
 class OffScope(IgnoreRequest):
@@ -40,16 +41,19 @@ class ScopeMiddleware:
             if portal_id is None:
                 self._refuse(None, request.url, NO_PORTAL)
             request.meta["portal"] = portal_id
+            trust(scope_of(portals[portal_id]).trusted)
             return None
+        trust(scope_of(portal).trusted)  # the hosts this seed names may resolve inward
         reason = scope_of(portal).refusal(request.url, any_path=True)  # hosts decide here
         if reason is not None:
             came_from = request.meta.get("redirect_urls", [None])[0]
-            self._refuse(portal_id, request.url, reason + (" (by a redirect)" if came_from else ""))
+            self._refuse(portal_id, request.url + (f" (redirected from {came_from})" if came_from else ""),
+                         reason + (" (by a redirect)" if came_from else ""))
         return None
 
     def process_exception(self, request, exception, spider=None):
         """A refusal after DNS (gate_resolver): recorded like the others."""
-        refused = exception if isinstance(exception, Refused) else getattr(exception, "refused", None)
-        if isinstance(refused, Refused):
-            self._refuse(request.meta.get("portal"), request.url, refused.reason)
+        reason = refusal_of(request.url)
+        if reason is not None:
+            self._refuse(request.meta.get("portal"), request.url, reason)
         return None

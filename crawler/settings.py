@@ -51,7 +51,7 @@ PORTAL_REPORT_BUDGET = 5000
 BROWSER_LIST_PAGES = 30
 
 # The gate after DNS: a name resolving to an internal address is never connected to.
-DNS_RESOLVER = "crawler.gate_resolver.GateResolver"
+TWISTED_DNS_RESOLVER = "crawler.gate_resolver.GateResolver"
 
 DOWNLOADER_MIDDLEWARES = {
     # First of all, the gate (crawler/gate.py): a request (robots.txt, a redirect too) off
