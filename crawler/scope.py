@@ -42,6 +42,8 @@ class ScopeMiddleware:
                 self._refuse(None, request.url, NO_PORTAL)
             request.meta["portal"] = portal_id
             trust(scope_of(portals[portal_id]).trusted)
+            if request.meta.get("dont_obey_robotstxt"):  # Scrapy's robots.txt request: capped
+                request.meta.setdefault("download_maxsize", self.crawler.settings.getint("ROBOTSTXT_MAXSIZE"))
             return None
         trust(scope_of(portal).trusted)  # the hosts this seed names may resolve inward
         reason = scope_of(portal).refusal(request.url, any_path=True)  # hosts decide here

@@ -29,6 +29,11 @@ DOWNLOAD_TIMEOUT = 60
 # (Limits of the extraction itself: extract/limits.py, EXTRACT_* variables.)
 DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
+# Smaller caps for what is parsed whole: robots.txt (as major crawlers do) and the
+# navigation and list pages (a real list page is far below it; a report and its files get
+# DOWNLOAD_MAXSIZE).
+ROBOTSTXT_MAXSIZE = 500 * 1024
+LIST_PAGE_MAXSIZE = 8 * 1024 * 1024
 RETRY_TIMES = 3
 RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry, doubling per attempt
 RETRY_BACKOFF_MAX = 60.0

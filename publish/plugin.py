@@ -31,7 +31,7 @@ from markupsafe import Markup
 
 from archive.search import match_query
 
-from . import report_page
+from . import limits, report_page
 
 DATABASE = "archive"
 WARC_FOLDER = "warcs"  # beside the database: the only folder /-/archived/ reads from
@@ -43,9 +43,10 @@ SNIPPET_WIDTH = 40  # characters shown on each side of a match
 
 @hookimpl(trylast=True)  # after Datasette's own prepare_connection, so ours wins
 def prepare_connection(conn):
-    conn.create_function("escape_fts", 1, match_query)
-    conn.create_function("bigram_query", 1, match_query)
-    conn.create_function("search_snippet", 2, search_snippet, deterministic=True)
+    limits.set_limits(conn)  # every connection: no query allocates more than limits.MAX_LENGTH
+    conn.create_function("escape_fts", 1, limits.query_function(match_query))
+    conn.create_function("bigram_query", 1, limits.query_function(match_query))
+    conn.create_function("search_snippet", 2, limits.snippet_function(search_snippet), deterministic=True)
 
 
 def _term_pattern(term: str) -> re.Pattern:
@@ -86,7 +87,7 @@ def asgi_wrapper(datasette):
                 await app(scope, receive, _absolute_links(scope, send))
                 return
             await app(scope, receive, send)
-        return ranked_search
+        return limits.only_reads(ranked_search)
     return wrap
 
 
@@ -137,16 +138,18 @@ async def _capture(datasette, capture_id: int):
     from archive.warc import read_record
 
     base = Path(db.path).parent
+    from warcio.exceptions import ArchiveLoadFailed
+
     try:
         body = read_record(row, base, confine_to=base / WARC_FOLDER)
-    except (OSError, ValueError):
+    except (OSError, ValueError, ArchiveLoadFailed):  # missing or damaged WARC: a 404, never a 500
         return None, None
     return row, body
 
 
 async def archived_page(datasette, request):
-    capture_id = int(request.url_vars["capture_id"])
-    row, _ = await _capture(datasette, capture_id)
+    capture_id = limits.sqlite_id(request.url_vars["capture_id"])
+    row, _ = await _capture(datasette, capture_id) if capture_id is not None else (None, None)
     if row is None:
         return Response.html("<h1>No such capture</h1>", status=404)  # or its bytes are not in the WARC folder
     db = datasette.get_database(DATABASE)
@@ -192,8 +195,8 @@ def _shown(capture_id: int, row: dict, reports: list[dict]) -> str:
 
 
 async def archived_raw(datasette, request):
-    capture_id = int(request.url_vars["capture_id"])
-    row, body = await _capture(datasette, capture_id)
+    capture_id = limits.sqlite_id(request.url_vars["capture_id"])
+    row, body = await _capture(datasette, capture_id) if capture_id is not None else (None, None)
     if row is None:
         return Response.text("no such capture", status=404)
     content_type = row["content_type"] or "application/octet-stream"

@@ -148,7 +148,8 @@ class ReportsSpider(scrapy.Spider):
                      column_url=None):
         whole = url
         url, _, fragment = url.partition("#")
-        meta = {"portal": portal_id, "hops": hops, "column": column}
+        meta = {"portal": portal_id, "hops": hops, "column": column,
+                "download_maxsize": self.settings.getint("LIST_PAGE_MAXSIZE")}
         if column:  # with its fragment: a remembered gkmlpt column keeps its category
             meta["column_url"] = column_url or whole
         if from_memory:
@@ -459,8 +460,9 @@ class ReportsSpider(scrapy.Spider):
         portal_id = request.meta.get("portal")
         reason = failure.getErrorMessage()
         if failure.check(DownloadCancelledError) and not reason:  # the size cap, while streaming
-            reason = (f"download stopped: larger than DOWNLOAD_MAXSIZE "
-                      f"({self.settings.getint('DOWNLOAD_MAXSIZE') / 2**20:.0f} MB)")
+            setting = "LIST_PAGE_MAXSIZE" if "download_maxsize" in request.meta else "DOWNLOAD_MAXSIZE"
+            cap = request.meta.get("download_maxsize") or self.settings.getint("DOWNLOAD_MAXSIZE")
+            reason = f"download stopped: larger than {setting} ({cap / 2**20:.0f} MB)"
         message = f"{failure.type.__name__}: {reason}"
         self.session.error(portal_id, request.url, "fetch", message)
         if portal_id and request.meta.get("hops") == 0 and failure.check(*UNREACHABLE):
