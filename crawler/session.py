@@ -56,6 +56,7 @@ class CrawlSession:
         self._saved_at = time.monotonic()
         self.finished_rows: dict[str, dict] = {}  # portal -> its crawl_runs row, once finished
         self._refusals: dict[tuple, dict] = {}  # (portal, reason) -> its errors row and count
+        self.publish_error: str | None = None  # why the archive could not be published
 
     @classmethod
     def of(cls, crawler) -> "CrawlSession":
@@ -156,7 +157,11 @@ class CrawlSession:
         self.capture.close()
         cross_year_checks(self.db)
         self.db.conn.close()
-        snapshot.publish(self.working_path, self.db_path)
+        try:
+            snapshot.publish(self.working_path, self.db_path)
+        except snapshot.PublishFailed as exc:  # the working copy keeps it all: the next run publishes
+            self.publish_error = str(exc)
+            return [p["id"] for p in portals]
         if reason == "finished":
             self.job.complete()
         return failed

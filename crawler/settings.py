@@ -66,6 +66,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.retry.BackoffRetryMiddleware": 550,
     "crawler.redirect_loops.RedirectLoopMiddleware": 650,  # sees a redirect before Scrapy follows it
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    # One cookie jar per portal; the public suffix list bundled with tldextract, never fetched.
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+    "crawler.cookies.PortalCookiesMiddleware": 700,
     "crawler.retry.QuietRobotsTxtMiddleware": 100,
     # Conditional requests for every URL with a known validator; a 304 list page is read
     # from its archived copy.

@@ -1,7 +1,9 @@
 """`scrapy crawl` for the archive:
 - the seeds file is read before anything starts: a bad one is one line on stderr, exit 2;
 - one crawl per archive at a time: a second one says which lock holds it and exits 75;
-- exit 1 when the crawl did not finish or a portal yielded no report (cron mails it).
+- exit 1 when the crawl did not finish or a portal yielded no report (cron mails it);
+- exit 2 with one line when the archive is truncated, not an archive, or its folder unwritable;
+- exit 74 with one line when the crawl could not be published (disk full, permission).
 
 A resumable job uses CRAWL_STATE (crawler/session.py), not Scrapy's JOBDIR: JOBDIR keeps
 the requests already seen, and a killed crawl loses those still queued in memory, so a
@@ -18,6 +20,8 @@ from ..seeds import SeedsError, load_seeds
 
 EXIT_BAD_SEEDS = 2
 EXIT_LOCKED = 75  # EX_TEMPFAIL: try again later
+EXIT_BAD_ARCHIVE = 2  # the archive file is truncated, foreign or unwritable: nothing started
+EXIT_NOT_PUBLISHED = 74  # EX_IOERR: crawled, but the archive could not be published (disk full, permission)
 
 
 class Command(ScrapyCrawl):
@@ -33,6 +37,10 @@ class Command(ScrapyCrawl):
         except SeedsError as exc:
             print(f"bad seeds: {exc}", file=sys.stderr)
             sys.exit(EXIT_BAD_SEEDS)
+        problem = self._unusable_archive()
+        if problem:
+            print(problem, file=sys.stderr)
+            sys.exit(EXIT_BAD_ARCHIVE)
         jobdir = self.settings.get("JOBDIR")
         if jobdir:
             self.settings.set("CRAWL_STATE", jobdir, priority="cmdline")
@@ -77,5 +85,24 @@ class Command(ScrapyCrawl):
         crawler = getattr(self, "_crawler", None)
         spider = getattr(crawler, "spider", None)
         finished = crawler is not None and crawler.stats.get_value("finish_reason") == "finished"
-        if not finished or getattr(spider, "failed_portals", None):
+        session = getattr(crawler, "_archive_session", None)
+        if session is not None and session.publish_error:
+            print(f"crawl not published: {session.publish_error}", file=sys.stderr)
+            self.exitcode = EXIT_NOT_PUBLISHED
+        elif not finished or getattr(spider, "failed_portals", None):
             self.exitcode = 1
+
+    def _unusable_archive(self) -> str | None:
+        """One line when the archive (or its working copy) cannot be used, before anything starts."""
+        from archive import snapshot
+        from archive.health import archive_problem
+
+        published = Path(self.settings.get("ARCHIVE_DB"))
+        for path in (published, snapshot.working_path(published)):
+            problem = archive_problem(path, missing_ok=True)
+            if problem:
+                return f"cannot crawl into {path}: {problem}"
+        folder = published.parent
+        if folder.exists() and not os.access(folder, os.W_OK):
+            return f"cannot crawl into {published}: no permission to write in {folder}"
+        return None
