@@ -144,3 +144,13 @@ def test_gbk_page_statistics_table():
     assert got["legacy_indicators"][0] == {"indicator": "主动公开文件数", "unit": "条", "value": 2069,
                                            "raw": "主动公开文件数 | 条 | 2069 | 12106"}
     assert re.search("主动公开", got["body_text"])
+
+
+def test_a_text_with_stray_bytes_is_read_and_the_bytes_are_named():
+    from extract import extract_bytes
+    from replica.hostile import stray_byte_text
+
+    report = extract_bytes(stray_byte_text(), "stray.txt", "text/plain")
+    assert report.agency == "南湖区人民政府办公室"
+    assert report.errors[0].startswith("8 stray byte sequence(s)") and "ff at byte 200" in report.errors[0]
+    assert report.applications  # the tables are read all the same
