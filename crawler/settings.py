@@ -34,6 +34,11 @@ DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
 # DOWNLOAD_MAXSIZE).
 ROBOTSTXT_MAXSIZE = 500 * 1024
 LIST_PAGE_MAXSIZE = 8 * 1024 * 1024
+# Time bounds (crawler/watchdog.py): one URL's attempts together, retries included; and one
+# portal since its first request (past it the portal is cut off, recorded `incomplete`, and
+# the other portals finish and are published). 0: no bound.
+URL_TIME_LIMIT = 300
+PORTAL_TIME_LIMIT = 6 * 3600
 RETRY_TIMES = 3
 RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry, doubling per attempt
 RETRY_BACKOFF_MAX = 60.0
@@ -62,6 +67,8 @@ DOWNLOADER_MIDDLEWARES = {
     # First of all, the gate (crawler/gate.py): a request (robots.txt, a redirect too) off
     # its portal's hosts and ports is never sent.
     "crawler.scope.ScopeMiddleware": 50,
+    # Then the time bounds: a portal past PORTAL_TIME_LIMIT sends nothing more.
+    "crawler.watchdog.WatchdogMiddleware": 60,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.BackoffRetryMiddleware": 550,
     "crawler.redirect_loops.RedirectLoopMiddleware": 650,  # sees a redirect before Scrapy follows it
