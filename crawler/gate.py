@@ -171,11 +171,24 @@ def trusted_hosts(portals) -> set[str]:
 
 def portal_for(portals: dict, url: str):
     """The id of the first portal whose hosts hold the URL (a request sent without a portal:
-    robots.txt, a sitemap), else None."""
+    robots.txt, a sitemap), else None. Portals read lazily (distributed mode's RedisPortals)
+    are all read first."""
+    if hasattr(portals, "load_all"):
+        portals.load_all()
     for portal_id, portal in portals.items():
         if scope_of(portal).admits(url, any_path=True):
             return portal_id
     return None
+
+
+def portal_of(portals: dict, portal_id):
+    """The seed entry of a portal id, or None (a lazy mapping is asked with [], not .get)."""
+    if not portal_id:
+        return None
+    try:
+        return portals[portal_id]
+    except KeyError:
+        return None
 
 
 def address_refusal(name: str, address: str, trusted: set[str]) -> str | None:

@@ -19,7 +19,7 @@ import asyncio
 import logging
 from urllib.parse import urljoin, urlsplit
 
-from .gate import NO_PORTAL, portal_for, resolve_checked, scope_of, trusted_hosts
+from .gate import NO_PORTAL, portal_for, portal_of, resolve_checked, scope_of, trusted_hosts
 
 logger = logging.getLogger(__name__)
 BLOCK_SERVICE_WORKERS = {"service_workers": "block"}  # context option: they escape routing
@@ -35,7 +35,7 @@ class BrowserGate:
     async def refusal(self, url: str, portal_id: str | None = None) -> tuple[str | None, str | None]:
         """(portal, reason it is refused or None)."""
         portals = self.portals_of() or {}
-        portal = portals.get(portal_id) if portal_id else None
+        portal = portal_of(portals, portal_id)
         if portal is None:
             portal_id = portal_for(portals, url)
             if portal_id is None:
@@ -46,6 +46,8 @@ class BrowserGate:
             return portal_id, reason
         host = (urlsplit(url).hostname or "").lower()
         if host not in self._names:
+            if hasattr(portals, "load_all"):
+                portals.load_all()
             trusted = trusted_hosts(list(portals.values()))
             self._names[host] = await asyncio.get_running_loop().run_in_executor(
                 None, resolve_checked, host, trusted)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from scrapy.exceptions import IgnoreRequest
 
-from .gate import NO_PORTAL, portal_for, scope_of
+from .gate import NO_PORTAL, portal_for, portal_of, scope_of
 from .gate_resolver import refusal_of, trust
 
 
@@ -35,7 +35,7 @@ class ScopeMiddleware:
     def process_request(self, request, spider=None):
         portals = getattr(self.crawler.spider, "portals", {})
         portal_id = request.meta.get("portal")
-        portal = portals.get(portal_id)
+        portal = portal_of(portals, portal_id)
         if portal is None:  # robots.txt, or anything else sent without a portal
             portal_id = portal_for(portals, request.url)
             if portal_id is None:

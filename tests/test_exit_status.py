@@ -79,3 +79,17 @@ def test_every_command_gives_one_line_for_a_truncated_archive(truncated, tmp_pat
         assert proc.returncode == 2, (name, proc.stderr[-2000:])
         assert "Traceback" not in proc.stderr and "truncated" in proc.stderr, (name, proc.stderr[-2000:])
         assert len(proc.stderr.strip().splitlines()) == 1, (name, proc.stderr)
+
+
+@pytest.mark.skipif(not NAMESPACES, reason="no mount namespaces here")
+def test_a_crawl_onto_a_full_disk_stops_before_it_starts_in_one_line(tmp_path):
+    seeds = tmp_path / "seeds.yml"
+    seeds.write_text("- {id: p, name: p, url: 'http://127.0.0.1:9/'}\n", encoding="utf-8")
+    target = tmp_path / "small"
+    target.mkdir()
+    proc = subprocess.run(["unshare", "-rm", "sh", "-c",
+                           f"mount -t tmpfs -o size=1m tmpfs {target} && {BIN / 'scrapy'} crawl reports "
+                           f"-a seeds={seeds} -s ARCHIVE_DB={target / 'archive.db'}"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "the disk is full" in proc.stderr, proc.stderr[-2000:]
+    assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr

@@ -2,7 +2,8 @@
 - the seeds file is read before anything starts: a bad one is one line on stderr, exit 2;
 - one crawl per archive at a time: a second one says which lock holds it and exits 75;
 - exit 1 when the crawl did not finish or a portal yielded no report (cron mails it);
-- exit 2 with one line when the archive is truncated, not an archive, or its folder unwritable;
+- exit 2 with one line when the archive is truncated, not an archive, its folder unwritable,
+  or its disk without room (CRAWL_MIN_FREE_MB, default 256, and twice the archive's size);
 - exit 74 with one line when the crawl could not be published (disk full, permission).
 
 A resumable job uses CRAWL_STATE (crawler/session.py), not Scrapy's JOBDIR: JOBDIR keeps
@@ -11,6 +12,7 @@ resumed leg would never fetch them. Given JOBDIR, the command takes it as CRAWL_
 """
 import fcntl
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -105,4 +107,12 @@ class Command(ScrapyCrawl):
         folder = published.parent
         if folder.exists() and not os.access(folder, os.W_OK):
             return f"cannot crawl into {published}: no permission to write in {folder}"
+        if folder.exists():
+            # room for the working copy to grow and for one published copy beside it
+            sizes = sum(p.stat().st_size for p in (published, snapshot.working_path(published)) if p.exists())
+            need = max(self.settings.getint("CRAWL_MIN_FREE_MB", 256) * 2**20, 2 * sizes)
+            free = shutil.disk_usage(folder).free
+            if free < need:
+                return (f"cannot crawl into {published}: the disk is full ({free / 2**20:.0f} MB free in {folder}, "
+                        f"{need / 2**20:.0f} MB needed; CRAWL_MIN_FREE_MB)")
         return None

@@ -10,6 +10,7 @@ and why earlier ones failed, is recorded per portal (routes.py → crawl_runs.ro
 """
 from __future__ import annotations
 
+import sqlite3
 from urllib.parse import urljoin
 
 import scrapy
@@ -472,8 +473,13 @@ class ReportsSpider(scrapy.Spider):
     def on_closed(self, spider, reason):
         portals = list(self.portals.values())
         routes = {p["id"]: self.routes.summary(p["id"]) for p in portals}
-        self.failed_portals = self.session.finish(portals, reason, routes=routes, unreachable=self.unreachable,
-                                                  limits=self.limits)
+        try:
+            self.failed_portals = self.session.finish(portals, reason, routes=routes, unreachable=self.unreachable,
+                                                      limits=self.limits)
+        except (OSError, sqlite3.Error) as exc:  # the disk filled up: one line (crawl command), not a traceback
+            self.session.publish_error = f"cannot record the crawl's end in {self.session.working_path}: {exc}"
+            self.failed_portals = list(self.portals)
+            return
         if self.settings.getbool("CRAWL_SUMMARY", True):
             print(self.session.summary(portals), flush=True)
 
