@@ -15,4 +15,4 @@ class PortalCookiesMiddleware(scrapy_cookies.CookiesMiddleware):
     def process_request(self, request, spider=None):
         if "cookiejar" not in request.meta and request.meta.get("portal"):
             request.meta["cookiejar"] = request.meta["portal"]
-        return super().process_request(request, spider)
+        return super().process_request(request)

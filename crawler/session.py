@@ -15,8 +15,10 @@ Settings read here:
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
+import sqlite3
 import time
 from collections import Counter
 from datetime import datetime, timezone
@@ -57,6 +59,7 @@ class CrawlSession:
         self.finished_rows: dict[str, dict] = {}  # portal -> its crawl_runs row, once finished
         self._refusals: dict[tuple, dict] = {}  # (portal, reason) -> its errors row and count
         self.publish_error: str | None = None  # why the archive could not be published
+        self.storage_error: str | None = None  # the disk filled up (or became read-only) mid-crawl
 
     @classmethod
     def of(cls, crawler) -> "CrawlSession":
@@ -87,6 +90,8 @@ class CrawlSession:
     def save_running(self) -> None:
         """Keep the running counters in crawl_runs, so a killed leg's work is still counted."""
         self._saved_at = time.monotonic()
+        if self.storage_error:
+            return
         self._save_refusals()
         for portal in [p for p in self.stats if p != "-"]:
             runs.save_run(self.db, dict(self._row(portal), status="running", finished_at=None))
@@ -96,13 +101,29 @@ class CrawlSession:
         return {"run": self.run, "portal": portal, "seeds": self.seeds, "started_at": self.started_at,
                 "discovery": self.discovery.get(portal, "full"), **self.flow(portal), **counts}
 
+    def storage_failed(self, exc: BaseException) -> bool:
+        """Whether `exc` says the archive's disk is full or unwritable; if so the crawl is to
+        stop (crawler/capture.py) and nothing more is written."""
+        if not isinstance(exc, (OSError, sqlite3.OperationalError)):
+            return False
+        text = str(exc).lower()
+        if not (getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
+                or "disk is full" in text or "readonly" in text or "read-only" in text):
+            return False
+        self.storage_error = self.storage_error or str(exc)
+        return True
+
     def error(self, portal: str | None, url: str | None, stage: str, message: str) -> None:
+        if self.storage_error:
+            return  # the disk is full: the crawl is stopping, the one line says why
         self.count(portal, "errors")
         runs.record_error(self.db, self.run, portal, url, stage, message)
 
     def refuse(self, portal: str | None, url: str, reason: str) -> None:
         """A request the gate refused: one `errors` row (stage `scope`) per portal and reason,
         its message counting the refusals and naming the first few URLs."""
+        if self.storage_error:
+            return
         key = (portal, reason)
         refusal = self._refusals.get(key)
         if refusal is None:
@@ -129,6 +150,9 @@ class CrawlSession:
         """Write one crawl_runs row per portal, publish the archive; returns the portals that failed.
         `routes`: portal -> how its lists were read; `unreachable`: portal -> why its homepage
         could not be fetched; `limits`: portal -> the budget or limit that stopped part of it."""
+        if self.storage_error:  # nothing more can be written: the working copy stands as it is
+            self.publish_error = f"the archive's disk filled up during the crawl ({self.storage_error})"
+            return [p["id"] for p in portals]
         failed = []
         routes, unreachable, limits = routes or {}, unreachable or {}, limits or {}
         self._save_refusals()

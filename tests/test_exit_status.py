@@ -93,3 +93,22 @@ def test_a_crawl_onto_a_full_disk_stops_before_it_starts_in_one_line(tmp_path):
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "the disk is full" in proc.stderr, proc.stderr[-2000:]
     assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
+
+
+@pytest.mark.skipif(not NAMESPACES, reason="no mount namespaces here")
+def test_a_disk_that_fills_up_mid_crawl_stops_it_in_one_line(tmp_path):
+    from .servers import free_port, replica, seeds_file
+
+    target = tmp_path / "small"
+    target.mkdir()
+    with replica({"hostile": free_port()}) as sites:
+        seeds = seeds_file(tmp_path / "seeds.yml", sites)
+        proc = subprocess.run(["unshare", "-rm", "sh", "-c",
+                               f"mount -t tmpfs -o size=3m tmpfs {target} && {BIN / 'scrapy'} crawl reports "
+                               f"-a seeds={seeds} -s ARCHIVE_DB={target / 'archive.db'} -s CRAWL_MIN_FREE_MB=0 "
+                               "-s DOWNLOAD_DELAY=0 -s AUTOTHROTTLE_ENABLED=False -s DOWNLOAD_TIMEOUT=5 "
+                               "-s PORTAL_PAGE_BUDGET=10 -s LOG_LEVEL=WARNING"],
+                              cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 74, proc.stderr[-3000:]
+    assert "Traceback" not in proc.stderr and "ERROR" not in proc.stderr, proc.stderr[-3000:]
+    assert proc.stderr.count("crawl not published: the archive's disk filled up") == 1
