@@ -180,18 +180,54 @@ def _change_note(known: dict, result: dict, diff: list) -> str:
     return f"text changed, cells did not: {text_diff(known['body_text'] or '', result.get('body_text') or '')}"
 
 
+DIFF_MAX_CHARS = 20_000  # of the changed middle of either text (≤ 50 MB, < 1 s): a longer one is not diffed
+
+
 def text_diff(old: str, new: str, context: int = 12, limit: int = 240) -> str:
     """A short, readable diff of two texts: each changed stretch with a little context,
-    e.g. «…共收到申请[18→19]件，其中…»."""
-    import difflib
+    e.g. «…共收到申请[18→19]件，其中…». Linear in the common prefix and suffix, and
+    bit-parallel on what lies between (rapidfuzz), up to DIFF_MAX_CHARS; beyond that the
+    note says the change was too long to diff."""
+    from rapidfuzz.distance import Levenshtein
 
+    start = 0
+    shortest = min(len(old), len(new))
+    while start < shortest and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < shortest - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    old_mid, new_mid = old[start:len(old) - end], new[start:len(new) - end]
+    if max(len(old_mid), len(new_mid)) > DIFF_MAX_CHARS:
+        return (f"too long to diff: {len(old_mid)} characters replaced by {len(new_mid)} "
+                f"(over DIFF_MAX_CHARS, {DIFF_MAX_CHARS}) after «…{old[max(0, start - context):start]}»")
     parts = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        if op == "equal":
+    for op in _merged(Levenshtein.opcodes(old_mid, new_mid)):
+        if op.tag == "equal":
             continue
+        i1, i2, j1, j2 = op.src_start + start, op.src_end + start, op.dest_start + start, op.dest_end + start
         parts.append(f"«…{old[max(0, i1 - context):i1]}[{old[i1:i2]}→{new[j1:j2]}]{old[i2:i2 + context]}…»")
+        if sum(map(len, parts)) > limit:
+            break
     out = " ".join(parts)
     return out if len(out) <= limit else out[:limit - 1] + "…"
+
+
+def _merged(opcodes):
+    """Adjacent changes as one (a replace next to an insert reads as one stretch)."""
+    pending = None
+    for op in opcodes:
+        if op.tag == "equal":
+            if pending:
+                yield pending
+                pending = None
+            yield op
+        elif pending is None:
+            pending = op
+        else:
+            pending = type(op)("replace", pending.src_start, op.src_end, pending.dest_start, op.dest_end)
+    if pending:
+        yield pending
 
 
 def ingest_attachment(db, item: AttachmentFile, extracted: dict | None = None) -> Outcome:

@@ -14,9 +14,11 @@ from collections import deque
 from pathlib import Path
 
 from extract.bounded import Pool
+from warcio.exceptions import ArchiveLoadFailed
 from extract.validate import InvalidReport
 
 from . import snapshot, store
+from .health import SQLITE_HEADER, archive_problem, not_an_archive  # noqa: F401 (not_an_archive: kept importable)
 from .lock import ArchiveLock, ArchiveLocked
 from .ingest import ExtractionFailed, reingest_report
 from .progress import Progress
@@ -24,7 +26,6 @@ from .runs import record_error
 from .schema import open_archive
 from .warc import read_capture
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def reextract(db_path: Path, stream=None) -> dict:
@@ -44,7 +45,7 @@ def reextract(db_path: Path, stream=None) -> dict:
             extracted = tuple(f.result() if f is not None else None for f in futures)
             reingest_report(db, report, body, content_type, attachment, extracted)
             counts["reports"] += 1
-        except (OSError, ValueError, InvalidReport, ExtractionFailed, KeyError) as exc:
+        except (OSError, ValueError, InvalidReport, ExtractionFailed, KeyError, ArchiveLoadFailed) as exc:
             counts["errors"] += 1
             cause = failure_cause(exc, db_path)
             progress.write(f"report {report['id']} ({report['url']}): {cause}")
@@ -102,17 +103,6 @@ def failure_cause(exc: Exception, db_path: Path) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def not_an_archive(path: Path) -> str | None:
-    """Why an SQLite file is not an archive this command may rewrite, or None."""
-    try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
-            tables = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
-    except sqlite3.DatabaseError as exc:
-        return f"the database cannot be read ({exc})"
-    missing = {"reports", "captures"} - tables
-    return f"an SQLite database, but not an archive (no {', '.join(sorted(missing))} table)" if missing else None
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m archive.reextract", description=__doc__.splitlines()[0])
     parser.add_argument("db", nargs="?", default="archive.db")
@@ -121,13 +111,7 @@ def main(argv=None) -> int:
     if not path.is_file():
         print(f"no archive at {path}", file=sys.stderr)
         return 2
-    with open(path, "rb") as f:
-        header = f.read(len(SQLITE_HEADER))
-    if header != SQLITE_HEADER:
-        print(f"{path} is not an SQLite database ({'empty file' if not header else 'no SQLite header'}); "
-              "nothing re-extracted", file=sys.stderr)
-        return 2
-    problem = not_an_archive(path)
+    problem = archive_problem(path)
     if problem:
         print(f"{path}: {problem}; nothing re-extracted", file=sys.stderr)
         return 2

@@ -44,10 +44,18 @@ def report_count(db, portal: str) -> int:
     return db["reports"].count_where("portal = ?", [portal])
 
 
-def record_error(db, run: str | None, portal: str | None, url: str | None, stage: str, message: str) -> None:
+def record_error(db, run: str | None, portal: str | None, url: str | None, stage: str, message: str) -> int:
+    table = db["errors"]
     with db.atomic():
-        db["errors"].insert({"run": run, "portal": portal, "url": url,
-                             "stage": stage, "message": message[:2000], "at": now()})
+        table.insert({"run": run, "portal": portal, "url": url,
+                      "stage": stage, "message": message[:2000], "at": now()})
+    return table.last_rowid
+
+
+def update_error_message(db, rowid: int, message: str) -> None:
+    """An error recorded once and counted on (the gate's refusals): its message rewritten."""
+    with db.atomic():
+        db.execute("update errors set message = ? where rowid = ?", [message[:2000], rowid])
 
 
 def save_run(db, row: dict) -> None:

@@ -2,6 +2,20 @@
 the request's meta for the spider and the pipeline."""
 from __future__ import annotations
 
+import asyncio
+
+from scrapy.exceptions import IgnoreRequest
+
+
+def stop_if_disk_full(crawler, session, exc) -> bool:
+    """On a full or read-only disk: ask the engine to stop the crawl (once) and say so."""
+    if not session.storage_failed(exc):
+        return False
+    if not getattr(crawler, "_stopping_for_disk", False):
+        crawler._stopping_for_disk = True
+        asyncio.ensure_future(crawler.engine.close_spider_async(reason="disk full"))
+    return True
+
 
 class CaptureMiddleware:
     """Downloader middleware: capture each response and note its capture id in meta."""
@@ -24,9 +38,14 @@ class CaptureMiddleware:
         headers = [(k.decode("latin-1"), v.decode("latin-1"))
                    for k, vs in response.headers.items() for v in vs]
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-        capture_id, new = session.capture.store(
-            response.url, response.body, status=response.status, headers=headers,
-            content_type=content_type, rendered=rendered)
+        try:
+            capture_id, new = session.capture.store(
+                response.url, response.body, status=response.status, headers=headers,
+                content_type=content_type, rendered=rendered)
+        except Exception as exc:
+            if stop_if_disk_full(self.crawler, session, exc):
+                raise IgnoreRequest(f"not captured: {session.storage_error}") from None
+            raise
         session.count(portal, "bytes", len(response.body))
         if new:
             session.count(portal, "captures_new")

@@ -114,20 +114,46 @@ def is_report_column(label: str, url: str) -> bool:
     return bool(r["text"].search(label) or r["slug"].search(url))
 
 
-def pagination(html: str, url: str) -> list[str]:
-    """Further list pages: 下一页 links, and TRS createPageHTML/countPage page files."""
+def pagination(html: str, url: str, limit: int = 300) -> list[str]:
+    """Further list pages: 下一页 links, and TRS createPageHTML/countPage page files — at
+    most `limit` of these (the portal's page budget: a page may declare any count)."""
     r = rules()["pagination"]
     pages = [href for href, label in links(html, url) if r["next_text"].search(label)]
     m = r["trs_count"].search(html)
     if m:
-        count = int(m.group(1) or m.group(5))
+        count = min(int((m.group(1) or m.group(5))[:9]), limit + 1)
         stem, ext = (m.group(3) or "index"), (m.group(4) or "html")
         pages += [urljoin(url, f"{stem}_{n}.{ext}") for n in range(1, count)]
     return pages
 
 
-def _text_length(html: str) -> int:
-    return len(re.sub(r"<[^>]+>|\s+", "", re.sub(r"(?is)<(script|style)\b.*?</\1>", "", html)))
+_TOKEN = re.compile(r"<[^<>]*>|[^<\s]+|<")  # a tag (never past the next '<'), a run of text, a stray '<'
+_RAW_TEXT = re.compile(r"<(script|style)\b", re.I)
+
+
+def _text_length(html: str, enough: int) -> int:
+    """The length of the page's visible text (tags, scripts, styles and spaces left out),
+    counted up to `enough`: one pass, never backtracking (an unclosed <script> hides the
+    rest of the page, as in a browser)."""
+    length, at = 0, 0
+    lower = None
+    for token in _TOKEN.finditer(html):
+        if token.start() < at:
+            continue
+        text = token.group()
+        if text.startswith("<") and len(text) > 1:
+            raw = _RAW_TEXT.match(text)
+            if raw:
+                lower = html.lower() if lower is None else lower
+                close = lower.find(f"</{raw.group(1).lower()}", token.end())
+                if close < 0:
+                    break
+                at = close
+            continue
+        length += len(text)
+        if length >= enough:
+            break
+    return length
 
 
 _SHORT_PAGES = ("not_found", "challenge")
@@ -150,7 +176,7 @@ def short_page_kind(html: str) -> str | None:
     for section in _SHORT_PAGES:
         r = rules()[section]
         if r["pattern"].search(html):
-            length = _text_length(html) if length is None else length
+            length = _text_length(html, max(rules()[k]["max_text"] for k in _SHORT_PAGES)) if length is None else length
             if length < r["max_text"]:
                 return section
     return None

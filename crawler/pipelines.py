@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import asyncio
 
+from scrapy.exceptions import DropItem
+
 from archive import ingest
 from extract.bounded import Pool, unreadable
 
+from .capture import stop_if_disk_full
 from .items import AttachmentFile, ReportGone
 from .session import CrawlSession
 
@@ -41,6 +44,14 @@ class ArchivePipeline:
         return self._pool
 
     async def process_item(self, item, spider=None):
+        try:
+            return await self._process(item)
+        except Exception as exc:
+            if stop_if_disk_full(self.crawler, self.session, exc):
+                raise DropItem(f"not stored: {self.session.storage_error}") from None
+            raise
+
+    async def _process(self, item):
         session = self.session
         if isinstance(item, ReportGone):
             report_id = ingest.mark_removed(session.db, item, run=session.run)
@@ -85,4 +96,6 @@ class ArchivePipeline:
     def close_spider(self, spider=None):
         if self._pool is not None:
             self._pool.close()
+        if self.session.storage_error:
+            return
         ingest.record_moves(self.session.db, self.removed_ids, self.new_ids, run=self.session.run)

@@ -11,6 +11,9 @@ from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import CannotResolveHostError, DownloadConnectionRefusedError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, NoRouteError
 
+from .gate_resolver import refusal_of
+from .watchdog import remaining
+
 # Failures that mean the host cannot be reached at all (not a slow or flaky answer).
 UNREACHABLE = (ConnectionRefusedError, DNSLookupError, NoRouteError, DownloadConnectionRefusedError,
                CannotResolveHostError)
@@ -22,17 +25,25 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.base = settings.getfloat("RETRY_BACKOFF_BASE", 2.0)
         self.cap = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
         self.unreachable_times = settings.getint("RETRY_UNREACHABLE_TIMES", 1)
+        self.timeout = settings.getfloat("DOWNLOAD_TIMEOUT", 180)
 
     async def _backoff(self, result):
-        if isinstance(result, Request) and self.base > 0:
-            attempt = result.meta.get("retry_times", 1)
-            await asyncio.sleep(min(self.base * 2 ** (attempt - 1), self.cap))
+        if isinstance(result, Request):
+            wait = min(self.base * 2 ** (result.meta.get("retry_times", 1) - 1), self.cap) if self.base > 0 else 0
+            left = remaining(result, float("inf")) - wait
+            if left < 1:  # URL_TIME_LIMIT spent: no further attempt (the last failure stands)
+                return None
+            result.meta["download_timeout"] = min(left, result.meta.get("download_timeout") or self.timeout)
+            if wait:
+                await asyncio.sleep(wait)
         return result
 
     async def process_response(self, request, response, spider=None):
-        return await self._backoff(super().process_response(request, response))
+        return await self._backoff(super().process_response(request, response)) or response
 
     async def process_exception(self, request, exception, spider=None):
+        if refusal_of(request.url):  # refused by the gate after DNS: asking again changes nothing
+            return None
         if isinstance(exception, UNREACHABLE):  # once more, at once: then the portal is unreachable
             if request.meta.get("dont_retry"):
                 return None

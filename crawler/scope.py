@@ -1,16 +1,21 @@
-"""Only the portal's own hosts are ever requested: a downloader middleware that runs before
-robots.txt and redirects are handled, so a link, a redirect or a robots.txt fetch towards
-another domain, a private address or another scheme is dropped before it leaves — and
-recorded (stage `scope`)."""
+"""The gate in Scrapy's downloader: a middleware that runs first, before robots.txt and
+redirects are handled, so every request — a link, each hop of a redirect, robots.txt and
+sitemap requests and their redirects — is checked against its portal's scope (crawler/gate.py)
+before it leaves. A request without a portal (Scrapy's robots.txt request) is attributed to
+the portal whose hosts hold it, or refused. A name resolving inward is refused after DNS by
+crawler/gate_resolver.py; that refusal reaches the spider as `OffScope` too.
+
+Refusals are recorded once per portal and reason, with a count (CrawlSession.refuse)."""
 from __future__ import annotations
 
 from scrapy.exceptions import IgnoreRequest
 
-from .seeds import in_scope
+from .gate import NO_PORTAL, portal_for, portal_of, scope_of
+from .gate_resolver import refusal_of, trust
 
 
 class OffScope(IgnoreRequest):
-    """A request to a host outside the portal's allowed hosts: not sent."""
+    """A request the gate refused: not sent."""
 
 
 class ScopeMiddleware:
@@ -21,16 +26,36 @@ class ScopeMiddleware:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def process_request(self, request, spider=None):
-        spider = self.crawler.spider
-        portal = getattr(spider, "portals", {}).get(request.meta.get("portal"))
-        if portal is None or in_scope(portal, request.url, any_path=True):  # hosts decide here
-            return None
+    def _refuse(self, portal_id, url: str, reason: str):
         from .session import CrawlSession
 
-        came_from = request.meta.get("redirect_urls", [None])[0]
-        how = f"redirected from {came_from}" if came_from else "linked"
-        CrawlSession.of(self.crawler).error(
-            portal["id"], request.url, "scope",
-            f"off the portal's hosts ({how}); not requested")
-        raise OffScope(f"{request.url} is off the portal's hosts")
+        CrawlSession.of(self.crawler).refuse(portal_id, url, reason)
+        raise OffScope(f"{url}: {reason}; not requested")
+
+    def process_request(self, request, spider=None):
+        portals = getattr(self.crawler.spider, "portals", {})
+        portal_id = request.meta.get("portal")
+        portal = portal_of(portals, portal_id)
+        if portal is None:  # robots.txt, or anything else sent without a portal
+            portal_id = portal_for(portals, request.url)
+            if portal_id is None:
+                self._refuse(None, request.url, NO_PORTAL)
+            request.meta["portal"] = portal_id
+            trust(scope_of(portals[portal_id]).trusted)
+            if request.meta.get("dont_obey_robotstxt"):  # Scrapy's robots.txt request: capped
+                request.meta.setdefault("download_maxsize", self.crawler.settings.getint("ROBOTSTXT_MAXSIZE"))
+            return None
+        trust(scope_of(portal).trusted)  # the hosts this seed names may resolve inward
+        reason = scope_of(portal).refusal(request.url, any_path=True)  # hosts decide here
+        if reason is not None:
+            came_from = request.meta.get("redirect_urls", [None])[0]
+            self._refuse(portal_id, request.url + (f" (redirected from {came_from})" if came_from else ""),
+                         reason + (" (by a redirect)" if came_from else ""))
+        return None
+
+    def process_exception(self, request, exception, spider=None):
+        """A refusal after DNS (gate_resolver): recorded like the others."""
+        reason = refusal_of(request.url)
+        if reason is not None:
+            self._refuse(request.meta.get("portal"), request.url, reason)
+        return None

@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from .gate import scope_of
+
 FIELDS = {"id", "name", "url", "region", "level", "allowed_hosts", "path_prefix", "family", "verified", "note",
           "columns", "division_code", "source"}
 # zone: a development zone's 管委会 (开发区, 高新区, 新区 …); an office has its government's level.
@@ -118,19 +120,8 @@ def _path_prefix(path: str) -> str:
 
 
 def in_scope(portal: dict, url: str, any_path: bool = False) -> bool:
-    """Whether a URL belongs to the portal: on one of its hosts ('host', 'host:port',
-    '*.domain') and, for a portal living under a path of its host, below that path.
-    `any_path`: the host alone decides (a list API the sites of one host share)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        return False
-    if not any_path and not (parts.path or "/").startswith(portal.get("path_prefix") or "/"):
-        return False
-    netloc, host = parts.netloc.lower(), (parts.hostname or "").lower()
-    for allowed in portal["allowed_hosts"]:
-        if allowed.startswith("*."):
-            if host == allowed[2:] or host.endswith(allowed[1:]):
-                return True
-        elif allowed in (netloc, host):
-            return True
-    return False
+    """Whether a URL belongs to the portal: on one of its hosts with the seeded port
+    ('host', 'host:port', '*.domain') and, for a portal living under a path of its host,
+    below that path. `any_path`: the host alone decides (a list API the sites of one host
+    share). The policy itself is the gate's (crawler/gate.py)."""
+    return scope_of(portal).admits(url, any_path=any_path)

@@ -15,8 +15,10 @@ Settings read here:
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
+import sqlite3
 import time
 from collections import Counter
 from datetime import datetime, timezone
@@ -32,6 +34,7 @@ from archive.warc import WarcCapture, repair_tails
 # counts are read from the archive itself at the end).
 FLOW_COUNTERS = ("pages", "bytes", "captures_new", "browser_renders")
 SAVE_EVERY = 5.0  # seconds between saves of the running counters
+REFUSAL_EXAMPLES = 20  # URLs named in the one errors row of a portal's refusals for one reason
 
 
 class CrawlSession:
@@ -54,6 +57,9 @@ class CrawlSession:
         self._earlier = runs.running_counters(self.db, self.run)  # legs before this one
         self._saved_at = time.monotonic()
         self.finished_rows: dict[str, dict] = {}  # portal -> its crawl_runs row, once finished
+        self._refusals: dict[tuple, dict] = {}  # (portal, reason) -> its errors row and count
+        self.publish_error: str | None = None  # why the archive could not be published
+        self.storage_error: str | None = None  # the disk filled up (or became read-only) mid-crawl
 
     @classmethod
     def of(cls, crawler) -> "CrawlSession":
@@ -84,6 +90,9 @@ class CrawlSession:
     def save_running(self) -> None:
         """Keep the running counters in crawl_runs, so a killed leg's work is still counted."""
         self._saved_at = time.monotonic()
+        if self.storage_error:
+            return
+        self._save_refusals()
         for portal in [p for p in self.stats if p != "-"]:
             runs.save_run(self.db, dict(self._row(portal), status="running", finished_at=None))
 
@@ -92,17 +101,61 @@ class CrawlSession:
         return {"run": self.run, "portal": portal, "seeds": self.seeds, "started_at": self.started_at,
                 "discovery": self.discovery.get(portal, "full"), **self.flow(portal), **counts}
 
+    def storage_failed(self, exc: BaseException) -> bool:
+        """Whether `exc` says the archive's disk is full or unwritable; if so the crawl is to
+        stop (crawler/capture.py) and nothing more is written."""
+        if not isinstance(exc, (OSError, sqlite3.OperationalError)):
+            return False
+        text = str(exc).lower()
+        if not (getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
+                or "disk is full" in text or "readonly" in text or "read-only" in text):
+            return False
+        self.storage_error = self.storage_error or str(exc)
+        return True
+
     def error(self, portal: str | None, url: str | None, stage: str, message: str) -> None:
+        if self.storage_error:
+            return  # the disk is full: the crawl is stopping, the one line says why
         self.count(portal, "errors")
         runs.record_error(self.db, self.run, portal, url, stage, message)
+
+    def refuse(self, portal: str | None, url: str, reason: str) -> None:
+        """A request the gate refused: one `errors` row (stage `scope`) per portal and reason,
+        its message counting the refusals and naming the first few URLs."""
+        if self.storage_error:
+            return
+        key = (portal, reason)
+        refusal = self._refusals.get(key)
+        if refusal is None:
+            rowid = runs.record_error(self.db, self.run, portal, url, "scope", f"{reason}; not requested: {url}")
+            self.count(portal, "errors")
+            refusal = self._refusals[key] = {"rowid": rowid, "count": 0, "examples": []}
+        refusal["count"] += 1
+        self.count(portal, "refused")
+        if len(refusal["examples"]) < REFUSAL_EXAMPLES and url not in refusal["examples"]:
+            refusal["examples"].append(url)
+        refusal["dirty"] = True
+
+    def _save_refusals(self) -> None:
+        for (portal, reason), refusal in self._refusals.items():
+            if refusal.pop("dirty", False):
+                more = refusal["count"] - len(refusal["examples"])
+                runs.update_error_message(
+                    self.db, refusal["rowid"],
+                    f"{reason}; {refusal['count']} request(s) refused, not requested: "
+                    + " ".join(refusal["examples"]) + (f" … and {more} more" if more > 0 else ""))
 
     def finish(self, portals: list[dict], reason: str = "finished", routes: dict | None = None,
                unreachable: dict | None = None, limits: dict | None = None) -> list[str]:
         """Write one crawl_runs row per portal, publish the archive; returns the portals that failed.
         `routes`: portal -> how its lists were read; `unreachable`: portal -> why its homepage
         could not be fetched; `limits`: portal -> the budget or limit that stopped part of it."""
+        if self.storage_error:  # nothing more can be written: the working copy stands as it is
+            self.publish_error = f"the archive's disk filled up during the crawl ({self.storage_error})"
+            return [p["id"] for p in portals]
         failed = []
         routes, unreachable, limits = routes or {}, unreachable or {}, limits or {}
+        self._save_refusals()
         for portal in portals:
             row = self._row(portal["id"])
             if reason != "finished":
@@ -128,7 +181,11 @@ class CrawlSession:
         self.capture.close()
         cross_year_checks(self.db)
         self.db.conn.close()
-        snapshot.publish(self.working_path, self.db_path)
+        try:
+            snapshot.publish(self.working_path, self.db_path)
+        except snapshot.PublishFailed as exc:  # the working copy keeps it all: the next run publishes
+            self.publish_error = str(exc)
+            return [p["id"] for p in portals]
         if reason == "finished":
             self.job.complete()
         return failed

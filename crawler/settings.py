@@ -48,6 +48,16 @@ DOWNLOAD_TIMEOUT = 60
 # (Limits of the extraction itself: extract/limits.py, EXTRACT_* variables.)
 DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
+# Smaller caps for what is parsed whole: robots.txt (as major crawlers do) and the
+# navigation and list pages (a real list page is far below it; a report and its files get
+# DOWNLOAD_MAXSIZE).
+ROBOTSTXT_MAXSIZE = 500 * 1024
+LIST_PAGE_MAXSIZE = 8 * 1024 * 1024
+# Time bounds (crawler/watchdog.py): one URL's attempts together, retries included; and one
+# portal since its first request (past it the portal is cut off, recorded `incomplete`, and
+# the other portals finish and are published). 0: no bound.
+URL_TIME_LIMIT = 300
+PORTAL_TIME_LIMIT = 6 * 3600
 RETRY_TIMES = 3
 RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry, doubling per attempt
 RETRY_BACKOFF_MAX = 60.0
@@ -69,15 +79,24 @@ PORTAL_REPORT_BUDGET = 5000
 # Pages of a JavaScript-built list clicked through in the browser, per list.
 BROWSER_LIST_PAGES = 30
 
+# The gate after DNS: a name resolving to an internal address is never connected to.
+TWISTED_DNS_RESOLVER = "crawler.gate_resolver.GateResolver"
+
 DOWNLOADER_MIDDLEWARES = {
-    # First of all: a request (a redirect too) to a host outside the portal's is never sent.
+    # First of all, the gate (crawler/gate.py): a request (robots.txt, a redirect too) off
+    # its portal's hosts and ports is never sent.
     "crawler.scope.ScopeMiddleware": 50,
+    # Then the time bounds: a portal past PORTAL_TIME_LIMIT sends nothing more.
+    "crawler.watchdog.WatchdogMiddleware": 55,
     # Each host's download slot: exact delay, shared by IP address (before robots.txt's).
     "crawler.politeness.PolitenessMiddleware": 60,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.BackoffRetryMiddleware": 550,
     "crawler.redirect_loops.RedirectLoopMiddleware": 650,  # sees a redirect before Scrapy follows it
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    # One cookie jar per portal; the public suffix list bundled with tldextract, never fetched.
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+    "crawler.cookies.PortalCookiesMiddleware": 700,
     "crawler.retry.QuietRobotsTxtMiddleware": 100,
     # Conditional requests for every URL with a known validator; a 304 list page is read
     # from its archived copy.

@@ -183,6 +183,19 @@ def _check_pdf(data: bytes, limits: Limits) -> None:
         return  # damaged: the reader says how
     if isinstance(count, int):
         limits_mod.check_pdf_pages(count, limits)
+    # The declared /Count may lie: the pages present are counted too (their dictionaries
+    # only, no content parsed), up to one past the limit.
+    from itertools import islice
+
+    from pdfminer.pdfpage import PDFPage
+
+    try:
+        present = sum(1 for _ in islice(PDFPage.create_pages(document), limits.pages + 1))
+    except Exception:
+        return
+    if present > limits.pages:
+        raise limits_mod._refuse(f"a PDF holding more than {limits.pages} pages (its /Count says {count})",
+                                 "pages", limits.pages)
 
 
 def _serve(conn, limits: Limits, documents: int) -> None:

@@ -6,10 +6,12 @@ renderings keep their lines; their tables are cut out by section headings.
 """
 from __future__ import annotations
 
+import codecs
 import copy
 import html as html_lib
 import json
 import re
+import threading
 from pathlib import Path
 
 import lxml.html
@@ -58,13 +60,47 @@ def _decodes(data: bytes) -> bool:
         return False
 
 
-def decode_text(data: bytes) -> str:
+class StrayBytes(list):
+    """Where decode_text had to replace bytes: (offset, the bytes)."""
+
+
+STRAY_BYTES_NAMED = 5  # stray bytes named in the error (their count is given in full)
+_noted = threading.local()  # the list the codec error handler below appends to
+
+
+def _note_stray(error: UnicodeDecodeError):
+    _noted.bytes.append((error.start, error.object[error.start:error.end]))
+    return "\ufffd", error.end
+
+
+codecs.register_error("archive-note-stray", _note_stray)
+
+
+def decode_text(data: bytes, stray: StrayBytes | None = None) -> str:
+    """UTF-8 or GB18030; a text that is mostly one of them with a few stray bytes is read
+    with those replaced (U+FFFD), and `stray` lists them."""
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise UnreadableDocument("text is neither UTF-8 nor GB18030")
+    best, found = None, None
+    for encoding in ("utf-8-sig", "gb18030"):
+        _noted.bytes = []
+        text = data.decode(encoding, errors="archive-note-stray")
+        if found is None or len(_noted.bytes) < len(found):
+            best, found = text, _noted.bytes
+    if len(found) > max(16, len(data) // 100):  # not stray bytes: another encoding, or binary
+        raise UnreadableDocument("text is neither UTF-8 nor GB18030")
+    if stray is not None:
+        stray.extend(found)
+    return best
+
+
+def stray_bytes_error(stray: StrayBytes) -> str:
+    named = ", ".join(f"{raw.hex(' ')} at byte {offset}" for offset, raw in stray[:STRAY_BYTES_NAMED])
+    return (f"{len(stray)} stray byte sequence(s) not UTF-8 or GB18030, read as U+FFFD: {named}"
+            + (" …" if len(stray) > STRAY_BYTES_NAMED else ""))
 
 
 def load(data: bytes, source: str, content_type: str = "") -> Document:
@@ -86,7 +122,10 @@ def load(data: bytes, source: str, content_type: str = "") -> Document:
     if kind == "html":
         return _load_html(data, source, content_type)
     if kind == "text":
-        return _load_text(decode_text(data), source)
+        stray = StrayBytes()
+        doc = _load_text(decode_text(data, stray), source)
+        doc.stray_bytes = stray_bytes_error(stray) if stray else None
+        return doc
     if kind == "pdf":
         from .pdf import load_pdf
 

@@ -1,11 +1,22 @@
 """DOC, DOCX, WPS, XLS, XLSX (and ODF) reports: converted to HTML by LibreOffice headless,
 with a time limit, then read like any HTML report. Without LibreOffice the file is
-recorded with a clear error."""
+recorded with a clear error.
+
+LibreOffice never reaches the network: a document's linked resources (a DOCX image
+relationship with TargetMode="External", an ODT image linked by xlink:href, an XLSX
+external link) are cut from the file before conversion, and LibreOffice runs in a network
+namespace of its own with no interface but a down loopback (`unshare -rn`, or `unshare -n`
+as root) wherever the system allows one, so what cannot be cut (a DOC or RTF field) is not
+fetched either."""
 from __future__ import annotations
 
+import functools
+import io
+import re
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
 
 TIMEOUT = 120  # seconds for one conversion
@@ -30,6 +41,53 @@ def guess_suffix(data: bytes, name: str) -> str:
     return ".doc"
 
 
+# Attributes that point a document part at a resource outside the file.
+_EXTERNAL_RELATIONSHIP = re.compile(rb'(<Relationship\b[^>]*?)\bTarget="[^"]*"([^>]*TargetMode="External")', re.I)
+_EXTERNAL_RELATIONSHIP_AFTER = re.compile(rb'(<Relationship\b[^>]*?TargetMode="External"[^>]*?)\bTarget="[^"]*"', re.I)
+_LINKED_HREF = re.compile(rb'xlink:href="(?:[a-z][a-z0-9+.-]*:|//|\\\\)[^"]*"', re.I)
+_MEMBER_CAP = 64 * 2**20  # a zip with a larger part is left as it is
+
+
+def without_external_links(data: bytes) -> bytes:
+    """An Office Open XML or ODF zip with every reference to an outside resource emptied
+    (other files: unchanged)."""
+    if data[:4] != b"PK\x03\x04":
+        return data
+    try:
+        source = zipfile.ZipFile(io.BytesIO(data))
+        if any(member.file_size > _MEMBER_CAP for member in source.infolist()):
+            return data  # not a real document (the inflation limit refuses it): left to the namespace
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as target:
+            for member in source.infolist():
+                body = source.read(member)
+                name = member.filename.lower()
+                if name.endswith(".rels"):
+                    body = _EXTERNAL_RELATIONSHIP.sub(rb'\1Target=""\2', body)
+                    body = _EXTERNAL_RELATIONSHIP_AFTER.sub(rb'\1Target=""', body)
+                elif name.endswith(".xml"):
+                    body = _LINKED_HREF.sub(b'xlink:href=""', body)
+                target.writestr(member, body)
+        return out.getvalue()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError, ValueError):
+        return data  # not a zip LibreOffice would read as one either: the namespace still holds
+
+
+@functools.lru_cache(maxsize=1)
+def no_network_prefix() -> tuple[str, ...]:
+    """The command prefix that runs a program without network, if this system allows one."""
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        return ()
+    for prefix in ((unshare, "-rn"), (unshare, "-n")):
+        try:
+            if subprocess.run([*prefix, "true"], capture_output=True, timeout=10).returncode == 0:
+                return prefix
+        except (OSError, subprocess.SubprocessError):
+            continue
+    return ()
+
+
 def to_html(data: bytes, name: str) -> bytes:
     from .source import UnreadableDocument
 
@@ -38,10 +96,10 @@ def to_html(data: bytes, name: str) -> bytes:
         raise UnreadableDocument("an office document, and LibreOffice (soffice) is not installed to read it")
     with tempfile.TemporaryDirectory(prefix="office-") as tmp:
         source = Path(tmp) / f"report{guess_suffix(data, name)}"
-        source.write_bytes(data)
+        source.write_bytes(without_external_links(data))
         out = Path(tmp) / "out"
         try:
-            subprocess.run([binary, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp}/profile",
+            subprocess.run([*no_network_prefix(), binary, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp}/profile",
                             "--convert-to", "html", "--outdir", str(out), str(source)],
                            capture_output=True, timeout=TIMEOUT, check=False)
         except subprocess.TimeoutExpired as exc:

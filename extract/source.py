@@ -42,6 +42,7 @@ class Document:
     images: int = 0  # pictures in the body (HTML): a report printed as an image
     line_scores: list | None = None  # OCR: the confidence of each line
     layout: str = "text"  # how its tables are laid out: html, html-in-script, office, pdf, markdown, text
+    stray_bytes: str | None = None  # a text read with replaced bytes: which (an error of the report)
 
 
 def title_from_lines(lines: list[str], limit: int = 30) -> str | None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from datasette import Response, hookimpl
 
-from . import site
+from . import limits, site
 from .render import report_path
 
 WARC_FOLDER = "warcs"  # beside the database: the only folder /-/archived/ reads from
@@ -36,16 +36,18 @@ async def _capture(datasette, capture_id: int):
     from archive.warc import read_record
 
     base = Path(db.path).parent
+    from warcio.exceptions import ArchiveLoadFailed
+
     try:
         body = read_record(row, base, confine_to=base / WARC_FOLDER)
-    except (OSError, ValueError):
+    except (OSError, ValueError, ArchiveLoadFailed):  # missing or damaged WARC: a 404, never a 500
         return None, None
     return row, body
 
 
 async def archived_page(datasette, request):
-    capture_id = int(request.url_vars["capture_id"])
-    row, _ = await _capture(datasette, capture_id)
+    capture_id = limits.sqlite_id(request.url_vars["capture_id"])
+    row, _ = await _capture(datasette, capture_id) if capture_id is not None else (None, None)
     if row is None:
         return Response.html("<h1>No such capture</h1>", status=404)  # or its bytes are not in the WARC folder
     db = datasette.get_database(site.archive_name(datasette))
@@ -91,8 +93,8 @@ def _shown(capture_id: int, row: dict, reports: list[dict]) -> str:
 
 
 async def archived_raw(datasette, request):
-    capture_id = int(request.url_vars["capture_id"])
-    row, body = await _capture(datasette, capture_id)
+    capture_id = limits.sqlite_id(request.url_vars["capture_id"])
+    row, body = await _capture(datasette, capture_id) if capture_id is not None else (None, None)
     if row is None:
         return Response.text("no such capture", status=404)
     content_type = row["content_type"] or "application/octet-stream"

@@ -22,7 +22,7 @@ from datasette import hookimpl
 
 from archive.search import match_query
 
-from . import feeds, render, site
+from . import feeds, limits, render, site
 
 SNIPPET_WIDTH = 40  # characters shown on each side of a match
 
@@ -33,10 +33,12 @@ def prepare_connection(conn, database, datasette):
 
 
 def register_functions(conn, database: str, datasette=None) -> None:
-    """Every SQL function of the site (also for SQL run outside Datasette, e.g. the bench)."""
-    conn.create_function("escape_fts", 1, match_query)
-    conn.create_function("bigram_query", 1, match_query)
-    conn.create_function("search_snippet", 2, search_snippet, deterministic=True)
+    """Every SQL function of the site (also for SQL run outside Datasette, e.g. the bench),
+    bounded: no query allocates more than limits.MAX_LENGTH, no function reads a huge input."""
+    limits.set_limits(conn)
+    conn.create_function("escape_fts", 1, limits.query_function(match_query))
+    conn.create_function("bigram_query", 1, limits.query_function(match_query))
+    conn.create_function("search_snippet", 2, limits.snippet_function(search_snippet), deterministic=True)
     render.register_functions(conn, database)
     feeds.register_functions(conn, datasette)
 
@@ -85,5 +87,5 @@ def asgi_wrapper(datasette):
             if feeds.is_feed(scope):  # answered as if addressed to the base URL, never the Host header
                 scope = feeds.public_scope(datasette, scope)
             await app(scope, receive, send)
-        return ranked_search
+        return limits.only_reads(ranked_search)
     return wrap

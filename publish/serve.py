@@ -37,6 +37,12 @@ def main(argv=None) -> int:
     if not args.db.is_file():
         print(f"error: no archive at {args.db} (make archive builds one)", file=sys.stderr)
         return 2
+    from archive.health import archive_problem
+
+    problem = archive_problem(args.db)
+    if problem:  # a truncated or foreign file: one line, not Datasette's traceback
+        print(f"error: {args.db}: {problem}; not served", file=sys.stderr)
+        return 2
     cmd = command(args.db, args.host, args.port)
     os.execv(cmd[0], cmd)
 

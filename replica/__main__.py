@@ -9,6 +9,7 @@ import threading
 
 from pathlib import Path
 
+from .hostile_site import serve_hostile
 from .server import SITES, PortBusy, serve
 
 DEFAULT_SITES = {"jcms": 8101, "trs": 8102, "ucap": 8103, "spa": 8104, "gkmlpt": 8105, "oldsite": 8106, "jpaas": 8107}
@@ -43,7 +44,8 @@ def main(argv=None) -> int:
             site_host, _, port = where.rpartition(":")
             sites[name] = (site_host, int(port or 0)) if site_host else int(port or 0)
     try:
-        servers = serve(sites, args.host, args.edition, args.root, args.request_log)
+        servers = serve(sites, args.host, args.edition, args.root, args.request_log,
+                        generated={"hostile": serve_hostile})
     except PortBusy as exc:
         print(f"python -m replica: {exc}", file=sys.stderr)
         return 2

@@ -127,6 +127,18 @@ def many_pages_pdf(pages: int = 3000) -> bytes:
     return _pdf(objects)
 
 
+def lying_count_pdf(pages: int = 10000) -> bytes:
+    """A PDF whose page tree declares /Count 1 and holds `pages` pages."""
+    data = many_pages_pdf(pages)
+    return data.replace(f"/Count {pages}>>".encode(), b"/Count 1>>" + b" " * (len(str(pages)) - 1))
+
+
+def stray_byte_text() -> bytes:
+    """A real UTF-8 report in plain text with three stray bytes in it."""
+    text = (HERE.parent / "tests" / "files" / "samples" / "nanhu-2023.txt").read_bytes()
+    return text[:200] + b"\xff" + text[200:2000] + b"\xfe\xff" + text[2000:]
+
+
 def encrypted_pdf(user_password: bytes = b"secret") -> bytes:
     """A one-page PDF encrypted (RC4 40-bit, revision 2) with a user password: it opens only
     with the password, which the archive does not have."""
@@ -189,6 +201,7 @@ HOSTILE = {
     "truncated.pdf": ("the first 5,000 bytes of a real report PDF", "PDF", truncated_pdf),
     "encrypted.pdf": ("a PDF encrypted with a user password", "encrypted PDF", encrypted_pdf),
     "pages.pdf": ("a valid PDF of 3,000 pages", "pages", many_pages_pdf),
+    "lying-count.pdf": ("a PDF declaring /Count 1 that holds 10,000 pages", "pages", lying_count_pdf),
     "bomb.docx": ("a DOCX whose document.xml inflates to 1.5 GB", "inflate", docx_bomb),
     "members.xlsx": ("a spreadsheet zip of 20,000 members", "members", xlsx_many_members),
     "nested.html": ("200,000 nested <div>s", "table", nested_divs),

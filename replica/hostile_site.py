@@ -3,20 +3,27 @@ column lists, beside one real report, everything a portal can do wrong. Pages ar
 the descriptions in CASES and replica/hostile.py (nothing big is committed).
 
 The same site also answers on 127.0.0.2 (same port), an address no seed allows: its links
-there (directly, and through a redirect) must never be requested. Every request is written
-to the request log (`--request-log FILE`) as "host:port METHOD path status".
+there (directly, and through a redirect) must never be requested. Beside it runs the canary
+(replica/canary.py), an internal service on another port that the cases of
+replica/hostile_inward.py try to make the archive reach (robots.txt and the sitemap redirected
+to it, links and redirects to it in every spelling, a script-built list reaching it in every
+way a page can, office documents whose images it serves). Every request, the canary's too,
+is written to the request log (`--request-log FILE`) as "host:port METHOD path status".
 """
 from __future__ import annotations
 
+import json
 import random
 import threading
 import time
 from functools import lru_cache
 from html import escape
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
-from . import hostile
-from .server import NOT_FOUND, Handler
+from . import hostile, hostile_inward
+from .canary import serve_canary
+from .server import NOT_FOUND, Handler, PortBusy
 
 HERE = Path(__file__).resolve().parent
 REAL_PAGE = HERE / "sites" / "jcms" / "art" / "2024" / "1" / "10" / "art_1229425797_4087123.html"
@@ -108,8 +115,13 @@ def body_of(path: str) -> tuple[bytes, str]:
     raise KeyError(path)
 
 
+INWARD_DOCS = "/inward/docs.html"  # a report whose files link their images to the canary
+INWARD_TITLE = "子丑内部县人民政府2023年政府信息公开工作年度报告"
+
+
 class HostileHandler(Handler):
     request_log: Path | None = None
+    canary_port: int = 0
     _lock = threading.Lock()
     _flaky: dict = {}
 
@@ -122,12 +134,34 @@ class HostileHandler(Handler):
     def do_GET(self, head=False):
         path = self.path.split("?")[0]
         port = self.server.server_address[1]
+        canary = f"http://127.0.0.1:{self.canary_port}"
         if path in ("/", "/index.html"):
             return self._html(page("恶意测试门户", '<a href="/zfxxgknb/index.html">政府信息公开年报</a>'
+                                                  '<a href="/inwardnb/index.html">信息公开年报</a>'
                                                   '<a href="/calendar/?date=2019-01-01">活动日历</a>'
                                                   '<a href="/events/2019-01-01.html">政府信息公开</a>'))
-        if path == "/robots.txt":
-            return self.send(200, b"User-agent: *\nAllow: /\n", "text/plain; charset=utf-8", head=head)
+        if path in ("/robots.txt", "/sitemap.xml"):  # both redirected inward
+            return self._redirect(f"{canary}{path}")
+        if path == "/inwardnb/index.html":
+            return self._html(hostile_inward.script_list(canary, f"http://localhost:{self.canary_port}"))
+        if path == "/inward/browser/xhr-redirect":
+            return self._redirect(f"{canary}/browser/xhr-redirect")
+        if path == "/inward/browser/sw.js":
+            return self.send(200, hostile_inward.service_worker(canary).encode(), "text/javascript", head=head)
+        if path == "/inward/browser/list.json":
+            items = [["/zfxxgknb/real.html", CASES["/zfxxgknb/real.html"][0]],
+                     [f"{canary}/browser/listed.html", "寅卯内部县人民政府2023年政府信息公开工作年度报告"]]
+            return self.send(200, json.dumps(items, ensure_ascii=False).encode(), "application/json", head=head)
+        if path == INWARD_DOCS:
+            return self._html(page(INWARD_TITLE, f"<h1>{INWARD_TITLE}</h1><p>全文见附件：</p>" + "".join(
+                f'<p><a href="/files/{name}">{INWARD_TITLE}{name[-5:]}</a></p>'
+                for name in hostile_inward.linked_documents(canary))))
+        if path.startswith("/files/") and path[7:] in hostile_inward.linked_documents(canary):
+            body, mime = hostile_inward.linked_documents(canary)[path[7:]]
+            return self.send(200, body, mime, head=head)
+        inward = hostile_inward.redirect(path, self.canary_port)
+        if inward:
+            return self._redirect(inward)
         if path.startswith("/zfxxgknb/index"):
             n = int("".join(c for c in path if c.isdigit()) or 1)
             return self._html(self.column(n, port))
@@ -160,6 +194,8 @@ class HostileHandler(Handler):
             items += [f'<li><a href="{p}" title="{escape(t)}">{escape(t)}</a></li>' for p, (t, _) in CASES.items()]
             items += [f'<li><a href="{escape(href.format(other=f"{OTHER_HOST}:{port}"))}">{escape(t)}</a></li>'
                       for href, t in FORBIDDEN_LINKS.items()]
+            items += [f'<li><a href="{escape(href)}">{escape(t)}</a></li>'
+                      for href, t in hostile_inward.list_items(self.canary_port) + [(INWARD_DOCS, INWARD_TITLE)]]
         # An endless list: every page has a next one.
         items.append(f'<li><a href="/zfxxgknb/index_{n + 1}.html">下一页</a></li>')
         return page("政府信息公开年报", "<ul>" + "".join(items) + "</ul>")
@@ -211,5 +247,27 @@ def prepare() -> None:
         body_of(path)
 
 
-def handler(request_log: Path | None):
-    return type("Handler_hostile", (HostileHandler,), {"request_log": request_log, "_flaky": {}})
+def handler(request_log: Path | None, canary_port: int = 0):
+    return type("Handler_hostile", (HostileHandler,), {"request_log": request_log, "_flaky": {},
+                                                       "canary_port": canary_port})
+
+
+def serve_hostile(host: str, port: int, request_log: Path | None) -> list[ThreadingHTTPServer]:
+    """The canary, the hostile site on `host`, and the same site on 127.0.0.2 (an address no
+    seed allows)."""
+    prepare()  # the slow pages (the DOCX bomb, the 50 MB page) are made before serving
+    canary = serve_canary(host, 0, request_log)
+    servers = [canary]
+    for address in (host, OTHER_HOST):
+        try:
+            server = ThreadingHTTPServer((address, port), handler(request_log, canary.server_address[1]))
+        except OSError as exc:
+            for started in servers:
+                started.server_close()
+            raise PortBusy(f"cannot serve hostile on {address}:{port}: {exc.strerror}") from None
+        server.daemon_threads = True
+        server.site_name = "hostile" if address == host else "hostile-other-host"
+        port = server.server_address[1]  # the second one on the same port
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+    return servers

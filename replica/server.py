@@ -246,19 +246,21 @@ def _utf8(body: bytes) -> bool:
 
 
 def serve(sites: dict, host: str = "127.0.0.1", edition: int = 1,
-          root: Path = SITES, request_log: Path | None = None) -> list[ThreadingHTTPServer]:
+          root: Path = SITES, request_log: Path | None = None,
+          generated: dict | None = None) -> list[ThreadingHTTPServer]:
     """Start one server per site in background threads; returns them (ports resolved).
     A site's value is a port, or (host, port) to serve it on another loopback address.
     Edition 2 and later serve the changes in replica/editions/N over the base sites.
-    The site `hostile` is generated (replica/hostile_site.py), not read from `root`."""
+    `generated`: site name -> a function (host, port, request_log) serving a site that is
+    made, not read from `root` (the hostile site: replica/hostile_site.py)."""
     servers = []
     rules = {}
     if edition > 1:
         rules = json.loads((EDITIONS / str(edition) / "edition.json").read_text(encoding="utf-8"))
     for name, port in sites.items():
         site_host, port = port if isinstance(port, tuple) else (host, port)
-        if name == "hostile":
-            servers += _serve_hostile(site_host, port, request_log)
+        if name in (generated or {}):
+            servers += generated[name](site_host, port, request_log)
             continue
         site = Path(root) / name
         if not site.is_dir():
@@ -276,27 +278,6 @@ def serve(sites: dict, host: str = "127.0.0.1", edition: int = 1,
                            f"{'port ' + str(port) + ' is busy' if exc.errno == 98 else exc.strerror}") from None
         server.daemon_threads = True
         server.site_name = name
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-    return servers
-
-
-def _serve_hostile(host: str, port: int, request_log: Path | None) -> list[ThreadingHTTPServer]:
-    """The hostile site on `host`, and the same site on 127.0.0.2 (an address no seed allows)."""
-    from .hostile_site import OTHER_HOST, handler, prepare
-
-    prepare()  # the slow pages (the DOCX bomb, the 50 MB page) are made before serving
-    servers = []
-    for address in (host, OTHER_HOST):
-        try:
-            server = ThreadingHTTPServer((address, port), handler(request_log))
-        except OSError as exc:
-            for started in servers:
-                started.server_close()
-            raise PortBusy(f"cannot serve hostile on {address}:{port}: {exc.strerror}") from None
-        server.daemon_threads = True
-        server.site_name = "hostile" if address == host else "hostile-other-host"
-        port = server.server_address[1]  # the second one on the same port
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
     return servers

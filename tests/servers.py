@@ -49,7 +49,7 @@ def replica(ports: dict | None = None, edition: int = 1, root: Path | None = Non
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=errors, text=True)
     sites = {}
     try:
-        while len(sites) < len(ports):
+        while not set(ports) <= set(sites):  # helpers the sites bring (the canary) come too
             line = proc.stdout.readline()
             if not line:
                 proc.wait(timeout=10)
@@ -57,8 +57,7 @@ def replica(ports: dict | None = None, edition: int = 1, root: Path | None = Non
                 raise RuntimeError(f"replica server exited before serving: {errors.read()[-2000:]}")
             if line.startswith("serving "):
                 _, name, url = line.split()
-                if name in ports:
-                    sites[name] = url
+                sites[name] = url
         yield sites
     finally:
         proc.terminate()
@@ -84,6 +83,8 @@ def seeds_file(path: Path, sites: dict) -> Path:
 
     entries = []
     for site, url in sites.items():
+        if site not in PORTALS:  # a helper the replica runs beside its sites (the canary)
+            continue
         portal_id, name, region, level = PORTALS[site]
         entries.append({"id": portal_id, "name": name, "url": url, "region": region, "level": level,
                         "allowed_hosts": [urllib.parse.urlsplit(url).netloc]})

@@ -158,3 +158,11 @@ def test_report_html_in_a_js_data_file_saved_as_txt():
     assert got.layout == "html-in-script"
     exact, undetermined, wrong = compare(label("nanhu-2023"), got, ("active", "applications", "review_litigation"))
     assert not wrong and undetermined == 0
+def test_a_text_with_stray_bytes_is_read_and_the_bytes_are_named():
+    from extract import extract_bytes
+    from replica.hostile import stray_byte_text
+
+    report = extract_bytes(stray_byte_text(), "stray.txt", "text/plain")
+    assert report.agency == "南湖区人民政府办公室"
+    assert report.errors[0].startswith("8 stray byte sequence(s)") and "ff at byte 200" in report.errors[0]
+    assert report.applications  # the tables are read all the same

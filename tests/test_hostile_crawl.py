@@ -1,16 +1,23 @@
 """The hostile replica site (replica/hostile_site.py) crawled for real, in a subprocess:
 every case ends as a recorded outcome — archived, or an `errors` row with its stage and
 reason — the real report beside them is archived with its figures, and only the portal's
-own host is ever requested (the site's request log, which also covers 127.0.0.2)."""
+own host is ever requested (the site's request log, which also covers 127.0.0.2 and the
+canary: an internal service on another port that every case of replica/hostile_inward.py
+tries to make the archive reach). The portal is seeded as real seeds are written:
+`allowed_hosts: [localhost]`, a host without a port."""
 import urllib.parse
+from pathlib import Path
 
 import pytest
 import sqlite_utils
+import yaml
 
-from replica.hostile_site import CASES, FORBIDDEN_LINKS
+from replica.canary import SECRET
+from replica.hostile_inward import cases as inward_cases
+from replica.hostile_site import CASES, FORBIDDEN_LINKS, INWARD_TITLE
 
 from .conftest import label
-from .servers import crawl, free_port, replica, seeds_file
+from .servers import crawl, free_port, replica
 
 ARCHIVED = ("/zfxxgknb/real.html", "/zfxxgknb/nocharset.html", "/zfxxgknb/wrongcharset.html",
             "/zfxxgknb/flaky.html")
@@ -28,7 +35,8 @@ RECORDED = {
     "/loop/a.html": ("fetch", "redirect loop"),
     "/zfxxgknb/stall.html": ("fetch", "took longer than"),
     "/zfxxgknb/challenge.html": ("fetch", "challenge page"),
-    "/zfxxgknb/private.html": ("scope", "redirected from"),
+    # refusals are one row per reason, naming the first URLs: this one is counted there
+    "/zfxxgknb/private.html": ("scope", "(by a redirect)"),
 }
 
 
@@ -37,13 +45,19 @@ def hostile_crawl(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hostile-crawl")
     log = tmp / "requests.log"
     with replica({"hostile": free_port()}, request_log=log) as sites:
-        seeds = seeds_file(tmp / "seeds.yml", sites)
+        port = urllib.parse.urlsplit(sites["hostile"]).port
+        seeds = tmp / "seeds.yml"
+        seeds.write_text(yaml.safe_dump([{"id": "replica-hostile", "name": "恶意测试门户（复刻）",
+                                          "url": f"http://localhost:{port}/", "region": "浙江省嘉兴市",
+                                          "level": "county", "allowed_hosts": ["localhost"]}],
+                                        allow_unicode=True), encoding="utf-8")
         proc = crawl(seeds, tmp / "archive.db", "-s", "DOWNLOAD_TIMEOUT=10", "-s", "RETRY_TIMES=2",
                      "-s", "RETRY_BACKOFF_BASE=0.2", "-s", "PORTAL_PAGE_BUDGET=40")
     db = sqlite_utils.Database(tmp / "archive.db")
     host = urllib.parse.urlsplit(sites["hostile"]).netloc
     requests = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
-    return {"proc": proc, "db": db, "host": host, "requests": requests}
+    return {"proc": proc, "db": db, "host": host, "requests": requests, "tmp": tmp,
+            "canary": urllib.parse.urlsplit(sites["canary"]).netloc}
 
 
 def test_every_case_is_covered_here():
@@ -83,13 +97,14 @@ def test_partly_read_reports_say_what_is_missing(hostile_crawl, path):
 def test_each_hostile_case_is_recorded_with_stage_and_reason(hostile_crawl, path):
     stage, words = RECORDED[path]
     rows = [e for e in hostile_crawl["db"]["errors"].rows
-            if path in urllib.parse.urlsplit(e["url"] or "").path or path in (e["message"] or "")]
+            if path in urllib.parse.urlsplit(e["url"] or "").path or path in (e["message"] or "")
+            or stage == "scope"]
     assert any(e["stage"] == stage and words in e["message"] for e in rows), (path, rows)
 
 
 def test_forbidden_links_are_recorded_and_never_requested(hostile_crawl):
     db, host = hostile_crawl["db"], hostile_crawl["host"]
-    scope = {e["url"] for e in db["errors"].rows_where("stage = 'scope'")}
+    scope = " ".join(e["message"] for e in db["errors"].rows_where("stage = 'scope'"))
     port = host.split(":")[1]
     for href in FORBIDDEN_LINKS:
         if not href.startswith("javascript:"):  # never even a link: dropped when links are read
@@ -104,3 +119,39 @@ def test_server_errors_recover_and_traps_end_at_a_recorded_limit(hostile_crawl):
     assert flaky == ["500", "500", "200"]
     limits = [e["message"] for e in hostile_crawl["db"]["errors"].rows_where("stage = 'limit'")]
     assert limits and "PORTAL_PAGE_BUDGET" in limits[0]  # the endless list ends at the budget
+
+
+def test_the_canary_is_never_reached(hostile_crawl):
+    """No case reached the internal service: not Scrapy (links, redirects, robots.txt, the
+    sitemap), not the browser (fetch, img, iframe, XHR redirect, WebSocket, workers, popup),
+    not LibreOffice (the documents' linked images)."""
+    canary = hostile_crawl["canary"]
+    assert [r for r in hostile_crawl["requests"] if r[0] == canary] == []
+    db = hostile_crawl["db"]
+    port = canary.split(":")[1]
+    assert [c["url"] for c in db["captures"].rows if f":{port}" in c["url"]] == []
+    assert [r["url"] for r in db["reports"].rows if f":{port}" in (r["final_url"] or r["url"])] == []
+    assert not [r for r in db["reports"].rows if SECRET in (r["body_text"] or "")]
+    for warc in Path(hostile_crawl["tmp"]).glob("**/*.warc*"):
+        assert SECRET.encode() not in warc.read_bytes(), warc
+
+
+def test_inward_cases_were_tried_and_refused_once_per_reason(hostile_crawl):
+    db = hostile_crawl["db"]
+    refusals = list(db["errors"].rows_where("stage = 'scope'"))
+    reasons = [e["message"].split(";")[0] for e in refusals]
+    assert len(reasons) == len(set(reasons)), reasons  # one row per portal and reason, counted
+    text = " ".join(e["message"] for e in refusals)
+    canary_port = hostile_crawl["canary"].split(":")[1]
+    assert f"127.0.0.1:{canary_port}/robots.txt" in text  # robots.txt redirected inward: refused
+    for case in inward_cases():
+        if case["hops"] == 0:  # a link straight there: refused as it is read
+            assert case["target"].format(port=canary_port) in text or "more" in text, case["description"]
+    # the redirects were followed on the portal and stopped at the hop that leads inward
+    hops = {r[2] for r in hostile_crawl["requests"] if r[2].startswith("/inward/")}
+    assert {c["path"] for c in inward_cases() if c["hops"]} <= hops
+    assert "(from the browser)" in text  # the script-built list's requests inward were aborted
+    # the office documents whose images live at the canary were fetched and read (offline)
+    requested = {r[2] for r in hostile_crawl["requests"]}
+    assert "/files/external-image.docx" in requested  # (an .odt is no attachment link: tests/test_gate.py)
+    assert [r for r in db["reports"].rows if INWARD_TITLE.split("2023")[0] in (r["organ"] or r["title"] or "")]

@@ -68,7 +68,7 @@ def test_a_file_that_is_not_sqlite_is_refused_in_one_line(tmp_path, content):
     path.write_bytes(content)
     proc = reextract(path)
     assert proc.returncode == 2 and proc.stdout == ""
-    assert proc.stderr.strip().count("\n") == 0 and "is not an SQLite database" in proc.stderr
+    assert proc.stderr.strip().count("\n") == 0 and "not an SQLite database" in proc.stderr
     assert path.read_bytes() == content  # untouched
 
 
@@ -101,3 +101,33 @@ def test_an_sqlite_file_that_is_not_an_archive_is_left_alone(tmp_path):
     proc = reextract(path)
     assert proc.returncode == 2 and "not an archive (no captures, reports table)" in proc.stderr
     assert path.read_bytes() == before
+
+
+def test_a_damaged_capture_is_recorded_and_the_others_go_on(tmp_path):
+    """64 KB of zeros over one WARC record: that report is one recorded error, the next is read."""
+    import sqlite_utils
+
+    db = open_archive(tmp_path / "archive.db")
+    body = PAGE.read_bytes()
+    capture = WarcCapture(db, tmp_path / "warcs", "run1", base=tmp_path)
+    ids = []
+    for name in ("whole", "damaged"):
+        url = f"http://127.0.0.1:1/{name}.html"
+        capture_id, _ = capture.store(url, body + name.encode(), content_type="text/html; charset=utf-8")
+        ids.append(capture_id)
+        page = ReportPage(portal=None, url=url, final_url=url, list_title=None, fetched_at="2024-01-10T00:00:00+00:00",
+                          capture_id=capture_id, capture_new=True, status=200,
+                          content_type="text/html; charset=utf-8", body=body + name.encode())
+        assert ingest_report(db, page).kind == "new"
+    capture.close()
+    row = db["captures"].get(ids[1])  # the last record: the zeros run past it to the file's end
+    db.execute("PRAGMA journal_mode=DELETE")
+    db.conn.close()
+    with open(tmp_path / row["warc_file"], "r+b") as warc:
+        warc.seek(row["warc_offset"])
+        warc.write(b"\0" * 65536)
+    proc = reextract(tmp_path / "archive.db")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    assert "re-extracted 1 reports" in proc.stdout and "1 errors" in proc.stdout
+    errors = list(sqlite_utils.Database(tmp_path / "archive.db")["errors"].rows_where("stage = 'reextract'"))
+    assert [e["url"] for e in errors] == ["http://127.0.0.1:1/damaged.html"]

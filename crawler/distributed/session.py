@@ -112,6 +112,8 @@ class WorkerSession:
         self.discovery = _RedisDiscovery(self.server, self.keys)
         self.seeds = None
         self._columns_sent: set = set()
+        self._refusals_sent: set = set()
+        self.publish_error = None  # the loader publishes; kept for the spider's end
 
     @property
     def run(self) -> str:
@@ -133,6 +135,15 @@ class WorkerSession:
         self.count(portal, "errors")
         self.send("error", {"portal": portal, "url": url, "stage": stage,
                             "message": message[:2000], "at": now()})
+
+    def refuse(self, portal: str | None, url: str, reason: str) -> None:
+        """A request the gate refused: one errors row per worker, portal and reason (the
+        count is in the run's counters, `refused`)."""
+        self.count(portal, "refused")
+        key = (self.run, portal, reason)
+        if key not in self._refusals_sent:
+            self._refusals_sent.add(key)
+            self.error(portal, url, "scope", f"{reason}; not requested: {url} (further ones counted as 'refused')")
 
     def remember_column(self, portal: str, url: str) -> None:
         if (self.run, portal, url) in self._columns_sent:  # once per run and worker is enough

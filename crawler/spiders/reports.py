@@ -10,6 +10,7 @@ and why earlier ones failed, is recorded per portal (routes.py → crawl_runs.ro
 """
 from __future__ import annotations
 
+import sqlite3
 from urllib.parse import urljoin
 
 import scrapy
@@ -24,6 +25,7 @@ from archive.store import save_portal
 
 from .. import discover
 from ..families import ListingFailed, by_name, families_for
+from ..gate import scope_of
 from ..items import AttachmentFile, ReportGone, ReportPage
 from ..retry import UNREACHABLE as RETRY_UNREACHABLE
 from ..routes import RouteLog
@@ -153,7 +155,8 @@ class ReportsSpider(scrapy.Spider):
                      column_url=None):
         whole = url
         url, _, fragment = url.partition("#")
-        meta = {"portal": portal_id, "hops": hops, "column": column}
+        meta = {"portal": portal_id, "hops": hops, "column": column,
+                "download_maxsize": self.settings.getint("LIST_PAGE_MAXSIZE")}
         if column:  # with its fragment: a remembered gkmlpt column keeps its category
             meta["column_url"] = column_url or whole
         if from_memory:
@@ -335,9 +338,9 @@ class ReportsSpider(scrapy.Spider):
             if discover.is_trap(href):
                 continue
             if discover.is_report_title(label):
-                if not in_scope(self.portals[portal_id], href):
-                    self.session.error(portal_id, href, "scope",
-                                       "report link outside the portal (another host, scheme or path); not followed")
+                refusal = scope_of(self.portals[portal_id]).refusal(href)
+                if refusal is not None:  # one errors row per portal and reason, counted
+                    self.session.refuse(portal_id, href, f"report link to {refusal}")
                     continue
                 if meta.get("column_url"):
                     self.session.remember_column(portal_id, meta["column_url"])
@@ -465,8 +468,9 @@ class ReportsSpider(scrapy.Spider):
         portal_id = request.meta.get("portal")
         reason = failure.getErrorMessage()
         if failure.check(DownloadCancelledError) and not reason:  # the size cap, while streaming
-            reason = (f"download stopped: larger than DOWNLOAD_MAXSIZE "
-                      f"({self.settings.getint('DOWNLOAD_MAXSIZE') / 2**20:.0f} MB)")
+            setting = "LIST_PAGE_MAXSIZE" if "download_maxsize" in request.meta else "DOWNLOAD_MAXSIZE"
+            cap = request.meta.get("download_maxsize") or self.settings.getint("DOWNLOAD_MAXSIZE")
+            reason = f"download stopped: larger than {setting} ({cap / 2**20:.0f} MB)"
         message = f"{failure.type.__name__}: {reason}"
         self.session.error(portal_id, request.url, "fetch", message)
         # The portal's first contact: its homepage, or on a re-run the remembered columns
@@ -479,8 +483,13 @@ class ReportsSpider(scrapy.Spider):
     def on_closed(self, spider, reason):
         portals = list(self.portals.values())
         routes = {p["id"]: self.routes.summary(p["id"]) for p in portals}
-        self.failed_portals = self.session.finish(portals, reason, routes=routes, unreachable=self.unreachable,
-                                                  limits=self.limits)
+        try:
+            self.failed_portals = self.session.finish(portals, reason, routes=routes, unreachable=self.unreachable,
+                                                      limits=self.limits)
+        except (OSError, sqlite3.Error) as exc:  # the disk filled up: one line (crawl command), not a traceback
+            self.session.publish_error = f"cannot record the crawl's end in {self.session.working_path}: {exc}"
+            self.failed_portals = list(self.portals)
+            return
         if self.settings.getbool("CRAWL_SUMMARY", True):
             print(self.session.summary(portals), flush=True)
 

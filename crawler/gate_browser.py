@@ -1,0 +1,117 @@
+"""The gate in the browser: every request of every page — the document, frames, images,
+stylesheets, scripts, fetch/XHR, workers, popups, and each hop of a redirect — is checked by
+the same policy as Scrapy's (crawler/gate.py) before it leaves; a refused one is aborted,
+never captured. WebSockets are checked the same way; service workers are blocked.
+
+`BrowserGate.install_on_context` is the one hook: the download handler (crawler/browser.py)
+calls it for every context it creates, and wraps its per-page route handler with `guard`.
+
+Redirects: Playwright hands a route only the first URL of a redirect chain, so an admitted
+request is fetched by Playwright itself without following redirects (`route.fetch
+(max_redirects=0)`), each Location is put to the gate, and the browser follows an admitted
+one as a new request (which comes back here). Names are resolved off the event loop and
+refused when they lead inward (unless a seed names them); Playwright resolves again when it
+connects, so a name whose DNS answer changes within that moment is the remaining gap (Scrapy's
+own requests have none: crawler/gate_resolver.py checks the address connected to)."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from urllib.parse import urljoin, urlsplit
+
+from .gate import NO_PORTAL, portal_for, portal_of, resolve_checked, scope_of, trusted_hosts
+
+logger = logging.getLogger(__name__)
+BLOCK_SERVICE_WORKERS = {"service_workers": "block"}  # context option: they escape routing
+
+
+class BrowserGate:
+    def __init__(self, portals_of, record):
+        """`portals_of()`: the crawl's portals (id -> seed entry); `record(portal, url, reason)`:
+        where a refusal is written (CrawlSession.refuse)."""
+        self.portals_of, self.record = portals_of, record
+        self._names: dict[str, str | None] = {}  # host -> refusal after DNS (None: passes)
+
+    async def refusal(self, url: str, portal_id: str | None = None) -> tuple[str | None, str | None]:
+        """(portal, reason it is refused or None)."""
+        portals = self.portals_of() or {}
+        portal = portal_of(portals, portal_id)
+        if portal is None:
+            portal_id = portal_for(portals, url)
+            if portal_id is None:
+                return None, NO_PORTAL
+            portal = portals[portal_id]
+        reason = scope_of(portal).refusal(url, any_path=True)
+        if reason is not None:
+            return portal_id, reason
+        host = (urlsplit(url).hostname or "").lower()
+        if host not in self._names:
+            if hasattr(portals, "load_all"):
+                portals.load_all()
+            trusted = trusted_hosts(list(portals.values()))
+            self._names[host] = await asyncio.get_running_loop().run_in_executor(
+                None, resolve_checked, host, trusted)
+        return portal_id, self._names[host]
+
+    async def _refused(self, url: str, portal_id: str | None) -> bool:
+        owner, reason = await self.refusal(url, portal_id)
+        if reason is None:
+            return False
+        self.record(owner, url, f"{reason} (from the browser)")
+        return True
+
+    def guard(self, inner=None, portal_url: str | None = None):
+        """A route handler: the gate, then `inner` (scrapy-playwright's, which continues the
+        request with its overrides) or a plain continue, redirects checked hop by hop."""
+        async def handler(route, request):
+            url = request.url
+            if not url.startswith(("http:", "https:")):  # data:, blob: and the like never leave
+                return await (inner(route, request) if inner else route.continue_())
+            portal_id = portal_for(self.portals_of() or {}, portal_url) if portal_url else None
+            if await self._refused(url, portal_id):
+                return await route.abort("blockedbyclient")
+            checked = _RedirectChecked(route, self, portal_id)
+            if inner is not None:
+                return await inner(checked, request)
+            return await checked.continue_()
+        return handler
+
+    async def install_on_context(self, context) -> None:
+        """Every request of every page of the context (popups and workers included), and its
+        WebSockets, go through the gate."""
+        await context.route("**/*", self.guard())
+
+        async def websocket(ws):
+            if await self._refused(ws.url.replace("ws", "http", 1), None):
+                await ws.close(code=1008, reason="refused by the archive's gate")
+            else:
+                ws.connect_to_server()
+        await context.route_web_socket("**/*", websocket)
+
+
+class _RedirectChecked:
+    """The route as the inner handler sees it: `continue_` fetches without following
+    redirects, and a redirect whose target the gate refuses is aborted."""
+
+    def __init__(self, route, gate: BrowserGate, portal_id):
+        self._route, self._gate, self._portal = route, gate, portal_id
+
+    def __getattr__(self, name):
+        return getattr(self._route, name)
+
+    async def continue_(self, **overrides):
+        headers = overrides.pop("headers", None) or await self._route.request.all_headers()
+        # the same bytes on the wire: Playwright's fetch takes only Latin-1 header values
+        headers = {k: v.encode("utf-8").decode("latin-1") for k, v in headers.items()}
+        try:
+            response = await self._route.fetch(max_redirects=0, headers=headers, **overrides)
+        except Exception as exc:  # the connection failed: the browser sees a failed request
+            logger.debug("browser request failed: %s", exc)
+            return await self._route.abort("failed")
+        location = response.headers.get("location")
+        if 300 <= response.status < 400 and location:
+            target = urljoin(self._route.request.url, location)
+            if await self._gate._refused(target, self._portal):
+                await response.dispose()
+                return await self._route.abort("blockedbyclient")
+        await self._route.fulfill(response=response)

@@ -1,0 +1,111 @@
+"""The public site's limits hold against hostile readers, on real Datasette: queries that
+would allocate gigabytes or spin in the plugin's Python functions fail fast, the site answers
+other requests within 2 s meanwhile, and bad ids, bad methods and a damaged WARC give 4xx."""
+import json
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from archive.schema import open_archive
+from archive.warc import WarcCapture
+
+from .servers import datasette
+
+# Refused with an error (4xx): over SQLite's length limit, or over a function's input limit.
+REFUSED = {
+    "zeroblob": "select length(replace(hex(zeroblob(250000000)), '0', '00'))",
+    "zeroblob doubled": "select length(zeroblob(20000000) || zeroblob(20000000))",
+    "bigram of a long query": "select bigram_query(replace(hex(zeroblob(5000)), '0', '年'))",
+    "escape_fts of a long query": "select escape_fts(replace(hex(zeroblob(5000)), '0', 'a '))",
+    "snippet of a long query": "select search_snippet('abc', replace(hex(zeroblob(5000)), '0', 'a'))",
+}
+# Answered, but within bounds (the text looked into is cut at limits.MAX_TEXT_CHARS).
+BOUNDED = {
+    "snippet over 10 MB": "select search_snippet(replace(hex(zeroblob(1500000)), '0', 'ab '), 'b a')",
+}
+HOSTILE_QUERIES = {**REFUSED, **BOUNDED}
+
+
+def get(url: str, data: bytes | None = None, timeout: float = 30) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, data=data), timeout=timeout) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("site-limits")
+    db = open_archive(tmp / "archive.db")
+    capture = WarcCapture(db, tmp / "warcs", "run1", base=tmp)
+    good, _ = capture.store("http://127.0.0.1:1/a.html", b"<p>fine</p>", content_type="text/html")
+    damaged, _ = capture.store("http://127.0.0.1:1/b.html", b"<p>damaged later</p>", content_type="text/html")
+    capture.close()
+    row = db["captures"].get(damaged)
+    db.execute("PRAGMA journal_mode=DELETE")
+    db.conn.close()
+    with open(tmp / row["warc_file"], "r+b") as warc:  # 64 KB of zeros over the record
+        warc.seek(row["warc_offset"])
+        warc.write(b"\0" * 65536)
+    with datasette(tmp / "archive.db") as base:
+        yield {"base": base, "good": good, "damaged": damaged}
+
+
+def sql(base: str, query: str, timeout: float = 30) -> tuple[int, dict]:
+    status, body = get(f"{base}/archive.json?" + urllib.parse.urlencode({"sql": query}), timeout=timeout)
+    try:
+        return status, json.loads(body)
+    except ValueError:
+        return status, {"raw": body}
+
+
+@pytest.mark.parametrize("name", HOSTILE_QUERIES)
+def test_hostile_queries_fail_fast(site, name):
+    started = time.monotonic()
+    status, answer = sql(site["base"], HOSTILE_QUERIES[name])
+    if name in REFUSED:
+        assert 400 <= status < 500 and answer.get("ok") is False, (status, answer)
+    else:
+        assert status == 200 or "too long" in answer.get("error", ""), (status, answer)
+    assert time.monotonic() - started < 3.5
+
+
+def test_the_site_answers_others_while_hostile_queries_run(site):
+    threads = [threading.Thread(target=sql, args=(site["base"], q)) for q in HOSTILE_QUERIES.values()] * 1
+    for thread in threads:
+        thread.start()
+    time.sleep(0.2)
+    started = time.monotonic()
+    status, answer = sql(site["base"], "select count(*) from captures", timeout=10)
+    assert status == 200 and answer["rows"][0][0] == 2
+    assert time.monotonic() - started < 2
+    for thread in threads:
+        thread.join()
+
+
+def test_ordinary_search_functions_still_work(site):
+    status, answer = sql(site["base"], "select search_snippet('某县2023年度报告全文', '年度')")
+    assert status == 200 and "【年度】" in answer["rows"][0][0]
+
+
+@pytest.mark.parametrize("path", ["/-/archived/99999999999999999999999", "/-/archived/99999999999999999999999/raw",
+                                  "/-/archived/9223372036854775808"])
+def test_ids_sqlite_cannot_hold_answer_404(site, path):
+    assert get(site["base"] + path)[0] == 404
+
+
+def test_writes_of_any_method_answer_405(site):
+    assert get(f"{site['base']}/archive/new_reports", data=b"x=1")[0] == 405
+    assert get(f"{site['base']}/archive.json?sql=select+1", data=b"")[0] == 405
+
+
+def test_a_damaged_capture_answers_404_and_the_others_still_show(site):
+    assert get(f"{site['base']}/-/archived/{site['damaged']}/raw")[0] == 404
+    assert get(f"{site['base']}/-/archived/{site['damaged']}")[0] == 404
+    status, body = get(f"{site['base']}/-/archived/{site['good']}/raw")
+    assert status == 200 and "fine" in body
