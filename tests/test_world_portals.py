@@ -67,7 +67,17 @@ def _reports(world, case):
 
 def test_crawl_ends_without_traceback(world):
     proc = world["proc"]
-    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    assert "Traceback" not in proc.stderr, proc.stderr[proc.stderr.find("Traceback") - 300:][:3000]
+
+
+def test_exit_status_tells_the_truth(world):
+    """Every portal here publishes its reports plainly: the crawl exits 0, and every portal's
+    crawl_runs row ends with a final status."""
+    proc, db = world["proc"], world["db"]
+    statuses = {r["portal"]: (r["status"], r["note"]) for r in db["crawl_runs"].rows}
+    assert all(s not in ("running", None) for s, _ in statuses.values()), statuses
+    bad = {p: s for p, s in statuses.items() if s[0] not in ("ok", "ok_with_errors")}
+    assert proc.returncode == 0, (proc.returncode, bad, proc.stderr.strip().splitlines()[-1:])
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
