@@ -56,15 +56,12 @@ def run_measured(args: list[str], timeout: float, env=None) -> tuple[subprocess.
 
 
 def _canary(hosts: list[str]) -> Canary:
+    """One canary on 127.0.0.1, ::1 and the given addresses, all on one port."""
     for _ in range(20):
-        first = Canary(["127.0.0.1"])
-        rest = Canary(["::1", *hosts], port=first.port)
-        if len(rest.sockets) == len(hosts) + 1:
-            first.sockets += rest.sockets
-            rest.sockets = []
-            return first
-        first.stop()
-        rest.stop()
+        try:
+            return Canary(["127.0.0.1", "::1", *hosts], port=free_port(), require_all=True)
+        except OSError:
+            continue
     raise RuntimeError("no port free on every canary address")
 
 
@@ -107,7 +104,7 @@ def hostile(tmp_path_factory):
 
 
 def test_canary_never_reached(hostile):
-    hits = sorted({line for _, _, line in hostile["hits"]})
+    hits = sorted({f"{where}: {line}" for _, where, line in hostile["hits"]})
     assert not hostile["hits"], f"{len(hostile['hits'])} connections to the internal canary: {hits}"
 
 
@@ -116,6 +113,8 @@ def test_canary_never_reached_through(hostile, portal):
     """Hits attributed to one portal's vectors (the canary path names the vector)."""
     p = next(x for x in hostile["portals"] if x.name.replace("-", "_") == portal)
     paths = [line.split()[1] for _, _, line in hostile["hits"] if len(line.split()) > 1]
+    if p.name == "portless-seed":  # the canary on the portal's own address
+        paths += [f"/hit/portless@{where}" for _, where, _ in hostile["hits"] if where == p.allowed_hosts[0]]
     mine = sorted({path for path in paths for v in p.vectors if path.startswith(f"/hit/{v}")})
     assert not mine, f"{p.name}: canary reached through {len(mine)} of {len(p.vectors)} vectors: {mine}"
 
@@ -177,7 +176,7 @@ def test_a_bound_that_stops_work_is_recorded(hostile, portal):
 # --- the readers --------------------------------------------------------------------------------
 
 FILE_CASES = list(attacks.files(1))
-FILE_SAMPLE = sample(FILE_CASES, 10, seed=2)
+FILE_SAMPLE = sorted(set(sample(FILE_CASES, 10, seed=2)) | {"docx-external-image"}, key=FILE_CASES.index)
 
 
 @pytest.fixture(scope="module")

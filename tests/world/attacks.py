@@ -474,6 +474,14 @@ def files(port: int) -> dict:
     out = {}
     out["docx-remote-template"] = ("tpl.docx", _docx("", settings_rels=
         f'<Relationship Id="rIdT" Type="{R}/attachedTemplate" Target="{c}/docx-remote-template.dotm" TargetMode="External"/>'))
+    # control: issue 19 #6 (an external image relationship), so a run shows the canary sees a reader's fetch
+    out["docx-external-image"] = ("extimg.docx", _docx(
+        '<w:p><w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing">'
+        '<wp:extent cx="100" cy="100"/><wp:docPr id="1" name="p"/><a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+        '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+        '<pic:nvPicPr><pic:cNvPr id="1" name="p"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:link="rIdI"/></pic:blipFill>'
+        '<pic:spPr/></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>',
+        doc_rels=f'<Relationship Id="rIdI" Type="{R}/image" Target="{c}/docx-external-image.png" TargetMode="External"/>'))
     out["docx-includepicture"] = ("incpic.docx", _docx(
         f'<w:p><w:fldSimple w:instr=" INCLUDEPICTURE &quot;{c}/docx-includepicture.png&quot; \\d "><w:r><w:t>x</w:t></w:r></w:fldSimple></w:p>'))
     out["docx-includetext"] = ("inctext.docx", _docx(

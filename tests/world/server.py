@@ -109,9 +109,10 @@ class Canary:
     """Counts every connection (TCP accept) and request line sent to it, on each address it
     listens on (IPv4 loopback, and ::1 when the machine has it)."""
 
-    def __init__(self, hosts=("127.0.0.1",), port: int = 0):
+    def __init__(self, hosts=("127.0.0.1",), port: int = 0, require_all: bool = False):
         self.hits: list = []
         self.sockets = []
+        self._stop = False
         for host in hosts:
             family = socket.AF_INET6 if ":" in host else socket.AF_INET
             try:
@@ -119,12 +120,15 @@ class Canary:
                 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                 s.bind((host, port))
             except OSError:
+                s.close()
+                if require_all:
+                    self.stop()
+                    raise
                 continue
             port = s.getsockname()[1]
             s.listen(64)
             self.sockets.append(s)
         self.port = port
-        self._stop = False
         for s in self.sockets:
             threading.Thread(target=self._serve, args=(s,), daemon=True).start()
 
@@ -133,8 +137,10 @@ class Canary:
         while not self._stop:
             try:
                 conn, peer = s.accept()
-            except OSError:
+            except socket.timeout:
                 continue
+            except OSError:
+                return
             threading.Thread(target=self._one, args=(conn, peer), daemon=True).start()
 
     def _one(self, conn, peer):
@@ -148,7 +154,11 @@ class Canary:
                 data += chunk
         except OSError:
             pass
-        self.hits.append((time.time(), peer, data.split(b"\r\n", 1)[0].decode("latin-1")))
+        try:
+            where = conn.getsockname()[0]
+        except OSError:
+            where = "?"
+        self.hits.append((time.time(), where, data.split(b"\r\n", 1)[0].decode("latin-1")))
         try:
             body = b"CANARY-INTERNAL-SECRET"
             conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n"
