@@ -77,7 +77,9 @@ def test_exit_status_tells_the_truth(world):
     statuses = {r["portal"]: (r["status"], r["note"]) for r in db["crawl_runs"].rows}
     assert all(s not in ("running", None) for s, _ in statuses.values()), statuses
     bad = {p: s for p, s in statuses.items() if s[0] not in ("ok", "ok_with_errors")}
-    assert proc.returncode == 0, (proc.returncode, bad, proc.stderr.strip().splitlines()[-1:])
+    names = {f"world-{i}": c.name for i, c in enumerate(CASES)}
+    bad = {names[p]: s for p, s in bad.items()}
+    assert proc.returncode == 0, f"exit {proc.returncode}; {bad}; last line: {proc.stderr.strip().splitlines()[-1:]}"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
