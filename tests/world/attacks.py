@@ -359,7 +359,7 @@ def endless_list(port: int, own: str) -> HostilePortal:
     _home(routes)
     routes["/xxgk/zfxxgknb/"] = Answer(200, _list([REAL, ("/xxgk/zfxxgknb/more/", "下一页")]))
     routes["/xxgk/zfxxgknb/more/"] = _endless_chunked
-    return HostilePortal("endless-list", routes, bounded="DOWNLOAD_MAXSIZE")
+    return HostilePortal("endless-list", routes, bounded="MAXSIZE")  # DOWNLOAD_MAXSIZE or a list-page cap
 
 
 def _raw(answer: bytes):
