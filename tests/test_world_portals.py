@@ -2,9 +2,11 @@
 report a person could find is found, filed under its organ and year, read with the label's
 cells (never another value), archived once, and no distractor is kept.
 
-WORLD_CASES=all crawls every case; the default is a fixed, seeded sample."""
+WORLD_CASES=all crawls every case; the default is a fixed, seeded sample; WORLD_EXCLUDE=page-param
+leaves classes out."""
 from __future__ import annotations
 
+import os
 import urllib.parse
 
 import pytest
@@ -17,7 +19,9 @@ from .test_corpus import compare
 from .world.portals import generate, serve
 from .world.server import sample
 
-CASES = sample(generate(seed=0), 24, seed=1)
+# WORLD_EXCLUDE=cls1,cls2 leaves classes out (e.g. one that stalls a branch under test).
+CASES = [c for c in sample(generate(seed=0), 24, seed=1)
+         if c.cls not in os.environ.get("WORLD_EXCLUDE", "").split(",")]
 SECTIONS = ("active", "applications", "review_litigation")
 
 
