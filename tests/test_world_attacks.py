@@ -36,6 +36,7 @@ from .servers import BIN, ROOT, free_port
 from .test_corpus import compare
 from .world import attacks
 from .world.portals import serve as serve_case
+from .world.known import params
 from .world.server import Canary, Site, sample
 
 SECRET = b"CANARY-INTERNAL-SECRET"
@@ -103,12 +104,13 @@ def hostile(tmp_path_factory):
             "hits": list(canary.hits), "portals": portals, "sites": sites, "port": canary.port}
 
 
-def test_canary_never_reached(hostile):
+@pytest.mark.parametrize("_", params("canary", ["all"]))
+def test_canary_never_reached(hostile, _):
     hits = sorted({f"{where}: {line}" for _, where, line in hostile["hits"]})
     assert not hostile["hits"], f"{len(hostile['hits'])} connections to the internal canary: {hits}"
 
 
-@pytest.mark.parametrize("portal", [b.__name__ for b in attacks.PORTALS])
+@pytest.mark.parametrize("portal", params("canary", [b.__name__ for b in attacks.PORTALS]))
 def test_canary_never_reached_through(hostile, portal):
     """Hits attributed to one portal's vectors (the canary path names the vector)."""
     p = next(x for x in hostile["portals"] if x.name.replace("-", "_") == portal)
@@ -119,7 +121,8 @@ def test_canary_never_reached_through(hostile, portal):
     assert not mine, f"{p.name}: canary reached through {len(mine)} of {len(p.vectors)} vectors: {mine}"
 
 
-def test_nothing_internal_archived(hostile):
+@pytest.mark.parametrize("_", params("archived", ["internal"]))
+def test_nothing_internal_archived(hostile, _):
     db = hostile["db"]
     assert db is not None, hostile["proc"].stderr[-2000:]
     own = {f"{s.host}:{s.port}" for s in hostile["sites"]}
@@ -135,7 +138,7 @@ def test_nothing_internal_archived(hostile):
     assert not leaked, leaked
 
 
-@pytest.mark.parametrize("portal", [b.__name__ for b in attacks.PORTALS])
+@pytest.mark.parametrize("portal", params("archived", [b.__name__ for b in attacks.PORTALS]))
 def test_real_report_archived_beside_the_attack(hostile, portal):
     db = hostile["db"]
     p = next(x for x in hostile["portals"] if x.name.replace("-", "_") == portal)
@@ -154,7 +157,8 @@ def test_crawl_bounded_in_time_and_memory(hostile):
     assert hostile["peak_kb"] < MEMORY_BOUND_KB, f"peak RSS {hostile['peak_kb'] / 1024:.0f} MB"
 
 
-def test_exit_status_and_one_clear_line(hostile):
+@pytest.mark.parametrize("_", params("archived", ["exit"]))
+def test_exit_status_and_one_clear_line(hostile, _):
     proc = hostile["proc"]
     assert "Traceback" not in proc.stderr, proc.stderr[proc.stderr.find("Traceback") - 200:][:3000]
     assert proc.returncode in (0, 1), proc.returncode
@@ -200,7 +204,7 @@ def extracted_files(tmp_path_factory):
     return out
 
 
-@pytest.mark.parametrize("case", FILE_SAMPLE)
+@pytest.mark.parametrize("case", params("reader", FILE_SAMPLE))
 def test_reader_never_reaches_out(extracted_files, case):
     got = extracted_files[case]
     assert not got["hits"], f"{case}: the reader connected to the canary: {got['hits']}"
@@ -311,7 +315,7 @@ def site_attacked(site):
     return {"statuses": statuses, "probes": probes, "peak_kb": peak[0]}
 
 
-@pytest.mark.parametrize("case", SITE_SAMPLE)
+@pytest.mark.parametrize("case", params("site", SITE_SAMPLE))
 def test_site_never_answers_500(site_attacked, case):
     status, seconds = site_attacked["statuses"].get(case, (None, None))
     assert status is not None and 200 <= status < 500, f"{case}: HTTP {status} after {seconds:.1f} s"

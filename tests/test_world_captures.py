@@ -16,6 +16,7 @@ from extract import extract_bytes
 from .conftest import FILES, label
 from .test_corpus import compare
 from .world.captures import NO_EXACT_BOUND, PRINTED, RENDERINGS, SEEDS_PER_RENDERING, print_pdf, second_organ
+from .world.known import params
 from .world.server import sample
 
 SECTIONS = ("active", "applications", "review_litigation")
@@ -43,8 +44,9 @@ def score(report: str, got) -> tuple:
 CASES = [(name, seed) for name in RENDERINGS for seed in SEEDS]
 
 
-@pytest.mark.parametrize("name,seed", CASES, ids=[f"{n}-{s}" for n, s in CASES])
-def test_rendering_never_wrong_and_95_exact(name, seed):
+@pytest.mark.parametrize("case", params("capture", CASES, [f"{n}-{s}" for n, s in CASES]))
+def test_rendering_never_wrong_and_95_exact(case):
+    name, seed = case
     total = exact_total = 0
     problems = []
     for report in REPORTS:
@@ -65,7 +67,7 @@ def test_rendering_never_wrong_and_95_exact(name, seed):
 PRINT_REPORTS = REPORTS if os.environ.get("WORLD_CASES") == "all" else sample(REPORTS, 2, seed=3)
 
 
-@pytest.mark.parametrize("name", list(PRINTED))
+@pytest.mark.parametrize("name", params("capture", list(PRINTED)))
 def test_chromium_printed_pdf(tmp_path, name):
     total = exact_total = 0
     problems = []

@@ -17,6 +17,7 @@ from .conftest import label
 from .servers import crawl
 from .test_corpus import compare
 from .world.portals import generate, serve
+from .world.known import mark, params
 from .world.server import sample
 
 # WORLD_EXCLUDE=cls1,cls2 leaves classes out (e.g. one that stalls a branch under test).
@@ -74,7 +75,8 @@ def test_crawl_ends_without_traceback(world):
     assert "Traceback" not in proc.stderr, proc.stderr[proc.stderr.find("Traceback") - 300:][:3000]
 
 
-def test_exit_status_tells_the_truth(world):
+@pytest.mark.parametrize("_", params("portals-exit", ["exit"]))
+def test_exit_status_tells_the_truth(world, _):
     """Every portal here publishes its reports plainly: the crawl exits 0, and every portal's
     crawl_runs row ends with a final status."""
     proc, db = world["proc"], world["db"]
@@ -86,7 +88,7 @@ def test_exit_status_tells_the_truth(world):
     assert proc.returncode == 0, f"exit {proc.returncode}; {bad}; last line: {proc.stderr.strip().splitlines()[-1:]}"
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@pytest.mark.parametrize("case", params("found", CASES, [c.name for c in CASES]))
 def test_every_report_found_once_and_read(world, case):
     got = _reports(world, case)
     found = {}
@@ -113,7 +115,8 @@ def test_every_report_found_once_and_read(world, case):
     assert not duplicated, f"{case.name}: one report archived as several {duplicated}"
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.distractors], ids=[c.name for c in CASES if c.distractors])
+@pytest.mark.parametrize("case", params("distractor", [c for c in CASES if c.distractors],
+                                        [c.name for c in CASES if c.distractors]))
 def test_no_distractor_kept(world, case):
     kept = [p for r in _reports(world, case) for p in (_path(r["url"]),) if p in case.distractors]
     assert not kept, f"{case.name}: distractors archived as reports: {kept}"
