@@ -117,7 +117,7 @@ def test_r5_compares_consecutive_years_of_one_organ(tmp_path, pingtan_2021):
 
 def in_force(db) -> list[dict]:
     sql = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))[
-        "databases"]["archive"]["queries"]["in_force_mismatches"]["sql"]
+        "databases"]["*"]["queries"]["in_force_mismatches"]["sql"]
     return [dict(r) for r in db.query(sql)]
 
 
