@@ -61,8 +61,11 @@ TABLES = {
         "route": str},
         pk="id", foreign_keys=[("portal", "portals", "id")], indexes=[(["run", "portal"], True)]),
     "report_columns": dict(columns={
-        "portal": str, "url": str, "last_seen": str, "run": str},
+        "portal": str, "url": str, "last_seen": str, "run": str, "route": str},
         pk=("portal", "url"), foreign_keys=[("portal", "portals", "id")]),
+    "report_sources": dict(columns={
+        "report_url": str, "source_url": str, "position": int},
+        pk=("report_url", "source_url")),
     "captures": dict(columns={
         "id": int, "url": str, "status": int, "content_type": str, "digest": str, "length": int,
         "fetched_at": str, "rendered": int, "etag": str, "last_modified": str, "warc_file": str,
@@ -208,6 +211,13 @@ def m007_report_summary_table(db: sqlite_utils.Database) -> None:
     page, facets and the canned queries over it stay fast on a large archive."""
     _sync_tables(db)
     _report_summary(db)
+
+
+@MIGRATIONS()
+def m008_discovery_routes(db: sqlite_utils.Database) -> None:
+    """report_columns.route (a column whose list only the browser reads in full) and
+    report_sources (the answers a rendered report's text came from)."""
+    _sync_tables(db)
 
 
 def cell_position(row_key: str, column_key: str) -> int | None:

@@ -21,6 +21,7 @@ from w3lib.encoding import html_to_unicode
 from . import rules
 from .grid import ROW_END, Text, Where
 from .limits import check_cells
+from .sniff import file_kind
 from .values import fold
 
 PAGE_FILE = "page.yml"
@@ -57,6 +58,11 @@ class Document:
 
 
 def sniff_kind(data: bytes, name: str = "", content_type: str = "") -> str:
+    by_bytes = file_kind(data)  # the bytes decide first: names and headers are often wrong
+    if by_bytes in ("pdf", "ole", "rtf", "image"):
+        return by_bytes
+    if by_bytes in ("ooxml", "ofd", "zip"):
+        return "zip"
     suffix = Path(name.split("?")[0]).suffix.lower()
     head = data[:2048].lstrip().lower()
     if head.startswith(b"%pdf") or "application/pdf" in content_type:
