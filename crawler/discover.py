@@ -66,14 +66,32 @@ def _link(element, href: str, base_url: str, keep_fragment: bool) -> tuple[str, 
 
 
 _SCRIPTED_LINK = re.compile(r"onclick=|data-href=|data-url=", re.I)
-_SCRIPT_TARGET = re.compile(
-    r"""(?:window\.open|location\.(?:href\s*=|assign|replace)|location\s*=|openUrl|openWin\w*|goUrl)\s*\(?\s*['"]([^'"]+)['"]""")
+_QUOTED = re.compile(r"""['"]([^'"\s]+)['"]""")
 
 
 def _script_target(code: str) -> str | None:
-    """The address a click handler opens (window.open('…'), location.href='…')."""
-    m = _SCRIPT_TARGET.search(code or "")
-    return m.group(1) if m else None
+    """The address a click handler opens: the first quoted URL-like argument
+    (window.open('…'), location.href='…', openArticle('/art/…'))."""
+    for value in _QUOTED.findall(code or ""):
+        if _URLISH.search(value) and not value.startswith(("javascript:", "#")):
+            return value
+    return None
+
+
+_LIST_PAGE = re.compile(r"/(index|list|default)[\w-]*\.(s?html?|jsp|aspx?|php)$|/$", re.I)
+
+
+def is_subcolumn(label: str, url: str, column_url: str) -> bool:
+    """A list below a report column (a year's, a department's): a folder-like page under the
+    column's folder, or a navigation label (2023年) in it; not the column itself."""
+    here, there = urlsplit(column_url), urlsplit(url)
+    if here.netloc != there.netloc or there.query or rules()["navigation"]["avoid"].search(label):
+        return False
+    folder = here.path.rsplit("/", 1)[0] + "/"
+    if not there.path.startswith(folder) or there.path == here.path:
+        return False
+    below = "/" in there.path[len(folder):].rstrip("/")
+    return bool((below and _LIST_PAGE.search(there.path)) or rules()["navigation"]["text"].search(label))
 
 
 def frame_urls(html: str, base_url: str) -> list[str]:
@@ -146,7 +164,11 @@ def is_navigation(label: str, url: str) -> bool:
     if r["avoid"].search(label) or r["avoid"].search(url):
         return False
     return bool(r["text"].search(label) or (r["slug"].search(url) and not url.endswith((".htm", ".shtml"))
-                                            and not re.search(r"/t\d{8}_", url)))
+                                            and not re.search(r"/t\d{8}_", url) and not _ARTICLE.search(url)))
+
+
+# An article's file name (c8001.html, art_1229_4087000.html, post_123456.html): never a column.
+_ARTICLE = re.compile(r"/(?!index|list|default)[^/?#]*\d{4,}[^/?#]*\.(s?html?|jsp|aspx?|php)(\?|#|$)", re.I)
 
 
 def is_pager(label: str, url: str, page_url: str) -> bool:

@@ -68,7 +68,7 @@ class ListReading:
         # need it is rendered on every run.
         if script_list or response.meta.get("needs_browser") or self.reference_due(portal_id):
             request = self.render_request(self._list_meta(response), response.url,
-                                          reference=not script_list)
+                                          reference=not script_list and not response.meta.get("needs_browser"))
             if request is not None:
                 yield request
         elif not listed and response.meta.get("from_memory") and not self.frames_of(html, response):
@@ -173,14 +173,17 @@ class ListReading:
 
     def requests_from_links(self, links, meta: dict, route: str | None = None, page_url: str | None = None):
         portal_id, hops = meta["portal"], meta.get("hops", 0)
+        # A framed list is part of a page a person sees: trap rules (a search system's
+        # query-laden URLs) do not apply to its links; the page budget still bounds it.
+        trap = (lambda href: False) if meta.get("frame_of") else discover.is_trap
         reports = {href.split("#")[0] for href, label in links
-                   if discover.is_report_title(label) and not discover.is_trap(href)
+                   if discover.is_report_title(label) and not trap(href)
                    and in_scope(self.portals[portal_id], href)}
         if route and reports:
             self.routes.found(portal_id, meta.get("column_url") or meta.get("list_page") or "(navigation)",
                               route, reports)
         for href, label in links:
-            if discover.is_trap(href):
+            if trap(href):
                 continue
             if discover.is_report_title(label):
                 if not in_scope(self.portals[portal_id], href):
@@ -194,6 +197,9 @@ class ListReading:
                 # Another page of the same list (首页/上一页/下一页/尾页/3): not a hop, not a new column.
                 request = self.page_request(portal_id, href, hops, column=True, column_url=meta["column_url"],
                                             frame_of=meta.get("frame_of"))
+            elif meta.get("column") and hops < MAX_HOPS and discover.is_subcolumn(label, href, meta["column_url"]):
+                # A year's or a department's list below the column: a column of its own.
+                request = self.page_request(portal_id, href, hops + 1, column=True)
             elif hops < MAX_HOPS and discover.is_navigation(label, href):
                 request = self.page_request(portal_id, href, hops + 1,
                                             column=discover.is_report_column(label, href))

@@ -156,6 +156,8 @@ class BrowserReference:
                             content_type="text/html; charset=utf-8", rendered=True)
                         self.session.count(portal_id, "captures_new", int(new))
                     found += discover.links(html, url)
+                # the pager is clicked here: its links are not columns of their own
+                found = [(href, label) for href, label in found if not discover.is_pager(label, href, response.url)]
                 for request in self.requests_from_links(found, meta, route="browser"):
                     yield request
                 pager = await self._find_next(page, portal)
@@ -163,6 +165,10 @@ class BrowserReference:
                     break
                 frame, how = pager
                 if n == limit - 1:
+                    if response.meta.get("reference"):
+                        # only the check stops here: the static routes read the list
+                        self.routes.note(portal_id, column, "browser", f"stopped at BROWSER_LIST_PAGES ({limit})")
+                        break
                     self.limits.setdefault(portal_id, f"BROWSER_LIST_PAGES ({limit}) reached")
                     self.session.error(portal_id, response.url, "limit",
                                        f"BROWSER_LIST_PAGES of {limit} reached: the rest of the list was not read")
