@@ -27,7 +27,7 @@ RECORDED = {
     "/files/truncated.pdf": ("extract", "PDF does not parse"),
     "/loop/a.html": ("fetch", "redirect loop"),
     "/zfxxgknb/stall.html": ("fetch", "took longer than"),
-    "/zfxxgknb/challenge.html": ("fetch", "challenge page"),
+    "/zfxxgknb/challenge.html": ("challenge", "firewall challenge not passed"),
     "/zfxxgknb/private.html": ("scope", "redirected from"),
 }
 

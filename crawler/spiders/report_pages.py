@@ -64,7 +64,7 @@ class ReportPages:
                                                            "label": label}), "reports")
                 if request is not None:
                     attachments.append(request)
-            if not attachments and discover.is_shell(response.text):
+            if not attachments and _small_text(response.body) and discover.is_shell(response.text):
                 request = self.render_report_request(response.meta, first_url)
                 if request is not None:
                     yield request
@@ -178,3 +178,14 @@ class ReportPages:
             label=response.meta.get("label"), fetched_at=now(), capture_id=response.meta.get("capture_id"),
             status=response.status, content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
             body=response.body)
+
+
+SHELL_MAX_BYTES = 512 * 1024  # a shell is a small page: a larger one holds what it holds
+
+
+def _small_text(body: bytes) -> bool:
+    """Small and text (a page of control bytes or megabytes is read as it is, and its
+    extraction records what is wrong with it)."""
+    head = body[:4096]
+    return len(body) < SHELL_MAX_BYTES and b"\0" not in head and \
+        sum(1 for b in head if b < 9 or 13 < b < 27 or 27 < b < 32) <= len(head) // 20
