@@ -94,9 +94,13 @@ class ChallengeMiddleware:
     def process_exception(self, request, exception, spider=None):
         """A browser pass that failed to load: the waiting requests go on without it."""
         portal = request.meta.get("portal")
-        if request.meta.get("challenge_of") and portal in self.passing:
+        if not request.meta.get("challenge_of") or isinstance(exception, IgnoreRequest):
+            return None
+        if portal in self.passing:
             self.passing[portal].set()
-        return None
+        # e.g. a page that reloads for ever: the browser cannot even read it
+        self._not_passed(request, f"{request.meta['challenge_of']}: the browser could not load it "
+                                  f"({type(exception).__name__}: {str(exception).splitlines()[0][:200]})")
 
     async def _after_browser(self, request, response):
         page = request.meta.get("playwright_page")

@@ -265,9 +265,10 @@ def build_download(b: Builder, spelling: str) -> str:
     _write_bytes(b.out / b.m.origin / "_data" / "edited.docx", b.office["edited"])
     b.m.edit = {"file": b.rel(reports[0]["file"]), "source": f"{b.m.origin}/_data/edited.docx",
                 "report": reports[0]["url"]}
-    if spelling == "attachment":  # the page is what is revalidated: its text is edited
+    if spelling == "attachment":  # the page is what is revalidated: its text is edited, it is removed
         b.m.edit = {"file": b.rel(reports[0]["url"]), "old": "详见附件。", "new": "详见附件（已更新）。",
                     "report": reports[0]["url"]}
+        b.m.removal = {"file": b.rel(reports[1]["url"]), "report": reports[1]["url"]}
     b.m.removal = {"file": b.rel(reports[1]["file"]), "report": reports[1]["url"]}
     return pager_pages(b.w, "xxgk/ndbg", b.records, 2)
 

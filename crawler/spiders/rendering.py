@@ -179,7 +179,10 @@ class BrowserReference:
                     break
                 self.routes.note(portal_id, column, "browser", f"page {n + 2} by {how}")
         except Exception as exc:
-            self.session.error(portal_id, response.url, "render", f"{type(exc).__name__}: {exc}")
+            if response.meta.get("reference"):  # only the check stopped: the static routes read the list
+                self.routes.note(portal_id, column, "browser", f"stopped: {type(exc).__name__}: {str(exc)[:120]}")
+            else:
+                self.session.error(portal_id, response.url, "render", f"{type(exc).__name__}: {exc}")
         finally:
             await page.close()
         if not self.routes.count(portal_id, column, "browser"):
