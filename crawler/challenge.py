@@ -65,7 +65,7 @@ class ChallengeMiddleware:
             # the challenge too. Not awaited here (this request holds a download slot the
             # pass needs): back to the queue after a short pause, until the pass has ended.
             waits = meta.get("challenge_waits", 0)
-            if not passing.is_set() and waits < 120:
+            if not passing.is_set() and waits < 240:
                 await asyncio.sleep(0.25)
                 return request.replace(dont_filter=True, priority=request.priority - 100, meta={
                     **{k: v for k, v in meta.items() if k not in _PER_RESPONSE}, "challenge_waits": waits + 1})
@@ -105,7 +105,7 @@ class ChallengeMiddleware:
     async def _after_browser(self, request, response):
         page = request.meta.get("playwright_page")
         why, portal = request.meta["challenge_of"], request.meta["portal"]
-        seconds = self.crawler.settings.getfloat("CHALLENGE_SECONDS", 8)
+        seconds = self.crawler.settings.getfloat("CHALLENGE_SECONDS", 15)
         passed = False
         try:
             for _ in range(int(seconds * 5)):

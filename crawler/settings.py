@@ -114,4 +114,4 @@ BROWSER_REFERENCE = True
 BROWSER_PORTAL_RENDERS = 40
 # Firewall challenges (crawler/challenge.py): browser passes per portal, seconds to wait for one.
 CHALLENGE_PASSES = 3
-CHALLENGE_SECONDS = 8
+CHALLENGE_SECONDS = 15
