@@ -29,11 +29,44 @@ def forget_column(db, portal: str, url: str) -> None:
         db["report_columns"].delete_where("portal = ? and url = ?", [portal, url])
 
 
+def mark_column(db, portal: str, url: str, route: str) -> None:
+    """How the column's list must be read on re-crawls: 'browser' or 'static'."""
+    with db.atomic():
+        if db.execute("select 1 from report_columns where portal = ? and url = ?", [portal, url]).fetchone():
+            db.execute("update report_columns set route = ? where portal = ? and url = ?", [route, portal, url])
+
+
+def column_routes(db, portal: str) -> dict[str, str]:
+    return {r["url"]: r["route"] for r in db.query("select url, route from report_columns where portal = ?",
+                                                   [portal])}
+
+
+def remember_sources(db, report_url: str, sources: list[str]) -> None:
+    """The answers a rendered report's text came from, replacing those of an earlier render."""
+    with db.atomic():
+        db.execute("delete from report_sources where report_url = ?", [report_url])
+        rows = [{"report_url": report_url, "source_url": url, "position": i}
+                for i, url in enumerate(dict.fromkeys(sources))]
+        if rows:
+            db["report_sources"].insert_all(rows, pk=("report_url", "source_url"), replace=True)
+
+
+def report_sources(db, report_url: str) -> list[str]:
+    return [r["source_url"] for r in db.query(
+        "select source_url from report_sources where report_url = ? order by position", [report_url])]
+
+
+def close_running(db, run: str, status: str, finished_at: str) -> None:
+    with db.atomic():
+        db.execute("update crawl_runs set status = ?, finished_at = ? where run = ? and status = 'running'",
+                   [status, finished_at, run])
+
+
 def known_reports(db, portal: str) -> list[dict]:
     """The portal's current reports with the validators of their last capture; a report
     still waiting for its attachments has none (its page must be read again)."""
     return list(db.query(
-        "select r.url, r.title, r.status, "
+        "select r.url, r.title, r.status, coalesce(c.rendered, 0) as rendered, "
         "case when r.status = 'current' then c.etag end as etag, "
         "case when r.status = 'current' then c.last_modified end as last_modified from reports r "
         "left join captures c on c.id = r.capture_id where r.portal = ? and r.status in ('current', 'pending')",

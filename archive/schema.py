@@ -63,8 +63,11 @@ TABLES = {
         "route": str},
         pk="id", foreign_keys=[("portal", "portals", "id")], indexes=[(["run", "portal"], True)]),
     "report_columns": dict(columns={
-        "portal": str, "url": str, "last_seen": str, "run": str},
+        "portal": str, "url": str, "last_seen": str, "run": str, "route": str},
         pk=("portal", "url"), foreign_keys=[("portal", "portals", "id")]),
+    "report_sources": dict(columns={
+        "report_url": str, "source_url": str, "position": int},
+        pk=("report_url", "source_url")),
     "captures": dict(columns={
         "id": int, "url": str, "status": int, "content_type": str, "digest": str, "length": int,
         "fetched_at": str, "rendered": int, "etag": str, "last_modified": str, "warc_file": str,
@@ -240,6 +243,13 @@ def m008_levels_blanks_units(db: sqlite_utils.Database) -> None:
     db.execute("""update reports set layout = coalesce((select a.layout from applications a
                     where a.report_id = reports.id and a.layout is not null limit 1), layout)
                   where figures_from is not null and figures_from != final_url""")
+
+
+@MIGRATIONS()
+def m009_discovery_routes(db: sqlite_utils.Database) -> None:
+    """report_columns.route (a column whose list only the browser reads in full) and
+    report_sources (the answers a rendered report's text came from)."""
+    _sync_tables(db)
 
 
 def cell_position(row_key: str, column_key: str) -> int | None:

@@ -14,19 +14,23 @@ from pathlib import Path
 from . import results
 
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ["extract", "crawl", "recrawl", "queries", "distributed", "hostile", "polite"]
+PARTS = ["extract", "crawl", "recrawl", "queries", "distributed", "hostile", "polite", "browser"]
 DEFAULT_PARTS = PARTS[:4]  # the figures of issue 13, within 20 minutes; the others on demand
 SCRIPTS = {"distributed": "distributed.py", "hostile": "hostile_extract.py"}  # other sessions' benchmarks
 TITLES = {"extract": "1. Extraction", "crawl": "2. Crawl", "recrawl": "3. Re-crawl",
           "queries": "4. Queries at scale", "distributed": "5. Distributed crawl (scrapy-redis)",
           "hostile": "6. Hostile inputs (bench/hostile_extract.py)",
-          "polite": "7. Many slow polite hosts (bench/polite.py)"}
+          "polite": "7. Many slow polite hosts (bench/polite.py)",
+          "browser": "8. The browser: rendered lists and the reference of a full discovery"}
 
 
 def run_part(name: str, size: str, context: dict) -> list[results.Figure] | str:
     if name == "extract":
         from . import extraction
         return extraction.run(size, context)
+    if name == "browser":
+        from . import crawl
+        return crawl.browser_part(size, context)
     if name in ("crawl", "recrawl"):
         from . import crawl
         return crawl.run(name, size, context)

@@ -55,7 +55,10 @@ class Replica:
         args = [str(BIN / "scrapy"), "crawl", "reports", "-a", f"seeds={self.seeds}", "-s", f"ARCHIVE_DB={db}",
                 "-s", f"WARC_DIR={db.with_suffix('')}-warcs", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
                 "-s", f"CONCURRENT_REQUESTS={CONCURRENCY}", "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={CONCURRENCY}",
-                "-s", "PORTAL_PAGE_BUDGET=1000000", "-s", "LOG_LEVEL=INFO", "-s", "STATS_DUMP=True", *settings]
+                "-s", "PORTAL_PAGE_BUDGET=1000000", "-s", "LOG_LEVEL=INFO", "-s", "STATS_DUMP=True",
+                # the throughput figures are the static path's; the browser reference that a
+                # full discovery adds is measured on its own (browser_figures)
+                "-s", "BROWSER_REFERENCE=False", *settings]
         return self._record(label, args, db)
 
     def _record(self, label, args, db=None, cwd=ROOT) -> dict:
@@ -207,24 +210,40 @@ def _cpu_per_page(ours, bare) -> list[str]:
 
 
 def browser_figures(replica: Replica) -> list[Figure]:
-    """One crawl of the bundled replica's script-built list (spa: rendered in Chromium)
-    against one of its TRS site (no browser): the cost of the rendered list page."""
-    from tests.servers import PORTALS, free_port, replica as bundled, seeds_file
+    """The browser's cost. One crawl of the bundled replica's script-built list (spa: rendered
+    in Chromium) against one of its TRS site (no browser): the cost of a rendered list page.
+    Then the whole bundled replica (7 portals) with the browser reference of a full discovery
+    (every column rendered, BROWSER_REFERENCE) against the same crawl without it, and the
+    re-crawl after it: renders per portal, wall time and peak memory."""
+    from tests.servers import SITES, free_port, replica as bundled, seeds_file
+
+    def crawl(label, seeds, db, *settings):
+        args = [str(BIN / "scrapy"), "crawl", "reports", "-a", f"seeds={seeds}", "-s", f"ARCHIVE_DB={db}",
+                "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO",
+                "-s", "STATS_DUMP=True", *settings]
+        run = replica._record(label, args, db)
+        import sqlite3
+        with contextlib.closing(sqlite3.connect(db)) as conn:
+            last = conn.execute("select max(run) from crawl_runs").fetchone()[0]
+            run["renders"] = conn.execute("select coalesce(sum(browser_renders), 0) from crawl_runs where run = ?",
+                                          [last]).fetchone()[0]
+            run["portals"] = conn.execute("select count(*) from crawl_runs where run = ?", [last]).fetchone()[0]
+        return run
 
     out = {}
     for site in ("trs", "spa"):
         with bundled({site: free_port()}) as urls:
             seeds = seeds_file(replica.tmp / f"seeds-{site}.yml", urls)
-            db = replica.tmp / f"browser-{site}.db"
-            args = [str(BIN / "scrapy"), "crawl", "reports", "-a", f"seeds={seeds}", "-s", f"ARCHIVE_DB={db}",
-                    "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO",
-                    "-s", "STATS_DUMP=True"]
-            out[site] = replica._record(f"bundled-{site}", args, db)
-            import sqlite3
-            with contextlib.closing(sqlite3.connect(db)) as conn:
-                out[site]["renders"] = conn.execute("select sum(browser_renders) from crawl_runs").fetchone()[0] or 0
+            out[site] = crawl(f"bundled-{site}", seeds, replica.tmp / f"browser-{site}.db", "-s", "BROWSER_REFERENCE=False")
+    with bundled({site: free_port() for site in SITES}) as urls:
+        seeds = seeds_file(replica.tmp / "seeds-bundled.yml", urls)
+        without = crawl("bundled-static", seeds, replica.tmp / "bundled-static.db", "-s", "BROWSER_REFERENCE=False")
+        reference = crawl("bundled-reference", seeds, replica.tmp / "bundled-reference.db")
+        again = crawl("bundled-reference-again", seeds, replica.tmp / "bundled-reference.db")
     spa, trs = out["spa"], out["trs"]
     renders = max(1, spa["renders"])
+    extra = max(1, reference["renders"] - without["renders"])
+    portals = max(1, reference["portals"])
     return [
         Figure(f"one browser-rendered list page: crawl of the script-built list ({spa['renders']} render(s), "
                f"{spa['pages']:.0f} pages)", spa["seconds"], "s", f"crawl of the TRS site ({trs['pages']:.0f} pages)",
@@ -234,7 +253,24 @@ def browser_figures(replica: Replica) -> list[Figure]:
                        f"processes: {', '.join(sorted(set(spa['processes'])))}"]),
         Figure("peak memory with the browser", spa["peak"] / MB, "MB", "without (TRS site)", trs["peak"] / MB,
                target="(informative)"),
+        Figure(f"full discovery with the browser reference: renders per portal ({reference['renders']} for "
+               f"{portals} portals)", reference["renders"] / portals, "renders", "without the reference",
+               without["renders"] / portals, target="(informative)"),
+        Figure("full discovery with the browser reference: wall time", reference["seconds"], "s",
+               "without the reference", without["seconds"], target="(informative)",
+               limits=[f"≈ {(reference['seconds'] - without['seconds']) / extra:.1f} s per reference render "
+                       f"({extra} more renders), on 2 shared cores"]),
+        Figure("full discovery with the browser reference: peak memory", reference["peak"] / MB, "MB",
+               "without the reference", without["peak"] / MB, target="(informative)"),
+        Figure(f"re-crawl after the reference: renders ({again['renders']} for {portals} portals)", again["renders"],
+               "renders", "first crawl", reference["renders"], target="only columns the browser reads in full",
+               limits=[f"bytes {again['bytes'] / MB:.2f} MB against {reference['bytes'] / MB:.2f} MB"]),
     ]
+
+
+def browser_part(size: str, context: dict) -> list[Figure]:
+    """`python -m bench --part browser`: the browser's figures alone."""
+    return browser_figures(replica_of("small", context))
 
 
 def recrawl_figures(replica: Replica) -> list[Figure]:

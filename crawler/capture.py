@@ -32,7 +32,9 @@ class CaptureMiddleware:
 
         session = CrawlSession.of(self.crawler)
         portal = request.meta.get("portal")
-        if response.status == 304:  # not modified: nothing new to keep
+        if response.status == 304 or request.meta.get("challenge_of"):
+            # not modified: nothing new to keep; a challenge passed in the browser: its page
+            # was kept when the challenge was met, what the browser shows after it is not read
             return response
         rendered = bool(request.meta.get("playwright"))
         headers = [(k.decode("latin-1"), v.decode("latin-1"))

@@ -33,20 +33,84 @@ def _squash(text: str) -> str:
 def links(html: str, base_url: str, keep_fragment: bool = False) -> list[tuple[str, str]]:
     """(absolute URL, label) for each link; the title attribute is preferred to the text,
     since lists cut long titles short. Fragments are dropped unless asked for (a gkmlpt
-    catalogue names its category only in the fragment: …/gkmlpt/index#2513)."""
+    catalogue names its category only in the fragment: …/gkmlpt/index#2513). Links a person
+    clicks that are not an href count too: `onclick="window.open('…')"`, `location.href=…`,
+    `data-href`/`data-url`, and a `<select>` whose options are page addresses (a year picker)."""
     out = []
-    for a in Selector(text=html).css("a[href]"):
+    selector = Selector(text=html)
+    for a in selector.css("a[href]"):
         href = a.attrib["href"].strip()
+        if href.startswith("javascript:") or not href or href == "#":
+            href = _script_target(a.attrib.get("onclick", "") + " " + href) or ""
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
-        label = a.attrib.get("title") or " ".join(a.css("::text").getall())
-        absolute = urljoin(base_url, href)
-        out.append((absolute if keep_fragment else absolute.split("#")[0], _squash(label)))
+        out.append(_link(a, href, base_url, keep_fragment))
+    if _SCRIPTED_LINK.search(html):
+        for element in selector.css("[onclick]:not(a), [data-href], [data-url]"):
+            href = (element.attrib.get("data-href") or element.attrib.get("data-url")
+                    or _script_target(element.attrib.get("onclick", "")))
+            if href:
+                out.append(_link(element, href.strip(), base_url, keep_fragment))
+    if "<option" in html:
+        for option in selector.css("select option[value]"):
+            value = option.attrib["value"].strip()
+            if _URLISH.search(value) and not re.search(r"\s", value):
+                out.append(_link(option, value, base_url, keep_fragment))
+    return out
+
+
+def _link(element, href: str, base_url: str, keep_fragment: bool) -> tuple[str, str]:
+    label = element.attrib.get("title") or " ".join(element.css("::text").getall())
+    absolute = urljoin(base_url, href)
+    return (absolute if keep_fragment else absolute.split("#")[0], _squash(label))
+
+
+_SCRIPTED_LINK = re.compile(r"onclick=|data-href=|data-url=", re.I)
+_QUOTED = re.compile(r"""['"]([^'"\s]+)['"]""")
+
+
+def _script_target(code: str) -> str | None:
+    """The address a click handler opens: the first quoted URL-like argument
+    (window.open('…'), location.href='…', openArticle('/art/…'))."""
+    for value in _QUOTED.findall(code or ""):
+        if _URLISH.search(value) and not value.startswith(("javascript:", "#")):
+            return value
+    return None
+
+
+_LIST_PAGE = re.compile(r"/(index|list|default)[\w-]*\.(s?html?|jsp|aspx?|php)$|/$", re.I)
+
+
+def is_subcolumn(label: str, url: str, column_url: str) -> bool:
+    """A list below a report column (a year's, a department's): a folder-like page under the
+    column's folder, or a navigation label (2023年) in it; not the column itself."""
+    here, there = urlsplit(column_url), urlsplit(url)
+    if here.netloc != there.netloc or there.query or rules()["navigation"]["avoid"].search(label):
+        return False
+    folder = here.path.rsplit("/", 1)[0] + "/"
+    if not there.path.startswith(folder) or there.path == here.path:
+        return False
+    below = "/" in there.path[len(folder):].rstrip("/")
+    return bool((below and _LIST_PAGE.search(there.path)) or rules()["navigation"]["text"].search(label))
+
+
+def frame_urls(html: str, base_url: str) -> list[str]:
+    """The documents of the page's `<iframe>`s and `<frame>`s (a `<frameset>` too)."""
+    if "frame" not in html.lower():
+        return []
+    out = []
+    for src in Selector(text=html).css("iframe::attr(src), frame::attr(src)").getall():
+        src = src.strip()
+        if src and not src.startswith(("javascript:", "about:", "data:", "#")):
+            url = urljoin(base_url, src).split("#")[0]
+            if url not in out:
+                out.append(url)
     return out
 
 
 _URLISH = re.compile(r"^(https?://|/|\./|\.\./)|\.(s?html?|jsp|php|aspx?|pdf|docx?|wps)(\?|#|$)", re.I)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_JSONP = re.compile(r"^[\w$.]+\s*\(\s*([\[{].*[\]}])\s*\)\s*;?\s*$", re.S)
 
 
 def answer_links(body: bytes | str, content_type: str, base_url: str) -> list[tuple[str, str]]:
@@ -55,6 +119,9 @@ def answer_links(body: bytes | str, content_type: str, base_url: str) -> list[tu
     (also inside JSON strings or XML CDATA)."""
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
     stripped = text.lstrip()
+    jsonp = _JSONP.match(stripped)
+    if jsonp:  # callback({...}): the JSON inside
+        stripped = jsonp.group(1)
     if "json" in content_type.lower() or stripped[:1] in ("{", "["):
         try:
             data = json.loads(stripped)
@@ -97,7 +164,11 @@ def is_navigation(label: str, url: str) -> bool:
     if r["avoid"].search(label) or r["avoid"].search(url):
         return False
     return bool(r["text"].search(label) or (r["slug"].search(url) and not url.endswith((".htm", ".shtml"))
-                                            and not re.search(r"/t\d{8}_", url)))
+                                            and not re.search(r"/t\d{8}_", url) and not _ARTICLE.search(url)))
+
+
+# An article's file name (c8001.html, art_1229_4087000.html, post_123456.html): never a column.
+_ARTICLE = re.compile(r"/(?!index|list|default)[^/?#]*\d{4,}[^/?#]*\.(s?html?|jsp|aspx?|php)(\?|#|$)", re.I)
 
 
 def is_pager(label: str, url: str, page_url: str) -> bool:
@@ -222,3 +293,37 @@ def attachment_links(html: str, url: str) -> list[tuple[str, str]]:
 
 def builds_list_with_script(html: str) -> bool:
     return any(marker in html for marker in rules()["script_list_markers"])
+
+
+def is_shell(html: str) -> bool:
+    """A report page that does not hold a report: no table, and none of the words every
+    annual report's text has (its content arrives by script, or sits in a frame)."""
+    if "<table" in html.lower():
+        return False
+    r = rules()["report_page"]
+    text = re.sub(r"<[^>]+>|\s+", "", re.sub(r"(?is)<(script|style)\b.*?</\1>", "", html))
+    return not r["markers"].search(text)
+
+
+_REFRESH = re.compile(r"""<meta[^>]+http-equiv=["']?refresh["']?[^>]*content=["']?\s*\d*\s*;?\s*(?:url=)?([^"'>]*)""", re.I)
+
+
+def challenge_kind(body: bytes, url: str) -> str | None:
+    """Why a response is a firewall's challenge rather than the page, or None: a short HTML
+    whose script sets a cookie and reloads or goes to itself, a meta refresh to itself, or
+    a known challenge text (rules.yml `challenge`). Any status (加速乐 answers 521)."""
+    if len(body) > 20000:
+        return None
+    html = body.decode("utf-8", "replace")
+    if _text_length(html) >= rules()["challenge"]["max_text"]:
+        return None
+    lowered = html.lower()
+    if "document.cookie" in lowered and re.search(r"location\.(reload|href|replace|assign)|location\s*=|window\.location",
+                                                  lowered):
+        return "script sets a cookie and reloads"
+    refresh = _REFRESH.search(html)
+    if refresh and urljoin(url, refresh.group(1).strip() or url).split("#")[0] == url.split("#")[0]:
+        return "meta refresh to itself"
+    if rules()["challenge"]["pattern"].search(html):
+        return "challenge text"
+    return None

@@ -8,8 +8,8 @@ import logging
 from scrapy import Request
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
-from scrapy.exceptions import CannotResolveHostError, DownloadConnectionRefusedError
-from twisted.internet.error import ConnectionRefusedError, DNSLookupError, NoRouteError
+from scrapy.exceptions import CannotResolveHostError, DownloadConnectionRefusedError, DownloadTimeoutError
+from twisted.internet.error import ConnectError, ConnectionRefusedError, DNSLookupError, NoRouteError, TCPTimedOutError
 
 from .gate_resolver import refusal_of
 from .watchdog import remaining
@@ -17,6 +17,8 @@ from .watchdog import remaining
 # Failures that mean the host cannot be reached at all (not a slow or flaky answer).
 UNREACHABLE = (ConnectionRefusedError, DNSLookupError, NoRouteError, DownloadConnectionRefusedError,
                CannotResolveHostError)
+# ... and with time-outs: the failures of a first contact that make a portal `unreachable`.
+UNREACHABLE_OR_SILENT = UNREACHABLE + (TCPTimedOutError, TimeoutError, ConnectError, DownloadTimeoutError)
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

@@ -17,6 +17,7 @@ class RouteLog:
         self._failures: dict = defaultdict(list)  # (portal, column) -> ["jcms dataproxy answered 405", …]
         self._links: dict = defaultdict(lambda: defaultdict(set))  # (portal, column) -> route -> report URLs
         self._order: dict = defaultdict(list)  # portal -> columns in the order first seen
+        self._notes: dict = defaultdict(lambda: defaultdict(list))  # (portal, column) -> route -> ["page 2 by form post"]
 
     def _column(self, portal: str, column: str) -> tuple:
         key = (portal, column)
@@ -32,14 +33,39 @@ class RouteLog:
     def found(self, portal: str, column: str, route: str, report_urls) -> None:
         self._links[self._column(portal, column)][route].update(report_urls)
 
+    def portal_note(self, portal: str, note: str) -> None:
+        """A line about the portal as a whole (a challenge passed)."""
+        notes = self._notes[(portal, None)]["-"]
+        if note not in notes:
+            notes.append(note)
+
+    def note(self, portal: str, column: str, route: str, note: str) -> None:
+        notes = self._notes[self._column(portal, column)][route]
+        if note not in notes:
+            notes.append(note)
+
+    def columns(self, portal: str) -> list[str]:
+        return list(self._order.get(portal, []))
+
+    def browser_only(self, portal: str, column: str) -> set | None:
+        """Report links the browser saw on this column that no other route found (None when
+        the browser did not render it)."""
+        routes = self._links.get((portal, column), {})
+        if "browser" not in routes:
+            return None
+        others = set().union(*[urls for route, urls in routes.items() if route != "browser"])
+        return routes["browser"] - others
+
     def count(self, portal: str, column: str, route: str) -> int:
         return len(self._links.get((portal, column), {}).get(route, ()))
 
     def summary(self, portal: str) -> str | None:
-        lines = []
+        lines = list(self._notes.get((portal, None), {}).get("-", []))
         for column in self._order.get(portal, []):
             key = (portal, column)
-            found = [f"{route}: {len(urls)} links" for route, urls in self._links.get(key, {}).items()]
+            notes = self._notes.get(key, {})
+            found = [f"{route}: {len(urls)} links" + (f" ({', '.join(notes[route])})" if notes.get(route) else "")
+                     for route, urls in self._links.get(key, {}).items()]
             steps = self._failures.get(key, []) + (["; ".join(found)] if found else ["no report links"])
             parts = urlsplit(column)
             where = (parts.path or "/") + (f"#{parts.fragment}" if parts.fragment else "")

@@ -60,6 +60,7 @@ class CrawlSession:
         self._refusals: dict[tuple, dict] = {}  # (portal, reason) -> its errors row and count
         self.publish_error: str | None = None  # why the archive could not be published
         self.storage_error: str | None = None  # the disk filled up (or became read-only) mid-crawl
+        self.closing = False
 
     @classmethod
     def of(cls, crawler) -> "CrawlSession":
@@ -76,6 +77,17 @@ class CrawlSession:
     def forget_column(self, portal: str, url: str) -> None:
         runs.forget_column(self.db, portal, url)
 
+    def mark_column(self, portal: str, url: str, route: str) -> None:
+        """'browser' when the browser saw report links there that the static routes did not."""
+        runs.mark_column(self.db, portal, url, route)
+
+    def column_routes(self, portal: str) -> dict[str, str]:
+        return runs.column_routes(self.db, portal)
+
+    def remember_sources(self, report_url: str, sources: list[str]) -> None:
+        """The answers a rendered report's text came from (revalidated on re-crawls)."""
+        runs.remember_sources(self.db, report_url, sources)
+
     def count(self, portal: str | None, name: str, n: int = 1) -> None:
         self.stats.setdefault(portal or "-", Counter())[name] += n
         if time.monotonic() - self._saved_at > SAVE_EVERY:
@@ -90,10 +102,10 @@ class CrawlSession:
     def save_running(self) -> None:
         """Keep the running counters in crawl_runs, so a killed leg's work is still counted."""
         self._saved_at = time.monotonic()
-        if self.storage_error:
-            return
+        if self.storage_error or self.closing:
+            return  # a full disk, or the rows are being finished (a running row must not overwrite a final one)
         self._save_refusals()
-        for portal in [p for p in self.stats if p != "-"]:
+        for portal in [p for p in self.stats if p != "-" and p not in self.finished_rows]:
             runs.save_run(self.db, dict(self._row(portal), status="running", finished_at=None))
 
     def _row(self, portal: str) -> dict:
@@ -154,6 +166,7 @@ class CrawlSession:
             self.publish_error = f"the archive's disk filled up during the crawl ({self.storage_error})"
             return [p["id"] for p in portals]
         failed = []
+        self.closing = True
         routes, unreachable, limits = routes or {}, unreachable or {}, limits or {}
         self._save_refusals()
         for portal in portals:
@@ -178,6 +191,10 @@ class CrawlSession:
             row = dict(row, status=status, note=note, finished_at=now(), route=routes.get(portal["id"]))
             runs.save_run(self.db, row)
             self.finished_rows[portal["id"]] = row
+        # Any row still `running` (a portal seen in the counters but not in the seeds, or a
+        # save that raced the loop above) ends with the crawl's outcome too.
+        runs.close_running(self.db, self.run, "interrupted" if reason != "finished" else "ok_with_errors",
+                           now())
         self.capture.close()
         cross_year_checks(self.db)
         self.db.conn.close()

@@ -101,6 +101,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Conditional requests for every URL with a known validator; a 304 list page is read
     # from its archived copy.
     "crawler.conditional.ConditionalMiddleware": 940,
+    # Firewall challenges passed in the browser (after the capture keeps the challenge page).
+    "crawler.challenge.ChallengeMiddleware": 930,
     # Next to the downloader, so every response (redirects and errors too) is captured.
     "crawler.capture.CaptureMiddleware": 950,
 }
@@ -149,3 +151,14 @@ FEED_EXPORT_ENCODING = "utf-8"
 # The spider prints a short per-portal summary at the end instead of Scrapy's stats dump.
 STATS_DUMP = False
 LOG_LEVEL = "INFO"
+
+# --- Discovery: the browser as the reference (issue 17) ---
+# At each full discovery every report column is also rendered in Chromium and its report
+# links compared with the static routes'; a column where the browser saw more is rendered on
+# re-crawls too. False: the browser only where the static routes find no list.
+BROWSER_REFERENCE = True
+# Pages rendered per portal at most (columns, shell report pages, challenges); recorded when reached.
+BROWSER_PORTAL_RENDERS = 40
+# Firewall challenges (crawler/challenge.py): browser passes per portal, seconds to wait for one.
+CHALLENGE_PASSES = 3
+CHALLENGE_SECONDS = 15

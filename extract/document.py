@@ -20,7 +20,7 @@ from w3lib.encoding import html_to_unicode
 from .grid import ROW_END, Text, Where
 from .limits import check_cells
 from .source import Document, UnreadableDocument, find_fields, page_spec, title_from_lines  # noqa: F401
-from .sniff import text_kind
+from .sniff import file_kind, text_kind
 from .values import fold
 
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php"}
@@ -29,6 +29,11 @@ SCRIPT_SUFFIXES = {".js", ".json"}
 
 
 def sniff_kind(data: bytes, name: str = "", content_type: str = "") -> str:
+    by_bytes = file_kind(data)  # the bytes decide first: names and headers are often wrong
+    if by_bytes in ("pdf", "ole", "rtf", "image"):
+        return by_bytes
+    if by_bytes in ("ooxml", "ofd", "zip"):
+        return "zip"
     suffix = Path(name.split("?")[0]).suffix.lower()
     head = data[:2048].lstrip().lower()
     if head.startswith(b"%pdf") or "application/pdf" in content_type:

@@ -266,9 +266,14 @@ def serve(sites: dict, host: str = "127.0.0.1", edition: int = 1,
         if not site.is_dir():
             raise SystemExit(f"no replica site {name!r} in {root}")
         overlay = EDITIONS / str(edition) / name
-        handler = type(f"Handler_{name}", (Handler,), {
-            "root": site.resolve(), "overlay": overlay.resolve() if edition > 1 and overlay.is_dir() else None,
-            "rules": rules.get(name, {})})
+        attrs = {"root": site.resolve(), "overlay": overlay.resolve() if edition > 1 and overlay.is_dir() else None,
+                 "rules": rules.get(name, {})}
+        if (site / "_mech.json").is_file():  # a mechanism portal (replica/mechanisms.py)
+            from .mechanisms_site import handler_for
+
+            handler = handler_for(site.resolve(), attrs)
+        else:
+            handler = type(f"Handler_{name}", (Handler,), attrs)
         try:
             server = ThreadingHTTPServer((site_host, port), handler)
         except OSError as exc:
@@ -280,4 +285,7 @@ def serve(sites: dict, host: str = "127.0.0.1", edition: int = 1,
         server.site_name = name
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
+    from .mechanisms_site import NETLOCS
+
+    NETLOCS.update({server.site_name: "%s:%d" % server.server_address[:2] for server in servers})
     return servers

@@ -34,7 +34,7 @@ RECORDED = {
     "/files/truncated.pdf": ("extract", "PDF does not parse"),
     "/loop/a.html": ("fetch", "redirect loop"),
     "/zfxxgknb/stall.html": ("fetch", "took longer than"),
-    "/zfxxgknb/challenge.html": ("fetch", "challenge page"),
+    "/zfxxgknb/challenge.html": ("challenge", "firewall challenge not passed"),
     # refusals are one row per reason, naming the first URLs: this one is counted there
     "/zfxxgknb/private.html": ("scope", "(by a redirect)"),
 }

@@ -154,6 +154,15 @@ class WorkerSession:
     def forget_column(self, portal: str, url: str) -> None:
         self.send("column_forgotten", {"portal": portal, "url": url})
 
+    def mark_column(self, portal: str, url: str, route: str) -> None:
+        return None  # workers keep no column memory: every column is read as at a full discovery
+
+    def column_routes(self, portal: str) -> dict[str, str]:
+        return {}
+
+    def remember_sources(self, report_url: str, sources: list[str]) -> None:
+        return None  # a rendered report is rendered again on each distributed run
+
     def known_columns(self, portal: str, full_every_days: float) -> list[str]:
         return []  # only the loader, which has the archive, plans from remembered columns
 

@@ -1,0 +1,212 @@
+"""List reading, the spider's static fast path: navigation pages and report columns read
+from their HTML (frames included), the list APIs of the publishing families, static
+pagination; a list no static route reads goes to the browser (rendering.py)."""
+from __future__ import annotations
+
+from parsel import Selector
+
+from .. import discover
+from ..families import ListingFailed, by_name, families_for
+from ..gate import scope_of
+from ..retry import UNREACHABLE_OR_SILENT as UNREACHABLE
+from ..seeds import in_scope
+
+MAX_HOPS = 6  # navigation links from the homepage to the report column
+
+# Meta keys that describe one download; a family copying a response's meta must not pass them on.
+PER_RESPONSE = {"download_latency", "download_slot", "download_timeout", "depth", "retry_times",
+                "redirect_times", "redirect_ttl", "redirect_urls", "redirect_reasons", "capture_id",
+                "capture_new", "conditional_capture", "unconditional", "_slot_proxy", "challenge_tries"}
+
+
+def is_html(response) -> bool:
+    """By the bytes first (extract/sniff.py): a PDF or a Word file is never read as a page
+    whatever its Content-Type says; then by the header."""
+    from extract.sniff import BINARY_KINDS, file_kind
+
+    kind = file_kind(response.body)
+    if kind in BINARY_KINDS:
+        return False
+    content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+    return kind == "html" or "html" in content_type
+
+
+class ListReading:
+    """Spider component: parse_page, the family list answers, the sitemap."""
+
+    def parse_page(self, response):
+        portal_id = response.meta["portal"]
+        self.session.count(portal_id, "pages")
+        if not is_html(response):
+            return
+        html = response.text
+        if discover.is_challenge_page(html):
+            # A challenge the middleware did not recognise as passable (no script to run).
+            self.session.error(portal_id, response.url, "challenge", "firewall challenge page instead of content")
+            return
+        page_links = discover.links(html, response.url, keep_fragment=True)
+        yield from self.frame_requests(html, response)
+        yield from self.requests_from_links(page_links, response.meta, route="static links", page_url=response.url)
+        if not response.meta.get("column"):
+            return
+        # The rest of the list, by the fallback chain: the list APIs of the page's publishing
+        # system; static links and pagination; the browser when neither gives a list.
+        listed = any(discover.is_report_title(label) for _, label in page_links)
+        for family in families_for(html, response.url):
+            for request in family.list_requests(html, response.url, self._list_meta(response)):
+                prepared = self._prepare(request, family)
+                if prepared is not None or family.name == "generic":
+                    listed = True
+                if prepared is not None:
+                    yield prepared
+        column_url = response.meta.get("column_url", response.url)
+        if response.meta.get("frame_of"):
+            return  # a frame's list is its column's: the column's page decides about the browser
+        script_list = not listed and discover.builds_list_with_script(html)
+        if script_list:
+            self.routes.failed(portal_id, column_url, "static links: none, list built by script")
+        # At a full discovery the browser renders every column as a person sees it (what it
+        # finds is compared with the static routes when the crawl ends); a column known to
+        # need it is rendered on every run.
+        if script_list or response.meta.get("needs_browser") or self.reference_due(portal_id):
+            request = self.render_request(self._list_meta(response), response.url,
+                                          reference=not script_list and not response.meta.get("needs_browser"))
+            if request is not None:
+                yield request
+        elif not listed and response.meta.get("from_memory") and not self.frames_of(html, response):
+            yield from self.forget_column(response)
+
+    def frames_of(self, html: str, response) -> list[str]:
+        portal = self.portals[response.meta["portal"]]
+        return [url for url in discover.frame_urls(html, response.url) if in_scope(portal, url, any_path=True)]
+
+    def frame_requests(self, html: str, response):
+        """Each in-scope `<iframe>`/`<frame>` is part of its page: fetched with the page's hop
+        count and column, trap rules not applied (a framed list's URL often looks like a search)."""
+        meta = response.meta
+        for url in self.frames_of(html, response):
+            column = bool(meta.get("column")) or discover.is_report_column("", url)
+            request = self.page_request(meta["portal"], url, meta.get("hops", 0), column=column,
+                                        column_url=meta.get("column_url", response.url) if meta.get("column") else None,
+                                        frame_of=response.url)
+            if request is not None:
+                yield request
+
+    def forget_column(self, response):
+        """A remembered column shows no list any more: discover the portal again."""
+        portal_id = response.meta["portal"]
+        self.session.forget_column(portal_id, response.meta["column_url"])
+        if self.session.discovery.get(portal_id) != "full":
+            self.session.discovery[portal_id] = "full"
+            yield from self.discovery_requests(self.portals[portal_id])
+
+    def on_error_page(self, failure):
+        self.on_error(failure)
+        # A dead host has not lost its column: it is remembered for the next run.
+        if failure.request.meta.get("from_memory") and not failure.check(*UNREACHABLE):
+            return list(self.forget_column(failure.request))
+
+    def _list_meta(self, response) -> dict:
+        meta = response.meta
+        out = {"portal": meta["portal"], "hops": meta.get("hops", 0), "column": True,
+               "column_url": meta.get("column_url", response.url), "list_page": response.url}
+        if meta.get("fragment"):
+            out["fragment"] = meta["fragment"]
+        return out
+
+    def _prepare(self, request, family):
+        """A family's request, admitted: more HTML pages of the list (pagination keeps the
+        hop count: it is not depth), or a list API call answered to parse_list_answer."""
+        request = request.replace(meta={k: v for k, v in request.meta.items() if k not in PER_RESPONSE})
+        if family.name == "generic":
+            return self._admit(request.replace(callback=self.parse_page, errback=self.on_error_page))
+        return self._admit(request.replace(callback=self.parse_list_answer, errback=self.on_list_error,
+                                           meta=dict(request.meta, family=family.name)), "api")
+
+    def parse_list_answer(self, response):
+        """An answer of a list API (JCMS dataproxy, gkmlpt, JPaas): links, and more pages.
+        An answer that is not the family's list, or an empty first answer on a page that
+        builds its list by script, sends the list page to the browser."""
+        portal_id = response.meta["portal"]
+        self.session.count(portal_id, "pages")
+        family = by_name(response.meta["family"])
+        try:
+            listing = family.read_answer(response)
+        except ListingFailed as exc:
+            yield from self.list_failed(response.meta, f"{family.what} answer unreadable ({exc})")
+            return
+        if not listing.links and not response.meta.get("continued"):
+            yield from self.list_failed(response.meta, f"{family.what} listed nothing")
+            return
+        yield from self.requests_from_links(listing.links, response.meta, route=family.what)
+        for request in listing.requests:
+            prepared = self._prepare(request.replace(meta=dict(request.meta, continued=True)), family)
+            if prepared is not None:
+                yield prepared
+
+    def on_list_error(self, failure):
+        """A list API request failed (4xx/5xx, no connection): note why, try the browser."""
+        request = failure.request
+        response = getattr(failure.value, "response", None)
+        family = by_name(request.meta["family"])
+        reason = (f"{family.what} answered {response.status}" if response is not None
+                  else f"{family.what} failed ({failure.type.__name__})")
+        # Not an error of the portal by itself: the route records it, and the browser tries.
+        return list(self.list_failed(request.meta, reason))
+
+    def list_failed(self, meta: dict, reason: str):
+        self.routes.failed(meta["portal"], meta.get("column_url", meta.get("list_page")), reason)
+        if meta.get("continued"):
+            return  # a later page of a list already read: what was read stands
+        request = self.render_request(meta, meta.get("list_page") or meta["column_url"].split("#")[0])
+        if request is not None:
+            yield request
+
+    def parse_sitemap(self, response):
+        """A sitemap can point straight at the report column."""
+        if response.status != 200:
+            return
+        portal_id = response.meta["portal"]
+        for loc in Selector(text=response.text, type="xml").xpath("//*[local-name()='loc']/text()").getall():
+            loc = loc.strip()
+            if discover.is_report_column("", loc) and not discover.is_trap(loc):
+                request = self.page_request(portal_id, loc, hops=MAX_HOPS - 1, column=True)
+                if request is not None:
+                    yield request
+
+    def requests_from_links(self, links, meta: dict, route: str | None = None, page_url: str | None = None):
+        portal_id, hops = meta["portal"], meta.get("hops", 0)
+        # A framed list is part of a page a person sees: trap rules (a search system's
+        # query-laden URLs) do not apply to its links; the page budget still bounds it.
+        trap = (lambda href: False) if meta.get("frame_of") else discover.is_trap
+        reports = {href.split("#")[0] for href, label in links
+                   if discover.is_report_title(label) and not trap(href)
+                   and in_scope(self.portals[portal_id], href)}
+        if route and reports:
+            self.routes.found(portal_id, meta.get("column_url") or meta.get("list_page") or "(navigation)",
+                              route, reports)
+        for href, label in links:
+            if trap(href):
+                continue
+            if discover.is_report_title(label):
+                refusal = scope_of(self.portals[portal_id]).refusal(href)
+                if refusal is not None:  # one errors row per portal and reason, counted
+                    self.session.refuse(portal_id, href, f"report link to {refusal}")
+                    continue
+                if meta.get("column_url"):
+                    self.session.remember_column(portal_id, meta["column_url"])
+                request = self.report_request(portal_id, href, label)
+            elif meta.get("column") and page_url and discover.is_pager(label, href, page_url):
+                # Another page of the same list (首页/上一页/下一页/尾页/3): not a hop, not a new column.
+                request = self.page_request(portal_id, href, hops, column=True, column_url=meta["column_url"],
+                                            frame_of=meta.get("frame_of"))
+            elif meta.get("column") and hops < MAX_HOPS and discover.is_subcolumn(label, href, meta["column_url"]):
+                # A year's or a department's list below the column: a column of its own.
+                request = self.page_request(portal_id, href, hops + 1, column=True)
+            elif hops < MAX_HOPS and discover.is_navigation(label, href):
+                request = self.page_request(portal_id, href, hops + 1,
+                                            column=discover.is_report_column(label, href))
+            else:
+                continue
+            if request is not None:
+                yield request

@@ -1,0 +1,191 @@
+"""Report pages and their files. A page is accepted as a report only when it holds one: a
+page with no report table, none of a report's words and no attachment (a shell whose text
+arrives by script) is rendered in the browser, and the rendered text — with the answers its
+scripts received, captured — is the report; what it came from (those answers) is
+remembered, and a re-crawl revalidates each conditionally, so an edit behind a script is
+seen and an unchanged one costs a few 304s. A shell that stays empty is never stored
+without a recorded error. A file is read by its bytes (extract/sniff.py), whatever its URL
+or Content-Type: a Word file behind a download handler is an attachment like any other."""
+from __future__ import annotations
+
+import scrapy
+
+from archive.clock import now
+
+from .. import discover
+from ..items import AttachmentFile, ReportGone, ReportPage
+from ..seeds import in_scope
+from .lists import is_html
+
+
+class ReportPages:
+    """Spider component: parse_report, parse_rendered_report, parse_attachment, sources."""
+
+    def parse_report(self, response):
+        portal_id = response.meta["portal"]
+        first_url = response.request.meta.get("redirect_urls", [response.url])[0]
+        known = response.meta.get("known", False)
+        if response.status != 304:
+            self.session.count(portal_id, "pages")
+        html = is_html(response)
+        gone = None
+        short_page = discover.short_page_kind(response.text) if html else None
+        if response.status in (404, 410):
+            gone = f"HTTP {response.status}"
+        elif response.status == 200 and first_url != response.url and discover.is_homepage(response.url):
+            gone = "redirects to the homepage"
+        elif response.status == 200 and short_page == "not_found":
+            gone = "shows a not-found page"
+        if gone:
+            if known:
+                yield ReportGone(portal=portal_id, url=first_url, final_url=response.url, reason=gone,
+                                 capture_id=response.meta.get("capture_id"))
+            else:
+                self.session.error(portal_id, first_url, "fetch", f"listed report {gone}")
+            return
+        if short_page == "challenge":
+            self.session.error(portal_id, response.url, "challenge",
+                               "firewall challenge page instead of the report; not archived")
+            return
+        if not in_scope(self.portals[portal_id], response.url):
+            self.session.error(portal_id, response.url, "scope",
+                               "report redirected off the portal's hosts; not archived")
+            return
+        sources = response.meta.get("sources") or []
+        if response.status == 304 and sources:
+            # Its text came from these answers: unchanged only if each of them is.
+            yield from self.check_sources(response.meta, first_url)
+            return
+        attachments = []
+        if response.status == 200 and html:
+            for href, label in discover.attachment_links(response.text, response.url):
+                request = self._admit(scrapy.Request(href, callback=self.parse_attachment, errback=self.on_error,
+                                                     meta={"portal": portal_id, "report_url": first_url,
+                                                           "label": label}), "reports")
+                if request is not None:
+                    attachments.append(request)
+            if not attachments and _small_text(response.body) and discover.is_shell(response.text):
+                request = self.render_report_request(response.meta, first_url)
+                if request is not None:
+                    yield request
+                return
+        # The report first (stored `pending` while its files are still to be read), then its files.
+        yield self.report_item(response, first_url, [request.url for request in attachments])
+        for request in attachments:  # one that fails leaves the report pending for the next run
+            yield request
+
+    def report_item(self, response, first_url: str, attachments=(), body: bytes | None = None,
+                    capture_id=None, capture_new=None, status=None) -> ReportPage:
+        return ReportPage(
+            portal=response.meta["portal"], url=first_url, final_url=response.url.split("#")[0],
+            list_title=response.meta.get("list_title"), fetched_at=now(),
+            capture_id=capture_id or response.meta.get("capture_id"),
+            capture_new=bool(response.meta.get("capture_new") if capture_new is None else capture_new),
+            status=status or response.status,
+            content_type="text/html; charset=utf-8" if body is not None
+            else response.headers.get("Content-Type", b"").decode("latin-1"),
+            body=response.body if body is None else body, attachments=list(attachments))
+
+    def render_report_request(self, meta: dict, url: str):
+        portal_id = meta["portal"]
+        if not self._browser_budget(portal_id, url):
+            return None
+        answers, sources = [], []
+        keep = {k: meta[k] for k in ("portal", "list_title", "known") if k in meta}
+        return scrapy.Request(url, callback=self.parse_rendered_report, errback=self.on_render_error,
+                              dont_filter=True,
+                              meta={**keep, "cookiejar": portal_id, "answers": answers, "sources": sources,
+                                    **self.browser_meta(portal_id, answers, sources)})
+
+    async def parse_rendered_report(self, response):
+        """A shell's report as the browser shows it: the page's DOM with its same-portal
+        frames' bodies appended."""
+        page = response.meta["playwright_page"]
+        portal_id = response.meta["portal"]
+        try:
+            frames = [(u, h) for u, h in await self.frames_html(page)
+                      if in_scope(self.portals[portal_id], u, any_path=True)]
+        except Exception as exc:
+            frames = []
+            self.session.error(portal_id, response.url, "render", f"{type(exc).__name__}: {exc}")
+        finally:
+            await page.close()
+        html = frames[0][1] if frames else response.text
+        for _, inner in frames[1:]:  # a framed text is part of the page a person reads
+            body = inner.split("<body", 1)[-1].split(">", 1)[-1].rsplit("</body>", 1)[0]
+            html = html.replace("</body>", body + "</body>", 1) if "</body>" in html else html + body
+        url = response.request.url
+        if discover.is_shell(html) and "<img" not in html.lower():
+            self.session.error(portal_id, url, "shell",
+                               "report page holds no report, even rendered in the browser; not archived")
+            return
+        body = html.encode("utf-8")
+        capture_id, new = self.session.capture.store(url, body, content_type="text/html; charset=utf-8",
+                                                     rendered=True)
+        self.session.count(portal_id, "captures_new", int(new))
+        self.session.remember_sources(url, response.meta["sources"])
+        attachments = []
+        for href, label in discover.attachment_links(html, url):
+            request = self._admit(scrapy.Request(href, callback=self.parse_attachment, errback=self.on_error,
+                                                 meta={"portal": portal_id, "report_url": url, "label": label}),
+                                  "reports")
+            if request is not None:
+                attachments.append(request)
+        yield self.report_item(response, url, [r.url for r in attachments], body=body,
+                               capture_id=capture_id, capture_new=new, status=200)
+        for request in attachments:
+            yield request
+
+    def check_sources(self, meta: dict, report_url: str):
+        """Revalidate the next source of a rendered report (conditional GET: the middleware
+        names the validators of its last capture)."""
+        sources = list(meta["sources"])
+        source = sources.pop(0)
+        request = self._admit(scrapy.Request(
+            source, callback=self.parse_source, errback=self.on_source_error, dont_filter=True,
+            meta={"portal": meta["portal"], "list_title": meta.get("list_title"),
+                  "report_url": report_url, "sources": sources}), "api")
+        if request is not None:
+            yield request
+
+    def parse_source(self, response):
+        """An answer a rendered report's text came from: read from the archive (304, the
+        conditional middleware's `from-archive`) means unchanged."""
+        meta, report_url = response.meta, response.meta["report_url"]
+        if "from-archive" not in response.flags:
+            yield from self._render_again(meta, report_url)
+        elif meta["sources"]:
+            yield from self.check_sources(meta, report_url)
+        else:  # nothing it came from changed: the report is unchanged (as a 304 is)
+            yield ReportPage(portal=meta["portal"], url=report_url, final_url=report_url,
+                             list_title=meta.get("list_title"), fetched_at=now(), capture_id=None,
+                             capture_new=False, status=304, content_type="", body=b"", attachments=[])
+
+    def on_source_error(self, failure):
+        self.on_error(failure)
+        return list(self._render_again(failure.request.meta, failure.request.meta["report_url"]))
+
+    def _render_again(self, meta: dict, report_url: str):
+        request = self.render_report_request(dict(meta, known=True), report_url)
+        if request is not None:
+            yield request
+
+    def parse_attachment(self, response):
+        self.session.count(response.meta["portal"], "pages")
+        yield AttachmentFile(
+            portal=response.meta["portal"], report_url=response.meta["report_url"],
+            url=response.request.meta.get("redirect_urls", [response.url])[0], final_url=response.url,
+            label=response.meta.get("label"), fetched_at=now(), capture_id=response.meta.get("capture_id"),
+            status=response.status, content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
+            body=response.body)
+
+
+SHELL_MAX_BYTES = 512 * 1024  # a shell is a small page: a larger one holds what it holds
+
+
+def _small_text(body: bytes) -> bool:
+    """Small and text (a page of control bytes or megabytes is read as it is, and its
+    extraction records what is wrong with it)."""
+    head = body[:4096]
+    return len(body) < SHELL_MAX_BYTES and b"\0" not in head and \
+        sum(1 for b in head if b < 9 or 13 < b < 27 or 27 < b < 32) <= len(head) // 20
