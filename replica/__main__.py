@@ -9,6 +9,7 @@ import threading
 
 from pathlib import Path
 
+from . import mechanisms_site
 from .hostile_site import serve_hostile
 from .server import SITES, PortBusy, serve
 
@@ -45,7 +46,8 @@ def main(argv=None) -> int:
             sites[name] = (site_host, int(port or 0)) if site_host else int(port or 0)
     try:
         servers = serve(sites, args.host, args.edition, args.root, args.request_log,
-                        generated={"hostile": serve_hostile})
+                        generated={"hostile": serve_hostile}, handlers=mechanisms_site.handler_for,
+                        started=mechanisms_site.started)
     except PortBusy as exc:
         print(f"python -m replica: {exc}", file=sys.stderr)
         return 2

@@ -172,5 +172,13 @@ class MechanismHandler(Handler):
 
 
 def handler_for(site_root, base_attrs: dict):
+    """The handler of a mechanism portal (a site with `_mech.json`), else None."""
+    if not (site_root / "_mech.json").is_file():
+        return None
     mech = json.loads((site_root / "_mech.json").read_text(encoding="utf-8"))
     return type(f"Mechanism_{site_root.name}", (MechanismHandler,), {**base_attrs, "mech": mech})
+
+
+def started(servers) -> None:
+    """Once every server listens: the addresses pages name as {{netloc:ORIGIN}}."""
+    NETLOCS.update({server.site_name: "%s:%d" % server.server_address[:2] for server in servers})

@@ -247,12 +247,14 @@ def _utf8(body: bytes) -> bool:
 
 def serve(sites: dict, host: str = "127.0.0.1", edition: int = 1,
           root: Path = SITES, request_log: Path | None = None,
-          generated: dict | None = None) -> list[ThreadingHTTPServer]:
+          generated: dict | None = None, handlers=None, started=None) -> list[ThreadingHTTPServer]:
     """Start one server per site in background threads; returns them (ports resolved).
     A site's value is a port, or (host, port) to serve it on another loopback address.
     Edition 2 and later serve the changes in replica/editions/N over the base sites.
     `generated`: site name -> a function (host, port, request_log) serving a site that is
-    made, not read from `root` (the hostile site: replica/hostile_site.py)."""
+    made, not read from `root` (the hostile site: replica/hostile_site.py). `handlers(site, attrs)`:
+    the handler class of a site that serves more than files, or None (the mechanism portals:
+    replica/mechanisms_site.py); `started(servers)` is called once every server listens."""
     servers = []
     rules = {}
     if edition > 1:
@@ -268,12 +270,7 @@ def serve(sites: dict, host: str = "127.0.0.1", edition: int = 1,
         overlay = EDITIONS / str(edition) / name
         attrs = {"root": site.resolve(), "overlay": overlay.resolve() if edition > 1 and overlay.is_dir() else None,
                  "rules": rules.get(name, {})}
-        if (site / "_mech.json").is_file():  # a mechanism portal (replica/mechanisms.py)
-            from .mechanisms_site import handler_for
-
-            handler = handler_for(site.resolve(), attrs)
-        else:
-            handler = type(f"Handler_{name}", (Handler,), attrs)
+        handler = (handlers and handlers(site.resolve(), attrs)) or type(f"Handler_{name}", (Handler,), attrs)
         try:
             server = ThreadingHTTPServer((site_host, port), handler)
         except OSError as exc:
@@ -285,7 +282,6 @@ def serve(sites: dict, host: str = "127.0.0.1", edition: int = 1,
         server.site_name = name
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
-    from .mechanisms_site import NETLOCS
-
-    NETLOCS.update({server.site_name: "%s:%d" % server.server_address[:2] for server in servers})
+    if started:
+        started(servers)
     return servers
