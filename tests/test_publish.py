@@ -124,6 +124,18 @@ def test_read_only_and_exports(site):
         assert response.status == 200
 
 
+def test_csv_for_excel_starts_with_a_bom(site):
+    """?_bom=1: the same CSV with a UTF-8 byte-order mark, streamed or not (Excel reads 中文 right)."""
+    with urllib.request.urlopen(f"{site}/archive/report_summary.csv") as response:
+        plain = response.read()
+    for suffix in ("?_bom=1", "?_bom=1&_stream=on"):
+        with urllib.request.urlopen(f"{site}/archive/report_summary.csv{suffix}") as response:
+            marked = response.read()
+        assert marked.startswith(b"\xef\xbb\xbf") and not plain.startswith(b"\xef\xbb\xbf")
+        assert marked[3:].decode("utf-8").splitlines()[0] == plain.decode("utf-8").splitlines()[0]
+    assert "南湖区人民政府办公室" in marked[3:].decode("utf-8")
+
+
 def test_every_table_and_column_is_described(archive):
     import yaml
 
