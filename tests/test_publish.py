@@ -90,7 +90,8 @@ def test_every_canned_query_answers_with_the_reports_numbers(site):
     assert {r["report_year"] for r in query(site, "requests_ranking")} == {2024}  # blank year: the latest
     totals = {r["report_year"]: r for r in query(site, "totals_by_year")}
     assert totals[2023]["new_received"] == 37 + 18 and totals[2021]["total_handled"] == 69  # 沭阳 removed
-    assert {r["report_year"] for r in query(site, "totals_by_year", region="福建")} == {2018, 2019, 2021}  # 2018: 0 requests, stated
+    # 平潭 2018 (0 requests, stated) is on the old site, which redirects home in edition 2: removed, left out
+    assert {r["report_year"] for r in query(site, "totals_by_year", region="福建")} == {2019, 2021}
     changes = {(r["kind"], r["organ"]) for r in query(site, "recent_changes")}
     assert changes == {("changed", "南湖区人民政府办公室"), ("removed", "沭阳县发展和改革局"),
                        ("removed", "平潭综合实验区"), ("moved", "平潭综合实验区")}

@@ -226,12 +226,12 @@ def test_numbers_and_blanks_as_printed(browser, site, archive):
             assert page.locator("tr[data-row=other_total]").count() == 1
             assert page.locator("tr[data-row=other_no_fee]").count() == 0
         page.close()
-    amount = db_rows(archive, "select report_id, value from active_disclosure where key = 'procurement_amount' "
-                              "and value >= 1000000")
-    assert amount  # 平潭 2019: 采购总金额 75394432.52 元
+    amount = db_rows(archive, "select report_id, value, raw from active_disclosure where key = 'procurement_amount' "
+                              "and raw like '%75394432.52%'")
+    assert amount and amount[0]["value"] == 7539.443252  # 平潭 2019: 采购总金额 75394432.52 元, stored in 万元
     page = open_page(browser, "desktop", f"{site}/archive/active_disclosure?key=procurement_amount", [])
     text = page.locator("table.rows-and-columns").inner_text()
-    assert "75394432.52" in text and "e+07" not in text
+    assert "7539.443252" in text and "75394432.52" in text and not re.search(r"\de[+-]\d", text)
     page.close()
     # a blank cell is blank in the report's tables (never 0)
     blank = db_rows(archive, "select report_id, row_key, column_key from applications where value is null limit 1")
