@@ -17,6 +17,11 @@ def stop_if_disk_full(crawler, session, exc) -> bool:
     return True
 
 
+class FailedLoad(IgnoreRequest):
+    """The browser's load ended on its own error page (a refused or failed navigation:
+    `chrome-error://chromewebdata/`): not the portal's answer, never captured or stored."""
+
+
 class CaptureMiddleware:
     """Downloader middleware: capture each response and note its capture id in meta."""
 
@@ -34,6 +39,9 @@ class CaptureMiddleware:
         portal = request.meta.get("portal")
         if response.status == 304:  # not modified: nothing new to keep
             return response
+        if not response.url.startswith(("http:", "https:")):
+            raise FailedLoad(f"the browser's load of {request.url} ended on {response.url.split('#')[0]} "
+                             "(refused or failed); not captured")
         rendered = bool(request.meta.get("playwright"))
         headers = [(k.decode("latin-1"), v.decode("latin-1"))
                    for k, vs in response.headers.items() for v in vs]
