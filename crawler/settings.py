@@ -128,11 +128,21 @@ DOWNLOAD_HANDLERS = {
 }
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 _chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Chromium reaches no address by itself: every name and address it would connect to resolves
+# to nothing (--host-resolver-rules), so its speculative connections — the preconnect it opens
+# when a page starts a navigation, before any request is routed; <link rel=preconnect> and
+# dns-prefetch — go nowhere. Every request a page makes is routed through the gate
+# (crawler/gate_browser.py), which fetches an admitted one itself (Playwright's driver) and
+# aborts the rest. Speculation is also switched off where Chromium has a switch for it.
+BROWSER_NO_NETWORK_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND", "--dns-prefetch-disable",
+                           "--disable-features=NetworkPrediction,LoadingPredictorUseLocalPredictions,"
+                           "NavigationPredictor,PreconnectToSearch,SearchEnginePreconnect2,Prerender2,"
+                           "NoStatePrefetch,SpeculationRulesPrefetchFuture,LinkPreview"]
 PLAYWRIGHT_LAUNCH_OPTIONS = {
     "headless": True,
     "args": ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update",
-             "--disable-sync", "--disable-dev-shm-usage"],
+             "--disable-sync", "--disable-dev-shm-usage", *BROWSER_NO_NETWORK_ARGS],
 }
 if Path(_chromium).exists():  # Debian's Chromium; else Playwright's own (playwright install)
     PLAYWRIGHT_LAUNCH_OPTIONS["executable_path"] = _chromium
