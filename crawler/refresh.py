@@ -14,7 +14,8 @@ from .gate import portal_of, scope_of
 
 
 class PageKeepingMetaRefreshMiddleware(MetaRefreshMiddleware):
-    # Scrapy's from_crawler sets self.crawler.
+    """Scrapy's, except that a page is replaced by its refresh only when the refresh is at once
+    and admitted (Scrapy's from_crawler sets self.crawler)."""
 
     def process_response(self, request, response, spider=None):
         if (request.meta.get("dont_redirect") or request.method == "HEAD"
