@@ -17,6 +17,11 @@ def stop_if_disk_full(crawler, session, exc) -> bool:
     return True
 
 
+class FailedLoad(IgnoreRequest):
+    """The browser's load ended on its own error page (a refused or failed navigation:
+    `chrome-error://chromewebdata/`): not the portal's answer, never captured or stored."""
+
+
 class CaptureMiddleware:
     """Downloader middleware: capture each response and note its capture id in meta."""
 
@@ -36,6 +41,9 @@ class CaptureMiddleware:
             # not modified: nothing new to keep; a challenge passed in the browser: its page
             # was kept when the challenge was met, what the browser shows after it is not read
             return response
+        if not response.url.startswith(("http:", "https:")):
+            raise FailedLoad(f"the browser's load of {request.url} ended on {response.url.split('#')[0]} "
+                             "(refused or failed); not captured")
         rendered = bool(request.meta.get("playwright"))
         headers = [(k.decode("latin-1"), v.decode("latin-1"))
                    for k, vs in response.headers.items() for v in vs]

@@ -93,6 +93,9 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.BackoffRetryMiddleware": 550,
     "crawler.redirect_loops.RedirectLoopMiddleware": 650,  # sees a redirect before Scrapy follows it
+    # A page with a delayed or refused meta refresh is still read (crawler/refresh.py).
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.refresh.PageKeepingMetaRefreshMiddleware": 580,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     # One cookie jar per portal; the public suffix list bundled with tldextract, never fetched.
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
@@ -127,11 +130,21 @@ DOWNLOAD_HANDLERS = {
 }
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 _chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Chromium reaches no address by itself: every name and address it would connect to resolves
+# to nothing (--host-resolver-rules), so its speculative connections — the preconnect it opens
+# when a page starts a navigation, before any request is routed; <link rel=preconnect> and
+# dns-prefetch — go nowhere. Every request a page makes is routed through the gate
+# (crawler/gate_browser.py), which fetches an admitted one itself (Playwright's driver) and
+# aborts the rest. Speculation is also switched off where Chromium has a switch for it.
+BROWSER_NO_NETWORK_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND", "--dns-prefetch-disable",
+                           "--disable-features=NetworkPrediction,LoadingPredictorUseLocalPredictions,"
+                           "NavigationPredictor,PreconnectToSearch,SearchEnginePreconnect2,Prerender2,"
+                           "NoStatePrefetch,SpeculationRulesPrefetchFuture,LinkPreview"]
 PLAYWRIGHT_LAUNCH_OPTIONS = {
     "headless": True,
     "args": ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update",
-             "--disable-sync", "--disable-dev-shm-usage"],
+             "--disable-sync", "--disable-dev-shm-usage", *BROWSER_NO_NETWORK_ARGS],
 }
 if Path(_chromium).exists():  # Debian's Chromium; else Playwright's own (playwright install)
     PLAYWRIGHT_LAUNCH_OPTIONS["executable_path"] = _chromium

@@ -5,11 +5,17 @@
 - the plugin's Python SQL functions refuse oversized inputs (SQLite's time limit cannot
   interrupt a Python function, so each call must be short by itself);
 - the site is read-only: any method but GET, HEAD and OPTIONS answers 405;
-- an id in a URL that SQLite cannot hold answers 404, never 500."""
+- an id in a URL that SQLite cannot hold answers 404, never 500;
+- arbitrary SQL (`?sql=`) runs on a smaller time budget than the site's own pages and canned
+  queries (ARBITRARY_SQL_TIME_LIMIT_MS), at most ARBITRARY_SQL_AT_ONCE at a time, so hostile
+  queries can never hold every one of Datasette's SQL threads (publish/serve.py
+  num_sql_threads): the site's pages are answered meanwhile."""
 from __future__ import annotations
 
+import asyncio
 import functools
 import sqlite3
+from urllib.parse import parse_qsl, urlencode
 
 MAX_LENGTH = 10 * 2**20  # bytes of any string or blob a query makes (SQLITE_LIMIT_LENGTH)
 LIMITS = {
@@ -27,6 +33,9 @@ MAX_QUERY_CHARS = 1000  # a search query (escape_fts, bigram_query, search_snipp
 MAX_TEXT_CHARS = 2_000_000  # of a text search_snippet looks into (the longest report is far below)
 MAX_SQLITE_INTEGER = 2**63 - 1
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+ARBITRARY_SQL_TIME_LIMIT_MS = 1000  # the site's pages and canned queries: sql_time_limit_ms (3 s)
+ARBITRARY_SQL_AT_ONCE = 2  # of publish/serve.py's num_sql_threads
+ARBITRARY_SQL_WAIT_S = 30  # longer in the queue: 429, try later
 
 
 class InputTooLarge(ValueError):
@@ -77,4 +86,35 @@ def only_reads(app):
             await send({"type": "http.response.body", "body": body})
             return
         await app(scope, receive, send)
+    return wrapped
+
+
+def bounded_sql(app):
+    """An ASGI wrapper: a request carrying arbitrary SQL gets the smaller time budget (Datasette's
+    `_timelimit`, which can only lower the limit) and waits for one of ARBITRARY_SQL_AT_ONCE places."""
+    places: list = []  # the semaphore, made on the server's own event loop
+
+    async def wrapped(scope, receive, send):
+        if scope.get("type") != "http":
+            return await app(scope, receive, send)
+        args = parse_qsl(scope.get("query_string", b"").decode("utf-8", "replace"), keep_blank_values=True)
+        if not any(k == "sql" for k, _ in args):
+            return await app(scope, receive, send)
+        args = [(k, v) for k, v in args if k != "_timelimit"] + [("_timelimit", str(ARBITRARY_SQL_TIME_LIMIT_MS))]
+        scope = dict(scope, query_string=urlencode(args).encode("ascii"))
+        if not places:
+            places.append(asyncio.Semaphore(ARBITRARY_SQL_AT_ONCE))
+        try:
+            await asyncio.wait_for(places[0].acquire(), ARBITRARY_SQL_WAIT_S)
+        except asyncio.TimeoutError:
+            body = b"429 Too Many Requests: too many SQL queries at once; try again shortly\n"
+            await send({"type": "http.response.start", "status": 429,
+                        "headers": [[b"content-type", b"text/plain; charset=utf-8"], [b"retry-after", b"5"],
+                                    [b"content-length", str(len(body)).encode()]]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        try:
+            await app(scope, receive, send)
+        finally:
+            places[0].release()
     return wrapped

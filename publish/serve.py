@@ -2,7 +2,9 @@
 
 The one place for the serving settings, used by `make serve`, the tests and the benchmarks:
 - the database is opened `--immutable` (read-only; Datasette counts its tables once at start);
-- SQL time limit 3 s: a query that runs longer gets an error page, never a hung server;
+- SQL time limit 3 s: a query that runs longer gets an error page, never a hung server
+  (arbitrary SQL: 1 s, two at a time — publish/limits.py);
+- 6 SQL threads, so a reader's own SQL (at most two at a time) never holds all of them;
 - `suggest_facets off`: Datasette would otherwise try every column of a table page as a
   facet (up to 50 ms each) on every request; the facets worth having are set in metadata.yml;
 - cells cut to 160 characters in HTML tables (the report page and the JSON give the full text).
@@ -15,7 +17,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SETTINGS = {"sql_time_limit_ms": 3000, "suggest_facets": "off", "truncate_cells_html": 160}
+SETTINGS = {"sql_time_limit_ms": 3000, "num_sql_threads": 6, "suggest_facets": "off", "truncate_cells_html": 160}
 
 
 def command(db: Path | str, host: str = "127.0.0.1", port: int = 8001) -> list[str]:

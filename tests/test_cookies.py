@@ -28,3 +28,36 @@ def test_the_public_suffix_list_is_read_offline(monkeypatch):
     monkeypatch.setattr(socket, "create_connection", no_network)
     assert scrapy_cookies._is_public_domain("gov.cn")
     assert not scrapy_cookies._is_public_domain("www.jiaxing.gov.cn")
+
+
+def test_a_cookie_flood_is_bounded_as_a_browser_bounds_it_and_recorded_once(tmp_path):
+    """A homepage setting 5,000 cookies (and some over 4 KB): the jar keeps 180 for the host,
+    none over 4 KB, the Cookie header stays under its cap, and the cut is one `errors` row of
+    each kind, not one per cookie or request."""
+    from crawler.session import CrawlSession
+
+    crawler = get_crawler(settings_dict={"ARCHIVE_DB": str(tmp_path / "archive.db")})
+    middleware = PortalCookiesMiddleware.from_crawler(crawler)
+    home = Request("http://127.0.0.1:8101/", meta={"portal": "flood"})
+    middleware.process_request(home)
+    cookies = [(b"Set-Cookie", f"c{i}={'v' * 100}; Path=/".encode()) for i in range(5000)]
+    cookies += [(b"Set-Cookie", f"big{i}={'x' * 5000}; Path=/".encode()) for i in range(3)]
+    middleware.process_response(home, HtmlResponse(home.url, headers=cookies, body=b"", request=home))
+    for n in range(3):
+        later = Request(f"http://127.0.0.1:8101/list/{n}.html", meta={"portal": "flood"})
+        middleware.process_request(later)
+        header = later.headers.get(b"Cookie")
+        assert header and len(header) <= middleware.header_max
+        assert b"big" not in header
+    assert len(middleware.jars["flood"]) == middleware.per_domain == 180
+    session = CrawlSession.of(crawler)
+    session.db.conn.commit()
+    rows = [r["message"] for r in session.db["errors"].rows_where("stage = 'cookie'")]
+    assert len(rows) == 3, rows  # over-size, over-count, header cut: each once
+    assert any("COOKIES_PER_DOMAIN" in r for r in rows) and any("COOKIE_MAX_BYTES" in r for r in rows)
+    # a kept cookie may still be updated past the bound
+    update = Request("http://127.0.0.1:8101/x", meta={"portal": "flood"})
+    middleware.process_request(update)
+    middleware.process_response(update, HtmlResponse(update.url, headers=[(b"Set-Cookie", b"c0=new; Path=/")],
+                                                     body=b"", request=update))
+    assert any(c.name == "c0" and c.value == "new" for c in middleware.jars["flood"])

@@ -71,6 +71,8 @@ def test_crawl_finishes_and_says_the_endless_list_cut_it_short(hostile_crawl):
     (run,) = hostile_crawl["db"]["crawl_runs"].rows
     assert run["status"] == "incomplete" and "PORTAL_PAGE_BUDGET" in run["note"]
     assert proc.returncode == 1, proc.stderr[-3000:]
+    last = proc.stderr.strip().splitlines()[-1]  # after every log line, one saying why
+    assert last.startswith("crawl finished with errors: 1 of 1 portals not complete (1 incomplete: "), last
 
 
 def test_real_and_recoverable_reports_are_archived(hostile_crawl):

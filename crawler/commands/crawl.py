@@ -84,7 +84,26 @@ class Command(ScrapyCrawl):
             print(f"crawl not published: {session.publish_error}", file=sys.stderr)
             self.exitcode = EXIT_NOT_PUBLISHED
         elif not finished or getattr(spider, "failed_portals", None):
+            print(self._why_not_ok(crawler, spider, session), file=sys.stderr, flush=True)
             self.exitcode = 1
+
+    @staticmethod
+    def _why_not_ok(crawler, spider, session) -> str:
+        """The one last line of a crawl that exits 1 (after every log line): why."""
+        reason = crawler.stats.get_value("finish_reason") if crawler is not None else None
+        if reason != "finished":
+            return f"crawl did not finish ({reason or 'it never started'}); the next run resumes"
+        failed = list(getattr(spider, "failed_portals", None) or [])
+        rows = getattr(session, "finished_rows", {}) if session is not None else {}
+        by_status: dict[str, list[str]] = {}
+        for portal in failed:
+            by_status.setdefault((rows.get(portal) or {}).get("status") or "error", []).append(portal)
+        counts = ", ".join(f"{len(ids)} {status}" for status, ids in sorted(by_status.items()))
+        named = ", ".join(failed[:3]) + (f" and {len(failed) - 3} more" if len(failed) > 3 else "")
+        said = f"{counts}: {named}"
+        total = len(getattr(spider, "portals", None) or failed)
+        return (f"crawl finished with errors: {len(failed)} of {total} portals not complete ({said}); "
+                "details in crawl_runs and errors")
 
     def _unusable_archive(self) -> str | None:
         """One line when the archive (or its working copy) cannot be used, before anything starts."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import itertools
 import json
 import random
 import time
@@ -73,8 +74,14 @@ def with_userinfo(allowed: str, port: int, case: str) -> dict:
             "userinfo-hash": f"http://127.0.0.1:{port}#@{allowed}{p}-userinfo-hash"}
 
 
+_PORTAL_NUMBER = itertools.count()
+
+
 def _real(routes: dict):
-    routes["/xxgk/zfxxgknb/real.html"] = Answer(200, report_body(REAL_LABEL, "某县人民政府", 2023).encode())
+    # the same report on every portal, each copy its own bytes: identical bytes on two
+    # portals are one report kept as the first portal's (archive/ingest.py, seeds overlap)
+    body = report_body(REAL_LABEL, "某县人民政府", 2023) + f"\n<!-- portal {next(_PORTAL_NUMBER)} -->"
+    routes["/xxgk/zfxxgknb/real.html"] = Answer(200, body.encode())
 
 
 def _list(items: list[tuple[str, str]], head: str = "", extra: str = "") -> bytes:
