@@ -4,8 +4,8 @@ The national format's column headers (自然人, 法人或其他组织 over 商�
 part of the structure a reader aligns to, like the row labels: a report that prints its
 columns in another order under correct headers is read by header, never by position.
 
-- The header text (everything printed before the first row label) is searched for each
-  column's name (report_format.yml `application_columns`, fuzzy for the long names).
+- The header text (what is printed just before the first row label) is searched for each
+  column's name, nearest the row (report_format.yml `application_columns`, fuzzy for the long names).
 - Two rows of headers (法人或其他组织 above the five organisation columns, printed after
   自然人/总计 in reading order): the group stands where its five columns stand; otherwise
   the names' printed order is the columns' order.
@@ -26,6 +26,7 @@ from . import formats
 from .values import fold
 
 GROUP = re.compile(r"法人或者?其[他它]组织")
+HEADER_SPAN = 80  # characters before the first row that may hold the headers (they print in ~40)
 MIN_SIMILARITY = 0.75  # a long header name (商业企业 …) with one character misread still names it
 
 
@@ -38,13 +39,13 @@ def _names() -> list[str]:
 
 
 def _find(name: str, text: str) -> int | None:
-    """Where `name` is printed in the header text: exactly, or (4+ characters) the first
-    window within one edit."""
-    at = text.find(name)
+    """Where `name` is printed in the header text, nearest the first row: exactly, or (4+
+    characters) the last window within one edit."""
+    at = text.rfind(name)
     if at >= 0 or len(name) < 4:
         return at if at >= 0 else None
     n = len(name)
-    for i in range(0, max(0, len(text) - n) + 1):
+    for i in range(max(0, len(text) - n), -1, -1):
         if Levenshtein.normalized_similarity(name, text[i:i + n]) >= MIN_SIMILARITY:
             return i
     return None
@@ -52,7 +53,7 @@ def _find(name: str, text: str) -> int | None:
 
 def header_order(header: str) -> tuple[tuple | None, str]:
     """(printed position → column index, or None when the header does not settle it; how)."""
-    text = re.sub(r"\s+", "", fold(header or ""))
+    text = re.sub(r"\s+", "", fold(header or ""))[-HEADER_SPAN:]
     group = GROUP.search(text)
     text = GROUP.sub(lambda m: "#" * len(m.group(0)), text)  # its 其他 is not the column 其他
     names = _names()
