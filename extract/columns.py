@@ -76,18 +76,18 @@ def header_order(header: str) -> tuple[tuple | None, str]:
 
 
 def refuted(order: tuple, rows: list[list]) -> bool:
-    """R3 disagrees with the order: more rows show 总计 (a column equal to the sum of the
-    others) in another column than in the order's 总计 column."""
+    """R3 disagrees with the order: more rows show 总计 (the one column equal to the sum of
+    the others) in another column than in the order's 总计 column."""
     at = order.index(len(order) - 1)
     support = against = 0
     for values in rows:
         if len(values) != len(order) or any(v is None for v in values) or not sum(values):
             continue
         sums = {p for p, v in enumerate(values) if abs(2 * v - sum(values)) < 1e-9}
-        if at in sums:
+        if sums == {at}:
             support += 1
-        elif sums:
-            against += 1
+        elif sums and at not in sums:
+            against += 1  # (a row where two columns could be the sum tells nothing)
     return against > support
 
 
