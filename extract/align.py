@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from . import formats, glued, identities, labels
+from . import columns as columns_rule, formats, glued, identities, labels
 from .grid import Text, Where
 from .values import fold, parse_cell
 
@@ -180,15 +180,21 @@ def read_applications(one: glued.Text1, offset: int, text: str, fmt: str, layout
     columns = formats.application_columns()
     found = _split_lost(pairs(text, offset), len(columns))
     placed = align(rows, found)
+    if not placed:
+        return {}, []
+    order, why = _column_order(rows, found, placed, spaces)
+    if order is None:
+        return {}, [("applications", f"table 3 aligned: the column order is not proven ({why}); undetermined")]
     lhs, rhs = identities.sides("R3", fmt)
     r3_holds = identities.over(lhs, rhs, columns)
 
     def r3(cand):
-        return r3_holds([glued.number(t) for t in cand])
+        return r3_holds(columns_rule.arrange([glued.number(t) for t in cand], order))
 
     cells, errors, candidates = {}, [], {}
     for i, j in sorted(placed.items()):
-        candidates[i] = cut(found[j][1], ["count"] * len(columns), r3, spaces)
+        candidates[i] = [tuple(columns_rule.arrange(list(c), order))
+                         for c in cut(found[j][1], ["count"] * len(columns), r3, spaces)]
     chosen = {rows[i]["key"]: c[0] for i, c in candidates.items() if len(c) == 1}
     several = {rows[i]["key"]: c for i, c in candidates.items() if len(c) > 1}
     if several:  # R1 and R2 over every column settle rows with several readings, if only one combination holds
@@ -202,6 +208,21 @@ def read_applications(one: glued.Text1, offset: int, text: str, fmt: str, layout
         cells[key] = _cells(columns, chosen[key], _where(layout, one, run_at, run),
                             _how(rows[i]["printed"], label) if label else "aligned: placed by its neighbours")
     return cells, errors
+
+
+def _column_order(rows, found, placed, spaces: bool):
+    """(printed position → column, why) from the headers printed before the first aligned
+    row (columns.py), checked by R3 over the rows cut as printed."""
+    first = min(placed.values())
+    header = " ".join(p[0] for p in found[:first + 1])
+    label = re.search(rows[min(placed)]["label_re"].pattern, fold(header)) if rows[min(placed)].get("label_re") else None
+    printed = []
+    for j in placed.values():
+        groups = found[j][1].split()
+        if spaces and len(groups) == len(formats.application_columns()) \
+                and all(glued.KINDS["count"].fullmatch(g) for g in groups):
+            printed.append([glued.number(g) for g in groups])
+    return columns_rule.settle(fold(header)[:label.start()] if label else header, printed)
 
 
 def read_review(one: glued.Text1, offset: int, text: str, layout: str, spaces: bool = True):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import copy
 import html as html_lib
+import itertools
 import json
 import re
 import threading
@@ -242,8 +243,19 @@ def _pairs(texts: list[str]) -> list[str]:
 
 def data_tables(container) -> list:
     """The tables that hold no other table: old sites lay pages out with tables around the
-    content, and the report's own tables never nest."""
-    return container.xpath(".//table[not(.//table)]")
+    content, and the report's own tables never nest. A table of one cell is a box around a
+    text (an editor's way to centre a cell), not a table: it does not count as nested, its
+    text is read as part of the cell holding it."""
+    tables = container.xpath(".//table")
+    boxes = {t for t in tables if len(_own_cells(t)) <= 1}
+    return [t for t in tables if t not in boxes and not any(
+        inner not in boxes for inner in t.iterdescendants("table"))]
+
+
+def _own_cells(table) -> list:
+    """Up to two of the table's own cells (not those of a table inside it)."""
+    own = (c for c in table.iterdescendants("td", "th") if next(c.iterancestors("table")) is table)
+    return list(itertools.islice(own, 2))
 
 
 def table_stream(table, index: int | None = None, layout: str = "html") -> list:

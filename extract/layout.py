@@ -161,20 +161,37 @@ def _opens(text: str, start) -> bool:
 
 def _sections(items: list) -> dict:
     streams: dict[str, list] = {}
-    current, columns = None, None
+    current, columns, header = None, None, []
+
+    def put(section, texts):
+        stream = streams.setdefault(section, [])
+        row = sum(1 for c in stream if c is ROW_END) + 1
+        stream.extend([Text(t, Where("pdf-layout", None, row, j)) for j, t in enumerate(texts, 1)] + [ROW_END])
+
+    def flush():
+        # table 3's headings before its first row, left to right: where each stands says
+        # which column it names (their heights vary with wrapping and say nothing)
+        for c in sorted(header, key=lambda c: c.x0):
+            put("applications", [c.text])
+        header.clear()
+
     for _, _, labels, words, cell in items:
         name = formats.heading(labels[0]) if not words else None
         if name:
+            flush()
             current = name
             continue
         if not current or current == "end":
             continue
         if current == "applications" and not words:
             columns = _header(columns, cell)
+            if "applications" not in streams or header:
+                header.append(cell)
+                continue
+        flush()
         values = _align(words, columns) if current == "applications" and words else [t for _, t in words]
-        stream = streams.setdefault(current, [])
-        row = sum(1 for c in stream if c is ROW_END) + 1
-        stream.extend([Text(t, Where("pdf-layout", None, row, j)) for j, t in enumerate(labels + values, 1)] + [ROW_END])
+        put(current, labels + values)
+    flush()
     return streams
 
 

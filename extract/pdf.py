@@ -33,7 +33,7 @@ def load_pdf(data: bytes, source: str):
             for page in pdf.pages:
                 pages_text.append(page.extract_text() or "")
                 tables += [[[re.sub(r"\s+", " ", c).strip() for c in row if c is not None] for row in table]
-                           for table in page.extract_tables()]
+                           for table in page.extract_tables(_closing_rules(page))]
             streams = [[c for r, row in enumerate(table, 1)
                         for c in [Text(t, Where("pdf", i, r, j)) for j, t in enumerate(row, 1)] + [ROW_END]]
                        for i, table in enumerate(_join_page_breaks(tables), 1)]
@@ -58,6 +58,16 @@ def load_pdf(data: bytes, source: str):
     doc.title = pdf_title(lines, metadata)
     doc.fields = find_fields(lines[:40])
     return doc
+
+
+def _closing_rules(page) -> dict:
+    """A ruled table cut by a page break loses the rule on its cut side (the row's border is
+    drawn on the other page): the page's outermost vertical rules say where that row ends,
+    so a rule is drawn there and the row is not lost."""
+    vertical = [e for e in page.edges if e["orientation"] == "v"]
+    if not vertical:
+        return {}
+    return {"explicit_horizontal_lines": [min(e["top"] for e in vertical), max(e["bottom"] for e in vertical)]}
 
 
 def pdf_title(lines: list[str], metadata: dict) -> str | None:

@@ -171,8 +171,10 @@ def table_streams(doc: Document) -> dict:
                        or (name == "active" and "第二十条" in text)), None)
         if placed:
             current = placed
-        elif not (current and any(classify(c) == "number" for c in stream if c)):
-            continue
+        elif not (current and any(classify(c) == "number" for c in stream if c)) and not any(
+                all(w in fold("".join(c for c in row if c)) for w in words)
+                for row in rows_of(stream) for _, words in markers):
+            continue  # neither continues a table nor starts one (a header row alone at a page's foot does)
         for row in rows_of(stream):
             row_text = fold("".join(c for c in row if c))
             if formats.heading(row_text) == "end":

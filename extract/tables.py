@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import formats, labels as label_match
+from . import columns as column_order, formats, labels as label_match
 from .values import Cell, classify, fold, parse_cell
 
 from .grid import ROW_END  # noqa: F401  (re-exported: the end of a row in a cell stream)
@@ -163,16 +163,18 @@ def read_applications(stream, fmt: str) -> TableResult:
     rows = formats.application_rows(fmt)
     groups = formats.spec()["application_groups"]
     columns = formats.application_columns()
-    group = None
+    group, header, printed = None, None, {}
     for labels, values in _rows(stream):
         key, group, how = _application_key(labels, group, rows, groups)
+        if header is None and key is not None:
+            header = " ".join(labels[:-1])  # the column headers are printed before the first row
         if _placeholders(values, len(columns)):
             continue
         if key is None:
             if any(classify(v) == "number" for v in values):
                 result.errors.append(f"table 3: values under an unknown label {' '.join(labels)!r}")
             continue
-        if key in result.cells:
+        if key in result.cells or key in printed:
             continue
         fitted = _fit(values, len(columns))
         if fitted is None:
@@ -181,9 +183,17 @@ def read_applications(stream, fmt: str) -> TableResult:
                 "cells left undetermined")
             result.cells[key] = {c: Cell(raw="") for c in columns}
             continue
-        result.cells[key] = {c: parse_cell(raw) for c, raw in zip(columns, fitted)}
+        printed[key] = ([parse_cell(raw) for raw in fitted], how)
+    order, why = column_order.settle(header or "", [[c.value for c in cells] for cells, _ in printed.values()])
+    if order is None and printed:
+        result.errors.append(f"table 3: the column order is not proven ({why}); cells left undetermined")
+    for key, (cells, how) in printed.items():
+        if order is None:
+            result.cells[key] = {c: Cell(raw="", match=f"undetermined: {why}") for c in columns}
+            continue
+        result.cells[key] = dict(zip(columns, column_order.arrange(cells, order)))
         for cell in result.cells[key].values():
-            cell.match = how
+            cell.match = how if order == column_order.standard() else f"{how}; column {why}"
     for row in rows:
         key = row["key"]
         if key in result.cells:

@@ -124,8 +124,9 @@ def parts(label: dict) -> dict:
 
 # --- renderers ---------------------------------------------------------------------------
 
-def to_html(label: dict) -> str:
+def to_html(label: dict, tables: list | None = None) -> str:
     p = parts(label)
+    p["tables"] = tables or p["tables"]
     body = [f"<h1>{p['title']}</h1>", f"<p>{p['intro']}</p>"]
     body += [f"<p>{line}</p>" for line in p["overview"].split("\n")]
     for heading, table in zip(HEADINGS, p["tables"]):
@@ -151,8 +152,9 @@ def to_html_in_script(label: dict) -> str:
             f'document.getElementById("zoom").innerHTML = content;</script></body></html>')
 
 
-def _text(label: dict, table_lines) -> str:
+def _text(label: dict, table_lines, tables: list | None = None) -> str:
     p = parts(label)
+    p["tables"] = tables or p["tables"]
     out = [p["title"], p["intro"], p["overview"]]
     for heading, table in zip(HEADINGS, p["tables"]):
         out.append(heading)
@@ -372,7 +374,50 @@ def to_js_data_txt(label: dict) -> str:
             + ";\nrender(pageData);\n")
 
 
+def permuted_columns(label: dict, rnd: random.Random, headers: bool = True) -> list:
+    """The three tables with table 3's columns in a random order — 自然人, the organisation
+    group and 总计 shuffled, the five organisation columns shuffled under it — and its
+    headers printed over the columns they name. Without headers only 总计 moves: nothing
+    could tell the six applicant columns apart, R3 alone tells where 总计 is not."""
+    tables = parts(label)["tables"]
+    top, orgs = ["person", "group", "total"], list(range(1, 6))
+    rnd.shuffle(top)
+    rnd.shuffle(orgs)
+    order = [c for t in top for c in {"person": [0], "group": orgs, "total": [6]}[t]]
+    if not headers:  # only 总计 moved: what R3 can refute (the six applicant columns are symmetric in it)
+        order = list(range(6))
+        order.insert(rnd.randrange(6), 6)
+    names = [c["zh"] for c in formats.spec()["application_columns"]]
+    head = {"person": ("自然人", 2, 1), "group": ("法人或其他组织", 1, 5), "total": ("总计", 2, 1)}
+    rows = [[("申请人情况", 2, 3)] + [head[t] for t in top], [(names[c], 1, 1) for c in orgs]] if headers else []
+    for row in tables[1][2:]:
+        values, lead = row[-7:], row[:-7]
+        rows.append(lead + [values[c] for c in order])
+    tables[1] = rows
+    return tables
+
+
+def to_columns_permuted(label: dict, seed: int = 0) -> str:
+    """HTML whose table 3 prints its columns in another order under correct headers."""
+    return to_html(label, permuted_columns(label, random.Random(seed)))
+
+
+def to_columns_permuted_text(label: dict, seed: int = 0) -> str:
+    """The same as a text capture, a table row per line."""
+    tables = permuted_columns(label, random.Random(seed))
+    return _text(label, lambda table: ["  ".join(_cells(row)) for row in table if row], tables)
+
+
+def to_columns_unlabelled(label: dict, seed: int = 0) -> str:
+    """Table 3 with 总计 printed in another column and no header: nothing proves the order,
+    R3 refutes the one assumed, so its cells are undetermined (never read by position)."""
+    tables = permuted_columns(label, random.Random(seed), headers=False)
+    return _text(label, lambda table: ["  ".join(_cells(row)) for row in table if row], tables)
+
+
 RENDERERS.update({
+    "columns-permuted": (lambda label: to_columns_permuted(label, 1), ".html"),
+    "columns-permuted-text": (lambda label: to_columns_permuted_text(label, 2), ".txt"),
     "one-line": (to_one_line, ".txt"),
     "broken-rows": (to_broken_rows, ".txt"),
     "ocr-noise": (to_ocr_noise, ".txt"),
