@@ -315,7 +315,7 @@ def challenge_kind(body: bytes, url: str) -> str | None:
     if len(body) > 20000:
         return None
     html = body.decode("utf-8", "replace")
-    if _text_length(html) >= rules()["challenge"]["max_text"]:
+    if _text_length(html, rules()["challenge"]["max_text"]) >= rules()["challenge"]["max_text"]:
         return None
     lowered = html.lower()
     if "document.cookie" in lowered and re.search(r"location\.(reload|href|replace|assign)|location\s*=|window\.location",

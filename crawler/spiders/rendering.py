@@ -143,6 +143,7 @@ class BrowserReference:
         answers = response.meta["answers"]
         limit = self.settings.getint("BROWSER_LIST_PAGES")
         meta = dict(response.meta, column=False)  # the pager is clicked here, not followed
+        listed: set = set()  # report links the pages so far showed
         try:
             for n in range(limit):
                 frames = [(url, html) for url, html in await self.frames_html(page)
@@ -160,6 +161,12 @@ class BrowserReference:
                 found = [(href, label) for href, label in found if not discover.is_pager(label, href, response.url)]
                 for request in self.requests_from_links(found, meta, route="browser"):
                     yield request
+                reports = {href.split("#")[0] for href, label in found if discover.is_report_title(label)}
+                if n and not reports - listed:
+                    # past the end (an empty page, the last one again): a pager that never ends
+                    self.routes.note(portal_id, column, "browser", f"list ended at page {n + 1}: no new report link")
+                    break
+                listed |= reports
                 pager = await self._find_next(page, portal)
                 if pager is None:
                     break
