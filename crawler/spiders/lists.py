@@ -60,7 +60,7 @@ class ListReading:
             return
         # The rest of the list, by the fallback chain: the list APIs of the page's publishing
         # system; static links and pagination; the browser when neither gives a list.
-        listed = any(discover.is_report_title(label) for _, label in page_links)
+        listed = any(discover.is_report_link(label, True) for _, label in page_links)
         for family in families_for(html, response.url):
             for request in family.list_requests(html, response.url, self._list_meta(response)):
                 prepared = self._prepare(request, family)
@@ -92,7 +92,7 @@ class ListReading:
         matter). Which report links a column showed is kept per column."""
         portal_id = response.meta["portal"]
         column = response.meta.get("column_url", response.url)
-        reports = {href.split("#")[0] for href, label in page_links if discover.is_report_title(label)}
+        reports = {href.split("#")[0] for href, label in page_links if discover.is_report_link(label, True)}
         seen = self._listed.setdefault((portal_id, column), set())
         new = reports - seen
         seen |= reports
@@ -206,8 +206,9 @@ class ListReading:
         # A framed list is part of a page a person sees: trap rules (a search system's
         # query-laden URLs) do not apply to its links; the page budget still bounds it.
         trap = (lambda href: False) if meta.get("frame_of") else discover.is_trap
+        in_list = bool(meta.get("column") or meta.get("column_url"))
         reports = {href.split("#")[0] for href, label in links
-                   if discover.is_report_title(label) and not trap(href)
+                   if discover.is_report_link(label, in_list) and not trap(href)
                    and in_scope(self.portals[portal_id], href)}
         if route and reports:
             self.routes.found(portal_id, meta.get("column_url") or meta.get("list_page") or "(navigation)",
@@ -215,7 +216,7 @@ class ListReading:
         for href, label in links:
             if trap(href):
                 continue
-            if discover.is_report_title(label):
+            if discover.is_report_link(label, in_list):
                 refusal = scope_of(self.portals[portal_id]).refusal(href)
                 if refusal is not None:  # one errors row per portal and reason, counted
                     self.session.refuse(portal_id, href, f"report link to {refusal}")

@@ -161,7 +161,7 @@ class BrowserReference:
                 found = [(href, label) for href, label in found if not discover.is_pager(label, href, response.url)]
                 for request in self.requests_from_links(found, meta, route="browser"):
                     yield request
-                reports = {href.split("#")[0] for href, label in found if discover.is_report_title(label)}
+                reports = {href.split("#")[0] for href, label in found if discover.is_report_link(label, True)}
                 if n and not reports - listed:
                     # past the end (an empty page, the last one again): a pager that never ends
                     self.routes.note(portal_id, column, "browser", f"list ended at page {n + 1}: no new report link")
