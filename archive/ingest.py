@@ -79,7 +79,20 @@ def needs_extraction(db, page: ReportPage) -> bool:
     if another_portals_report(db, page.portal, page.url, digest):
         return False
     known = find_report(db, page.url)
+    if known is None and same_report_elsewhere(db, page.portal, page.url, digest):
+        return False
     return not (known and known["content_digest"] == digest)
+
+
+def same_report_elsewhere(db, portal: str | None, url: str, digest: str | None) -> dict | None:
+    """This portal's report with these very bytes under another URL: one report linked under
+    several spellings of its address (a case-insensitive host, a tracking query such as
+    ?from=list) or from two columns. Identity is the content, within the portal."""
+    if not portal or not digest:
+        return None
+    row = db.execute("select id, url from reports where portal = ? and content_digest = ? and url != ? limit 1",
+                     [portal, digest, url]).fetchone()
+    return {"id": row[0], "url": row[1]} if row else None
 
 
 def another_portals_report(db, portal: str | None, url: str, digest: str | None) -> dict | None:
@@ -114,6 +127,10 @@ def ingest_report(db, page: ReportPage, *, run: str | None = None, extracted: di
                        message=f"report {owner['id']} of portal {owner['portal']} ({owner['url']}): "
                                f"kept as that portal's (the seeds overlap)")
     known = find_report(db, page.url)
+    if known is None and page.status != 304:
+        same = same_report_elsewhere(db, page.portal, page.url, digest)
+        if same:  # not a second report: nothing to record
+            return Outcome("skipped", same["id"])
     if page.status == 304 or (known and known["content_digest"] == digest):
         if known:
             with db.atomic():

@@ -146,6 +146,7 @@ class BrowserReference:
         listed: set = set()  # report links the pages so far showed
         try:
             for n in range(limit):
+                await self._scroll_to_end(page)
                 frames = [(url, html) for url, html in await self.frames_html(page)
                           if in_scope(portal, url, any_path=True)]
                 found = list(answers)
@@ -194,6 +195,38 @@ class BrowserReference:
             await page.close()
         if not self.routes.count(portal_id, column, "browser"):
             self.routes.failed(portal_id, column, "browser: no report links")
+
+    async def _scroll_to_end(self, page, rounds: int = 8) -> None:
+        """Scroll to the bottom as a reader does while new rows keep appearing (lists that load
+        on scroll or when their end comes into view): at most `rounds` scrolls. After a scroll
+        the page is given 300 ms to ask for more; what it asked for is awaited (≤ 5 s) and
+        then its rows; a scroll that asks for nothing and grows nothing ends it."""
+        measure = "() => [document.body ? document.body.scrollHeight : 0, document.querySelectorAll('a').length]"
+        pending: set = set()
+        started = lambda request: pending.add(request)  # noqa: E731
+        done = lambda request: pending.discard(request)  # noqa: E731
+        page.on("request", started)
+        page.on("requestfinished", done)
+        page.on("requestfailed", done)
+        try:
+            before = await page.evaluate(measure)
+            for _ in range(rounds):
+                await page.evaluate("() => window.scrollTo(0, document.body ? document.body.scrollHeight : 0)")
+                await page.wait_for_timeout(300)
+                for _ in range(50):
+                    if not pending:
+                        break
+                    await page.wait_for_timeout(100)
+                await page.wait_for_timeout(100)  # the answer's rows drawn
+                after = await page.evaluate(measure)
+                if after == before:
+                    return
+                before = after
+        except Exception as exc:  # a page navigating away: what it showed still counts
+            self.logger.debug("scroll stopped: %s", exc)
+        finally:
+            for event, handler in (("request", started), ("requestfinished", done), ("requestfailed", done)):
+                page.remove_listener(event, handler)
 
     async def _find_next(self, page, portal):
         """(frame, how) of the pager's next control, or None (none, or disabled)."""
