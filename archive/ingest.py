@@ -141,6 +141,9 @@ def ingest_report(db, page: ReportPage, *, run: str | None = None, extracted: di
     result, failure = _extract(page.body, page.final_url, page.content_type, extracted)
     if failure:
         return failure
+    twin = _reprinted(db, page.portal, page.url, result) if known is None else None
+    if twin is not None:  # the same report republished under another column (a 转载 note added)
+        return Outcome("skipped", twin)
     outcome = _save_report_page(db, page, known, result, digest, run)
     problem = unreadable(result)
     if problem:  # kept (the capture is evidence), and the reason is recorded
@@ -170,6 +173,20 @@ def _save_report_page(db, page: ReportPage, known: dict | None, result: dict, di
                             new_capture_id=page.capture_id, diff=diff,
                             note=_change_note(known, result, diff))
     return Outcome("changed", report_id)
+
+
+def _reprinted(db, portal: str | None, url: str, result: dict) -> int | None:
+    """This portal's report that a new page republishes: the same organ, year and title and
+    every cell the same (the page around it may differ: a reprint note, another column)."""
+    cells = cells_of(result)
+    if not portal or not result.get("report_year") or not result.get("agency") or not cells:
+        return None
+    for (report_id,) in db.execute(
+            "select id from reports where portal = ? and url != ? and report_year = ? and organ = ? and title = ?",
+            [portal, url, result["report_year"], result["agency"], result.get("title")]).fetchall():
+        if store.report_cells(db, report_id) == cells:
+            return report_id
+    return None
 
 
 def _await_attachments(db, report_id: int, result: dict, attachments: list[str]) -> None:
