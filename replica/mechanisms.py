@@ -269,7 +269,8 @@ def build_download(b: Builder, spelling: str) -> str:
         b.m.edit = {"file": b.rel(reports[0]["url"]), "old": "详见附件。", "new": "详见附件（已更新）。",
                     "report": reports[0]["url"]}
         b.m.removal = {"file": b.rel(reports[1]["url"]), "report": reports[1]["url"]}
-    b.m.removal = {"file": b.rel(reports[1]["file"]), "report": reports[1]["url"]}
+    else:
+        b.m.removal = {"file": b.rel(reports[1]["file"]), "report": reports[1]["url"]}
     return pager_pages(b.w, "xxgk/ndbg", b.records, 2)
 
 
