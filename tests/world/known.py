@@ -9,13 +9,11 @@ import pytest
 
 KNOWN = {
     # portals: test_every_report_found_once_and_read / test_no_distractor_kept ids
-    "found": {"base-href/path", "base-href/dotted", "base-href/folderless", "structured-data/inline-base64",
-              "url-variants/case", "url-variants/query", "lazy-scroll/scroll", "lazy-scroll/observer",
-              "title-elsewhere/li-title", "title-elsewhere/sibling", "title-elsewhere/img-alt",
-              "year-elsewhere/url", "year-elsewhere/date", "year-elsewhere/body", "duplicate-columns/identical",
-              "duplicate-columns/reprint-note", "image-map/area", "image-map/form-get", "rel-next/link-rel"},
+    # lazy-scroll and rel-next/link-rel: every report found once; they fail on a reading defect
+    # (procurement_amount of the 2019/2020 reports read in 万元 as 元 ÷ 10,000: extract/)
+    "found": {"lazy-scroll/scroll", "lazy-scroll/observer", "rel-next/link-rel"},
     "distractor": set(),
-    "portals-exit": {"exit"},
+    "portals-exit": set(),
     # captures: test ids
     "capture": {"page-breaks-1", "page-breaks-2", "column-order-0", "column-order-1", "column-order-2",
                 "wrapped-labels-0", "wrapped-labels-1", "wrapped-labels-2", "nested-tables-0", "nested-tables-1",
