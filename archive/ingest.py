@@ -79,20 +79,7 @@ def needs_extraction(db, page: ReportPage) -> bool:
     if another_portals_report(db, page.portal, page.url, digest):
         return False
     known = find_report(db, page.url)
-    if known is None and same_report_elsewhere(db, page.portal, page.url, digest):
-        return False
     return not (known and known["content_digest"] == digest)
-
-
-def same_report_elsewhere(db, portal: str | None, url: str, digest: str | None) -> dict | None:
-    """This portal's report with these very bytes under another URL: one report linked under
-    several spellings of its address (a case-insensitive host, a tracking query such as
-    ?from=list) or from two columns. Identity is the content, within the portal."""
-    if not portal or not digest:
-        return None
-    row = db.execute("select id, url from reports where portal = ? and content_digest = ? and url != ? limit 1",
-                     [portal, digest, url]).fetchone()
-    return {"id": row[0], "url": row[1]} if row else None
 
 
 def another_portals_report(db, portal: str | None, url: str, digest: str | None) -> dict | None:
@@ -127,10 +114,6 @@ def ingest_report(db, page: ReportPage, *, run: str | None = None, extracted: di
                        message=f"report {owner['id']} of portal {owner['portal']} ({owner['url']}): "
                                f"kept as that portal's (the seeds overlap)")
     known = find_report(db, page.url)
-    if known is None and page.status != 304:
-        same = same_report_elsewhere(db, page.portal, page.url, digest)
-        if same:  # not a second report: nothing to record
-            return Outcome("skipped", same["id"])
     if page.status == 304 or (known and known["content_digest"] == digest):
         if known:
             with db.atomic():
@@ -141,9 +124,6 @@ def ingest_report(db, page: ReportPage, *, run: str | None = None, extracted: di
     result, failure = _extract(page.body, page.final_url, page.content_type, extracted)
     if failure:
         return failure
-    twin = _reprinted(db, page.portal, page.url, result) if known is None else None
-    if twin is not None:  # the same report republished under another column (a 转载 note added)
-        return Outcome("skipped", twin)
     outcome = _save_report_page(db, page, known, result, digest, run)
     problem = unreadable(result)
     if problem:  # kept (the capture is evidence), and the reason is recorded
@@ -173,20 +153,6 @@ def _save_report_page(db, page: ReportPage, known: dict | None, result: dict, di
                             new_capture_id=page.capture_id, diff=diff,
                             note=_change_note(known, result, diff))
     return Outcome("changed", report_id)
-
-
-def _reprinted(db, portal: str | None, url: str, result: dict) -> int | None:
-    """This portal's report that a new page republishes: the same organ, year and title and
-    every cell the same (the page around it may differ: a reprint note, another column)."""
-    cells = cells_of(result)
-    if not portal or not result.get("report_year") or not result.get("agency") or not cells:
-        return None
-    for (report_id,) in db.execute(
-            "select id from reports where portal = ? and url != ? and report_year = ? and organ = ? and title = ?",
-            [portal, url, result["report_year"], result["agency"], result.get("title")]).fetchall():
-        if store.report_cells(db, report_id) == cells:
-            return report_id
-    return None
 
 
 def _await_attachments(db, report_id: int, result: dict, attachments: list[str]) -> None:
@@ -352,9 +318,9 @@ def same_report(db, old_id: int, new_id: int) -> bool:
         store.report_cells(db, old_id) == store.report_cells(db, new_id) != {}
 
 
-def record_moves(db, removed: dict[int, str], new: dict[int, str], *, run: str | None = None) -> None:
+def record_moves(db, removed: dict[int, str], new: dict[int, str], *, run: str | None = None) -> dict[int, str]:
     """At the end of a run: a report removed in it ({id: portal}) whose figures reappear in
-    a report new in it, on the same portal, has moved."""
+    a report new in it, on the same portal, has moved. Returns the new reports that are not moves."""
     new = dict(new)
     for old_id, portal in removed.items():
         for new_id in [i for i, p in new.items() if p == portal]:
@@ -362,6 +328,37 @@ def record_moves(db, removed: dict[int, str], new: dict[int, str], *, run: str |
                 merge_moved(db, old_id, new_id, run=run)
                 del new[new_id]
                 break
+    return new
+
+
+def merge_duplicates(db, new: dict[int, str]) -> list[int]:
+    """At the end of a run (after the moves): a report new in it that is another report of
+    the same portal still current — the same bytes, or the same organ, year, title and cells
+    (same_report) — is that report under another URL (a case-insensitive host, a tracking
+    query such as ?from=list, a second column, a reprint note): its row is removed, the
+    earlier one stays. Identity is the content within a portal; decided when the run is
+    over, so it does not depend on which URL was fetched first. Returns the ids removed."""
+    removed = []
+    for new_id, portal in sorted(new.items()):
+        row = db.execute("select content_digest, organ, report_year from reports where id = ?", [new_id]).fetchone()
+        if row is None:
+            continue
+        others = [r[0] for r in db.execute(
+            "select id from reports where portal = ? and id < ? and status = 'current' "
+            "and (content_digest = ? or (organ = ? and report_year = ?)) order by id",
+            [portal, new_id, row[0], row[1], row[2]]).fetchall() if r[0] not in removed]
+        twin = next((o for o in others if same_report(db, o, new_id)), None)
+        if twin is None:
+            continue
+        with db.atomic():
+            for table in store.DERIVED:
+                db[table].delete_where("report_id = ?", [new_id])
+            db.execute("delete from reports_fts where rowid = ?", [new_id])
+            db.execute("delete from changes where report_id = ?", [new_id])
+            db.execute("delete from attachments where report_id = ?", [new_id])
+            db["reports"].delete(new_id)
+        removed.append(new_id)
+    return removed
 
 
 def merge_moved(db, old_id: int, new_id: int, *, run: str | None = None) -> None:
