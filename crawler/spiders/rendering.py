@@ -46,6 +46,23 @@ _FIND_NEXT = """(pattern) => {
 NEXT_TEXT = r"^(下一页|下页|下一頁|>|›|»|>>|加载更多|查看更多|点击加载更多)$"
 
 
+async def keep_what_it_shows(page, request) -> None:
+    """A rendered list page keeps what it showed: once its document has loaded, a top-level
+    navigation the page starts by itself (location.href, a timed redirect) is answered 204
+    No Content, which leaves the page as it is — only the pager's clicks (`page._gra_clicking`)
+    navigate it. Other requests go on to the gate and scrapy-playwright."""
+    page._gra_loaded = False
+    page._gra_clicking = False
+    page.on("load", lambda *_: setattr(page, "_gra_loaded", True))
+
+    async def handler(route, req):
+        if (req.is_navigation_request() and req.frame == page.main_frame and page._gra_loaded
+                and not page._gra_clicking):
+            return await route.fulfill(status=204, body=b"")
+        return await route.fallback()
+    await page.route("**/*", handler)
+
+
 class BrowserReference:
     """Spider component: render_request, parse_rendered, the answers catcher."""
 
@@ -67,7 +84,7 @@ class BrowserReference:
             target, callback=self.parse_rendered, errback=self.on_render_error, dont_filter=True,
             meta={"portal": portal_id, "hops": meta.get("hops", 0), "column": True, "reference": reference,
                   "column_url": column_url, "answers": answers, "cookiejar": portal_id,
-                  **self.browser_meta(portal_id, answers)})
+                  **self.browser_meta(portal_id, answers, list_page=True)})
 
     def _browser_budget(self, portal_id: str, url: str) -> bool:
         """BROWSER_PORTAL_RENDERS pages rendered per portal at most; the limit is recorded."""
@@ -81,8 +98,10 @@ class BrowserReference:
         self.session.count(portal_id, "browser_renders")
         return True
 
-    def browser_meta(self, portal_id: str, answers: list, sources: list | None = None) -> dict:
-        return {"playwright": True, "playwright_include_page": True,
+    def browser_meta(self, portal_id: str, answers: list, sources: list | None = None,
+                     list_page: bool = False) -> dict:
+        extra = {"playwright_page_init_callback": keep_what_it_shows} if list_page else {}
+        return {"playwright": True, "playwright_include_page": True, **extra,
                 "playwright_page_event_handlers": {"response": self._answer_catcher(portal_id, answers, sources)},
                 # the list arrives after `load`: wait until its requests are done
                 "playwright_page_goto_kwargs": {"wait_until": "networkidle"}}
@@ -182,8 +201,13 @@ class BrowserReference:
                                        f"BROWSER_LIST_PAGES of {limit} reached: the rest of the list was not read")
                     break
                 before = self._fingerprint(frames)
-                await frame.locator("[data-gra-next]").first.click(timeout=5000)
-                if not await self._changed(page, portal, before, answers):
+                page._gra_clicking = True  # the pager may navigate the page: a person's click
+                try:
+                    await frame.locator("[data-gra-next]").first.click(timeout=5000)
+                    changed = await self._changed(page, portal, before, answers)
+                finally:
+                    page._gra_clicking = False
+                if not changed:
                     break
                 self.routes.note(portal_id, column, "browser", f"page {n + 2} by {how}")
         except Exception as exc:
