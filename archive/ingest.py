@@ -318,9 +318,9 @@ def same_report(db, old_id: int, new_id: int) -> bool:
         store.report_cells(db, old_id) == store.report_cells(db, new_id) != {}
 
 
-def record_moves(db, removed: dict[int, str], new: dict[int, str], *, run: str | None = None) -> None:
+def record_moves(db, removed: dict[int, str], new: dict[int, str], *, run: str | None = None) -> dict[int, str]:
     """At the end of a run: a report removed in it ({id: portal}) whose figures reappear in
-    a report new in it, on the same portal, has moved."""
+    a report new in it, on the same portal, has moved. Returns the new reports that are not moves."""
     new = dict(new)
     for old_id, portal in removed.items():
         for new_id in [i for i, p in new.items() if p == portal]:
@@ -328,6 +328,37 @@ def record_moves(db, removed: dict[int, str], new: dict[int, str], *, run: str |
                 merge_moved(db, old_id, new_id, run=run)
                 del new[new_id]
                 break
+    return new
+
+
+def merge_duplicates(db, new: dict[int, str]) -> list[int]:
+    """At the end of a run (after the moves): a report new in it that is another report of
+    the same portal still current — the same bytes, or the same organ, year, title and cells
+    (same_report) — is that report under another URL (a case-insensitive host, a tracking
+    query such as ?from=list, a second column, a reprint note): its row is removed, the
+    earlier one stays. Identity is the content within a portal; decided when the run is
+    over, so it does not depend on which URL was fetched first. Returns the ids removed."""
+    removed = []
+    for new_id, portal in sorted(new.items()):
+        row = db.execute("select content_digest, organ, report_year from reports where id = ?", [new_id]).fetchone()
+        if row is None:
+            continue
+        others = [r[0] for r in db.execute(
+            "select id from reports where portal = ? and id < ? and status = 'current' "
+            "and (content_digest = ? or (organ = ? and report_year = ?)) order by id",
+            [portal, new_id, row[0], row[1], row[2]]).fetchall() if r[0] not in removed]
+        twin = next((o for o in others if same_report(db, o, new_id)), None)
+        if twin is None:
+            continue
+        with db.atomic():
+            for table in store.DERIVED:
+                db[table].delete_where("report_id = ?", [new_id])
+            db.execute("delete from reports_fts where rowid = ?", [new_id])
+            db.execute("delete from changes where report_id = ?", [new_id])
+            db.execute("delete from attachments where report_id = ?", [new_id])
+            db["reports"].delete(new_id)
+        removed.append(new_id)
+    return removed
 
 
 def merge_moved(db, old_id: int, new_id: int, *, run: str | None = None) -> None:

@@ -117,9 +117,11 @@ def report_counts(db, run: str, portal: str) -> dict:
     return counts
 
 
-def last_validated_capture(db, url: str) -> dict | None:
+def last_validated_capture(db, url: str, not_run: str | None = None) -> dict | None:
     """The latest fetched (not rendered) 200 capture of `url` that carries a validator
-    (ETag / Last-Modified): what a conditional request for it can name."""
+    (ETag / Last-Modified): what a conditional request for it can name; `not_run`: one of
+    another run than this."""
     return next(iter(db.query(
         "select * from captures where url = ? and status = 200 and rendered = 0 "
-        "and (etag is not null or last_modified is not null) order by id desc limit 1", [url])), None)
+        "and (etag is not null or last_modified is not null) and run is not ? order by id desc limit 1",
+        [url, not_run])), None)

@@ -37,7 +37,11 @@ class ConditionalMiddleware:
             # (a report still waiting for its attachments is asked for unconditionally); an
             # answer whose archived copy was unreadable is asked for whole, once.
             return None
-        capture = runs.last_validated_capture(self.session.db, request.url)
+        # Only what an earlier run archived is named: within a run the crawler fetches a URL
+        # once, so a capture of this run is what the browser caught (a frame, a page its pager
+        # opened) — a copy the next click may cut short, and which one the static route read
+        # would depend on which came first.
+        capture = runs.last_validated_capture(self.session.db, request.url, not_run=self.session.run)
         if capture is None:
             return None
         if capture["etag"]:

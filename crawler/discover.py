@@ -6,7 +6,7 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import yaml
 from parsel import Selector
@@ -31,20 +31,36 @@ def _squash(text: str) -> str:
 
 
 def links(html: str, base_url: str, keep_fragment: bool = False) -> list[tuple[str, str]]:
-    """(absolute URL, label) for each link; the title attribute is preferred to the text,
-    since lists cut long titles short. Fragments are dropped unless asked for (a gkmlpt
-    catalogue names its category only in the fragment: …/gkmlpt/index#2513). Links a person
-    clicks that are not an href count too: `onclick="window.open('…')"`, `location.href=…`,
+    """(absolute URL, label) for each link a person can click, resolved as a browser does
+    (against `<base href>` when the page has one). The title attribute is preferred to the
+    text, since lists cut long titles short; a link whose own words do not name what it opens
+    (【详情】, 查看, an image) is labelled by what stands beside it (label_of). Fragments are
+    dropped unless asked for (a gkmlpt catalogue names its category only in the fragment:
+    …/gkmlpt/index#2513). Links that are not an `<a href>` count too: image-map `<area>`s,
+    a GET `<form>`'s button, `onclick="window.open('…')"`, `location.href=…`,
     `data-href`/`data-url`, and a `<select>` whose options are page addresses (a year picker)."""
     out = []
     selector = Selector(text=html)
-    for a in selector.css("a[href]"):
+    base_url = document_base(selector, base_url)
+    for a in selector.css("a[href], area[href]"):
         href = a.attrib["href"].strip()
         if href.startswith("javascript:") or not href or href == "#":
             href = _script_target(a.attrib.get("onclick", "") + " " + href) or ""
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
         out.append(_link(a, href, base_url, keep_fragment))
+    if "<form" in html.lower():
+        for form in selector.css("form[action]"):
+            if (form.attrib.get("method") or "get").strip().lower() != "get":
+                continue  # a POST is the browser's to make
+            button = form.css("button, input[type=submit], input[type=image]")
+            if not button:
+                continue
+            hidden = [(i.attrib["name"], i.attrib.get("value", "")) for i in form.css("input[type=hidden][name]")]
+            href = form.attrib["action"].strip() + (("&" if "?" in form.attrib["action"] else "?") + urlencode(hidden)
+                                                    if hidden else "")
+            if href and not href.startswith(("#", "javascript:")):
+                out.append(_link(button[0], href, base_url, keep_fragment))
     if _SCRIPTED_LINK.search(html):
         for element in selector.css("[onclick]:not(a), [data-href], [data-url]"):
             href = (element.attrib.get("data-href") or element.attrib.get("data-url")
@@ -59,10 +75,48 @@ def links(html: str, base_url: str, keep_fragment: bool = False) -> list[tuple[s
     return out
 
 
+def document_base(selector, url: str) -> str:
+    """The URL relative links resolve against: the first `<base href>`, else the page's."""
+    base = selector.css("base[href]::attr(href)").get()
+    return urljoin(url, base.strip()) if base and base.strip() else url
+
+
+def next_page_links(html: str, url: str) -> list[str]:
+    """The page's declared next page: `<link rel=next href>` (a pager only the head shows)."""
+    if "next" not in html.lower():
+        return []
+    selector = Selector(text=html)
+    base = document_base(selector, url)
+    return [urljoin(base, href.strip()) for href in selector.css("link[href]")
+            .xpath("self::*[contains(concat(' ', translate(@rel, 'NEXT', 'next'), ' '), ' next ')]/@href").getall()]
+
+
 def _link(element, href: str, base_url: str, keep_fragment: bool) -> tuple[str, str]:
-    label = element.attrib.get("title") or " ".join(element.css("::text").getall())
     absolute = urljoin(base_url, href)
-    return (absolute if keep_fragment else absolute.split("#")[0], _squash(label))
+    return (absolute if keep_fragment else absolute.split("#")[0], label_of(element))
+
+
+_ROW = ("li", "tr", "dd", "dt", "p")
+
+
+def label_of(element) -> str:
+    """What a person reads as the link's name: its title attribute, or its text; when those
+    do not name a report (【详情】, 查看, an icon), the image's alt text, the title of its
+    list item, or the words of its row (the list's title cell, its date) — the row only
+    when it holds this one link, so a whole list is never one link's label."""
+    own = _squash(element.attrib.get("title") or " ".join(element.css("::text").getall()))
+    if is_report_title(own):
+        return own
+    candidates = [element.css("img::attr(alt)").get() or "", element.attrib.get("alt") or ""]
+    for row in element.xpath("ancestor::*[self::li or self::tr or self::dd or self::dt or self::p][1]"):
+        candidates.append(row.attrib.get("title") or "")
+        if len(row.css("a[href], area[href], button")) <= 1:
+            candidates.append(" ".join(row.css("::text").getall()))
+    for text in candidates:
+        text = _squash(text)
+        if is_report_title(text):
+            return text
+    return own
 
 
 _SCRIPTED_LINK = re.compile(r"onclick=|data-href=|data-url=", re.I)
@@ -152,11 +206,21 @@ def _json_links(data, base_url: str) -> list[tuple[str, str]]:
     return out
 
 
-def is_report_title(label: str) -> bool:
+def is_report_title(label: str, needs_year: bool | None = None) -> bool:
     r = rules()["report_title"]
     if not r["include"].search(label) or r["exclude"].search(label):
         return False
-    return not r["needs_year"] or re.search(r"(19|20)\d{2}", label) is not None
+    needs_year = r["needs_year"] if needs_year is None else needs_year
+    return not needs_year or re.search(r"(19|20)\d{2}", label) is not None
+
+
+def is_report_link(label: str, in_list: bool = False) -> bool:
+    """A link to a report: its label names one with its year; in a report column's list,
+    a label that names a report without a year (the year is in its URL, the list's date, or
+    only in the report) — unless it is a column's name (政府信息公开年度报告)."""
+    if is_report_title(label):
+        return True
+    return in_list and is_report_title(label, needs_year=False) and not rules()["navigation"]["text"].search(label)
 
 
 def is_navigation(label: str, url: str) -> bool:
@@ -189,7 +253,7 @@ def pagination(html: str, url: str, limit: int = 300) -> list[str]:
     """Further list pages: 下一页 links, and TRS createPageHTML/countPage page files — at
     most `limit` of these (the portal's page budget: a page may declare any count)."""
     r = rules()["pagination"]
-    pages = [href for href, label in links(html, url) if r["next_text"].search(label)]
+    pages = [href for href, label in links(html, url) if r["next_text"].search(label)] + next_page_links(html, url)
     m = r["trs_count"].search(html)
     if m:
         count = min(int((m.group(1) or m.group(5))[:9]), limit + 1)

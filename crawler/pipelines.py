@@ -98,4 +98,5 @@ class ArchivePipeline:
             self._pool.close()
         if self.session.storage_error:
             return
-        ingest.record_moves(self.session.db, self.removed_ids, self.new_ids, run=self.session.run)
+        new = ingest.record_moves(self.session.db, self.removed_ids, self.new_ids, run=self.session.run)
+        ingest.merge_duplicates(self.session.db, new)

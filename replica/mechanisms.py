@@ -269,7 +269,8 @@ def build_download(b: Builder, spelling: str) -> str:
         b.m.edit = {"file": b.rel(reports[0]["url"]), "old": "详见附件。", "new": "详见附件（已更新）。",
                     "report": reports[0]["url"]}
         b.m.removal = {"file": b.rel(reports[1]["url"]), "report": reports[1]["url"]}
-    b.m.removal = {"file": b.rel(reports[1]["file"]), "report": reports[1]["url"]}
+    else:
+        b.m.removal = {"file": b.rel(reports[1]["file"]), "report": reports[1]["url"]}
     return pager_pages(b.w, "xxgk/ndbg", b.records, 2)
 
 
@@ -430,38 +431,48 @@ def scanned_pdf() -> bytes:
     return out.getvalue()
 
 
-def office_files(organ: str = "复刻办公文件县人民政府") -> dict:
-    """Word (DOCX) reports of 2021–2023 converted by LibreOffice from real report pages, and an
-    edited 2021 one; {year or 'edited': bytes}."""
+def office_files(organs: list[str]) -> dict:
+    """Word (DOCX) reports of 2021–2023 and an edited 2021 one for each organ, converted by
+    LibreOffice (one run for all) from real report pages; {organ: {year or 'edited': bytes}}.
+    Each organ's files are its own documents: one file served by two portals would be one
+    report, archived as the portal's that found it first (an overlap), whichever crawls first."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         raise SystemExit("the download-handler portals need LibreOffice (soffice) to build their Word files")
+    if not organs:
+        return {}
     with tempfile.TemporaryDirectory() as tmp:
         names = {}
-        for key, year in (("2021", 2021), ("2022", 2022), ("2023", 2023), ("edited", 2021)):
-            html = report_page(f"{organ}{year}年政府信息公开工作年度报告", organ, year)
-            if key == "edited":
-                html = html.replace(EDIT_FROM, EDIT_TO)
-            (Path(tmp) / f"r{key}.html").write_text(html, encoding="utf-8")
-            names[key] = f"r{key}"
+        for o, organ in enumerate(organs):
+            for key, year in (("2021", 2021), ("2022", 2022), ("2023", 2023), ("edited", 2021)):
+                html = report_page(f"{organ}{year}年政府信息公开工作年度报告", organ, year)
+                if key == "edited":
+                    html = html.replace(EDIT_FROM, EDIT_TO)
+                (Path(tmp) / f"r{o}_{key}.html").write_text(html, encoding="utf-8")
+                names[(organ, key)] = f"r{o}_{key}"
         subprocess.run([soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to",
                         "docx:MS Word 2007 XML", "--outdir", tmp, *[f"{tmp}/{n}.html" for n in names.values()]],
                        capture_output=True, timeout=300, check=True)
-        return {key: (Path(tmp) / f"{n}.docx").read_bytes() for key, n in names.items()}
+        out: dict = {}
+        for (organ, key), n in names.items():
+            out.setdefault(organ, {})[key] = (Path(tmp) / f"{n}.docx").read_bytes()
+        return out
 
 
 def build(out: Path, spec: dict | None = None) -> list[Mechanism]:
     """Every class × spelling of the description, one portal (origin) each; out/mechanisms.json."""
     spec = spec or description()
     hosts, portals = spec["hosts"], []
-    office = office_files() if any(c in spec["classes"] for c in ("download", "challenge")) else {}
+    organ_of = lambda k: f"复刻机制{k + 1:02d}县人民政府"  # noqa: E731
+    cells = [cls for cls, spellings in spec["classes"].items() for _ in spellings]
+    office = office_files([organ_of(k) for k, cls in enumerate(cells) if cls in ("download", "challenge")])
     k = 0
     for cls, spellings in spec["classes"].items():
         for spelling in spellings:
             name = f"{cls}-{spelling}"
             m = Mechanism(name=name, family=cls, spelling=spelling, placement="root", host=hosts[k % len(hosts)],
-                          origin=name, prefix="/", organ=f"复刻机制{k + 1:02d}县人民政府")
-            b = Builder(out, m, office)
+                          origin=name, prefix="/", organ=organ_of(k))
+            b = Builder(out, m, office.get(m.organ, {}))
             column = BUILDERS[cls](b, spelling)
             if cls == "other-host":
                 b.w.write("index.html", page(f"{m.organ}门户", f'<a href="{column}">信息公开</a>'))

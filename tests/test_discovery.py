@@ -142,3 +142,45 @@ def test_jcms_jiangsu_get_variant_and_annual_report_lists():
     assert "/module/web/jpage/dataproxy.jsp?page=1" in proxy[0].url and "columnid=79446" in proxy[0].url
     annual = [r for r in requests if "xxgkAnnualReport" in r.url]
     assert len(annual) == 6 and "area=330402000000" in annual[0].url and "fbtime=" in annual[0].url
+
+
+TITLE = "青田县人民政府2023年政府信息公开工作年度报告"
+
+
+@pytest.mark.parametrize("body, base, want", [
+    # <base href> decides resolution, relative to the page
+    (f'<head><base href="/uploads/nb/"></head><a href="t1.html">{TITLE}</a>', "http://h/xxgk/nb/index.html",
+     "http://h/uploads/nb/t1.html"),
+    (f'<head><base href="../../cms/"></head><a href="t1.html">{TITLE}</a>', "http://h/xxgk/nb/index.html",
+     "http://h/cms/t1.html"),
+    # an image map's area, a GET form's button (hidden fields as the query)
+    (f'<map><area href="/gk/2023/bg.html" alt="{TITLE}"></map>', "http://h/gk/", "http://h/gk/2023/bg.html"),
+    (f'<form action="/gk/bg.jsp"><input type="hidden" name="id" value="7"><button>{TITLE}</button></form>',
+     "http://h/gk/", "http://h/gk/bg.jsp?id=7"),
+    # the title beside the link: the li's title, the row's title cell, the image's alt
+    (f'<ul><li title="{TITLE}"><span>青田县…</span><a href="/a/1.html">【详情】</a></li></ul>', "http://h/", "http://h/a/1.html"),
+    (f'<table><tr><td>{TITLE}</td><td><a href="/a/2.html">查看</a></td><td>2024-01-10</td></tr></table>',
+     "http://h/", "http://h/a/2.html"),
+    (f'<ul><li><a href="/a/3.html"><img src="/i.png" alt="{TITLE}"></a></li></ul>', "http://h/", "http://h/a/3.html"),
+])
+def test_links_as_a_browser_reads_them(body, base, want):
+    found = dict(discover.links(f"<html>{body}</html>", base))
+    assert want in found, found
+    assert discover.is_report_link(found[want]), found[want]
+
+
+def test_a_row_with_several_links_labels_none_of_them():
+    html = f'<ul><li>{TITLE} <a href="/a.html">查看</a> <a href="/b.html">下载</a></li></ul>'
+    assert not any(discover.is_report_link(label) for _, label in discover.links(html, "http://h/"))
+
+
+def test_link_rel_next_is_the_lists_next_page():
+    html = '<head><link rel="next" href="/nb/index_1.html"></head><ul></ul>'
+    assert "http://h/nb/index_1.html" in discover.pagination(html, "http://h/nb/index.html")
+
+
+def test_a_report_named_without_a_year_is_a_report_link_in_a_list_only():
+    label = "青田县人民政府政府信息公开工作年度报告"
+    assert not discover.is_report_link(label) and discover.is_report_link(label, in_list=True)
+    assert not discover.is_report_link("政府信息公开年度报告", in_list=True)  # a column's name
+    assert not discover.is_report_link("青田县政府信息公开工作年度报告图解", in_list=True)

@@ -16,6 +16,8 @@ def test_a_portal_holding_the_crawl_is_cut_off_and_the_others_are_published(tmp_
                      "-s", "RETRY_BACKOFF_BASE=0.2", "-s", "PORTAL_PAGE_BUDGET=100000")
         took = time.monotonic() - started
     assert "Traceback" not in proc.stderr and proc.returncode == 1, proc.stderr[-3000:]
+    last = proc.stderr.strip().splitlines()[-1]  # after every log line, one saying why
+    assert last.startswith("crawl finished with errors: 1 of 2 portals not complete (1 incomplete: "), last
     db = sqlite_utils.Database(tmp_path / "archive.db")
     runs = {r["portal"]: r for r in db["crawl_runs"].rows}
     assert runs["replica-hostile"]["status"] == "incomplete"

@@ -3,6 +3,8 @@ from their HTML (frames included), the list APIs of the publishing families, sta
 pagination; a list no static route reads goes to the browser (rendering.py)."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from parsel import Selector
 
 from .. import discover
@@ -31,6 +33,11 @@ def is_html(response) -> bool:
     return kind == "html" or "html" in content_type
 
 
+def _where(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
 class ListReading:
     """Spider component: parse_page, the family list answers, the sitemap."""
 
@@ -45,13 +52,15 @@ class ListReading:
             self.session.error(portal_id, response.url, "challenge", "firewall challenge page instead of content")
             return
         page_links = discover.links(html, response.url, keep_fragment=True)
+        ended = response.meta.get("column") and self.list_ended(response, page_links)
         yield from self.frame_requests(html, response)
-        yield from self.requests_from_links(page_links, response.meta, route="static links", page_url=response.url)
-        if not response.meta.get("column"):
+        yield from self.requests_from_links(page_links, response.meta, route="static links",
+                                            page_url=response.url, list_ended=ended)
+        if not response.meta.get("column") or ended:
             return
         # The rest of the list, by the fallback chain: the list APIs of the page's publishing
         # system; static links and pagination; the browser when neither gives a list.
-        listed = any(discover.is_report_title(label) for _, label in page_links)
+        listed = any(discover.is_report_link(label, True) for _, label in page_links)
         for family in families_for(html, response.url):
             for request in family.list_requests(html, response.url, self._list_meta(response)):
                 prepared = self._prepare(request, family)
@@ -75,6 +84,22 @@ class ListReading:
                 yield request
         elif not listed and response.meta.get("from_memory") and not self.frames_of(html, response):
             yield from self.forget_column(response)
+
+    def list_ended(self, response, page_links) -> bool:
+        """A later page of a list (reached by its pager) that adds no report link the list
+        had not shown: an empty page past the end, or the last page served again. The list
+        ends there — its pager is not followed further (an endless 下一页 is not a budget
+        matter). Which report links a column showed is kept per column."""
+        portal_id = response.meta["portal"]
+        column = response.meta.get("column_url", response.url)
+        reports = {href.split("#")[0] for href, label in page_links if discover.is_report_link(label, True)}
+        seen = self._listed.setdefault((portal_id, column), set())
+        new = reports - seen
+        seen |= reports
+        if new or not response.meta.get("continues_list"):
+            return False
+        self.routes.note(portal_id, column, "static links", f"list ended at {_where(response.url)}: no new report link")
+        return True
 
     def frames_of(self, html: str, response) -> list[str]:
         portal = self.portals[response.meta["portal"]]
@@ -118,8 +143,9 @@ class ListReading:
         """A family's request, admitted: more HTML pages of the list (pagination keeps the
         hop count: it is not depth), or a list API call answered to parse_list_answer."""
         request = request.replace(meta={k: v for k, v in request.meta.items() if k not in PER_RESPONSE})
-        if family.name == "generic":
-            return self._admit(request.replace(callback=self.parse_page, errback=self.on_error_page))
+        if family.name == "generic":  # the list's next page
+            return self._admit(request.replace(callback=self.parse_page, errback=self.on_error_page,
+                                               meta=dict(request.meta, continues_list=True)))
         return self._admit(request.replace(callback=self.parse_list_answer, errback=self.on_list_error,
                                            meta=dict(request.meta, family=family.name)), "api")
 
@@ -174,13 +200,15 @@ class ListReading:
                 if request is not None:
                     yield request
 
-    def requests_from_links(self, links, meta: dict, route: str | None = None, page_url: str | None = None):
+    def requests_from_links(self, links, meta: dict, route: str | None = None, page_url: str | None = None,
+                            list_ended: bool = False):
         portal_id, hops = meta["portal"], meta.get("hops", 0)
         # A framed list is part of a page a person sees: trap rules (a search system's
         # query-laden URLs) do not apply to its links; the page budget still bounds it.
         trap = (lambda href: False) if meta.get("frame_of") else discover.is_trap
+        in_list = bool(meta.get("column") or meta.get("column_url"))
         reports = {href.split("#")[0] for href, label in links
-                   if discover.is_report_title(label) and not trap(href)
+                   if discover.is_report_link(label, in_list) and not trap(href)
                    and in_scope(self.portals[portal_id], href)}
         if route and reports:
             self.routes.found(portal_id, meta.get("column_url") or meta.get("list_page") or "(navigation)",
@@ -188,7 +216,7 @@ class ListReading:
         for href, label in links:
             if trap(href):
                 continue
-            if discover.is_report_title(label):
+            if discover.is_report_link(label, in_list):
                 refusal = scope_of(self.portals[portal_id]).refusal(href)
                 if refusal is not None:  # one errors row per portal and reason, counted
                     self.session.refuse(portal_id, href, f"report link to {refusal}")
@@ -198,8 +226,12 @@ class ListReading:
                 request = self.report_request(portal_id, href, label)
             elif meta.get("column") and page_url and discover.is_pager(label, href, page_url):
                 # Another page of the same list (首页/上一页/下一页/尾页/3): not a hop, not a new column.
+                if list_ended:
+                    continue
                 request = self.page_request(portal_id, href, hops, column=True, column_url=meta["column_url"],
                                             frame_of=meta.get("frame_of"))
+                if request is not None:
+                    request.meta["continues_list"] = True
             elif meta.get("column") and hops < MAX_HOPS and discover.is_subcolumn(label, href, meta["column_url"]):
                 # A year's or a department's list below the column: a column of its own.
                 request = self.page_request(portal_id, href, hops + 1, column=True)

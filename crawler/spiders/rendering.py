@@ -46,6 +46,23 @@ _FIND_NEXT = """(pattern) => {
 NEXT_TEXT = r"^(下一页|下页|下一頁|>|›|»|>>|加载更多|查看更多|点击加载更多)$"
 
 
+async def keep_what_it_shows(page, request) -> None:
+    """A rendered list page keeps what it showed: once its document has loaded, a top-level
+    navigation the page starts by itself (location.href, a timed redirect) is answered 204
+    No Content, which leaves the page as it is — only the pager's clicks (`page._gra_clicking`)
+    navigate it. Other requests go on to the gate and scrapy-playwright."""
+    page._gra_loaded = False
+    page._gra_clicking = False
+    page.on("load", lambda *_: setattr(page, "_gra_loaded", True))
+
+    async def handler(route, req):
+        if (req.is_navigation_request() and req.frame == page.main_frame and page._gra_loaded
+                and not page._gra_clicking):
+            return await route.fulfill(status=204, body=b"")
+        return await route.fallback()
+    await page.route("**/*", handler)
+
+
 class BrowserReference:
     """Spider component: render_request, parse_rendered, the answers catcher."""
 
@@ -67,7 +84,7 @@ class BrowserReference:
             target, callback=self.parse_rendered, errback=self.on_render_error, dont_filter=True,
             meta={"portal": portal_id, "hops": meta.get("hops", 0), "column": True, "reference": reference,
                   "column_url": column_url, "answers": answers, "cookiejar": portal_id,
-                  **self.browser_meta(portal_id, answers)})
+                  **self.browser_meta(portal_id, answers, list_page=True)})
 
     def _browser_budget(self, portal_id: str, url: str) -> bool:
         """BROWSER_PORTAL_RENDERS pages rendered per portal at most; the limit is recorded."""
@@ -81,8 +98,10 @@ class BrowserReference:
         self.session.count(portal_id, "browser_renders")
         return True
 
-    def browser_meta(self, portal_id: str, answers: list, sources: list | None = None) -> dict:
-        return {"playwright": True, "playwright_include_page": True,
+    def browser_meta(self, portal_id: str, answers: list, sources: list | None = None,
+                     list_page: bool = False) -> dict:
+        extra = {"playwright_page_init_callback": keep_what_it_shows} if list_page else {}
+        return {"playwright": True, "playwright_include_page": True, **extra,
                 "playwright_page_event_handlers": {"response": self._answer_catcher(portal_id, answers, sources)},
                 # the list arrives after `load`: wait until its requests are done
                 "playwright_page_goto_kwargs": {"wait_until": "networkidle"}}
@@ -143,8 +162,10 @@ class BrowserReference:
         answers = response.meta["answers"]
         limit = self.settings.getint("BROWSER_LIST_PAGES")
         meta = dict(response.meta, column=False)  # the pager is clicked here, not followed
+        listed: set = set()  # report links the pages so far showed
         try:
             for n in range(limit):
+                await self._scroll_to_end(page)
                 frames = [(url, html) for url, html in await self.frames_html(page)
                           if in_scope(portal, url, any_path=True)]
                 found = list(answers)
@@ -160,6 +181,12 @@ class BrowserReference:
                 found = [(href, label) for href, label in found if not discover.is_pager(label, href, response.url)]
                 for request in self.requests_from_links(found, meta, route="browser"):
                     yield request
+                reports = {href.split("#")[0] for href, label in found if discover.is_report_link(label, True)}
+                if n and not reports - listed:
+                    # past the end (an empty page, the last one again): a pager that never ends
+                    self.routes.note(portal_id, column, "browser", f"list ended at page {n + 1}: no new report link")
+                    break
+                listed |= reports
                 pager = await self._find_next(page, portal)
                 if pager is None:
                     break
@@ -174,8 +201,13 @@ class BrowserReference:
                                        f"BROWSER_LIST_PAGES of {limit} reached: the rest of the list was not read")
                     break
                 before = self._fingerprint(frames)
-                await frame.locator("[data-gra-next]").first.click(timeout=5000)
-                if not await self._changed(page, portal, before, answers):
+                page._gra_clicking = True  # the pager may navigate the page: a person's click
+                try:
+                    await frame.locator("[data-gra-next]").first.click(timeout=5000)
+                    changed = await self._changed(page, portal, before, answers)
+                finally:
+                    page._gra_clicking = False
+                if not changed:
                     break
                 self.routes.note(portal_id, column, "browser", f"page {n + 2} by {how}")
         except Exception as exc:
@@ -187,6 +219,38 @@ class BrowserReference:
             await page.close()
         if not self.routes.count(portal_id, column, "browser"):
             self.routes.failed(portal_id, column, "browser: no report links")
+
+    async def _scroll_to_end(self, page, rounds: int = 8) -> None:
+        """Scroll to the bottom as a reader does while new rows keep appearing (lists that load
+        on scroll or when their end comes into view): at most `rounds` scrolls. After a scroll
+        the page is given 300 ms to ask for more; what it asked for is awaited (≤ 5 s) and
+        then its rows; a scroll that asks for nothing and grows nothing ends it."""
+        measure = "() => [document.body ? document.body.scrollHeight : 0, document.querySelectorAll('a').length]"
+        pending: set = set()
+        started = lambda request: pending.add(request)  # noqa: E731
+        done = lambda request: pending.discard(request)  # noqa: E731
+        page.on("request", started)
+        page.on("requestfinished", done)
+        page.on("requestfailed", done)
+        try:
+            before = await page.evaluate(measure)
+            for _ in range(rounds):
+                await page.evaluate("() => window.scrollTo(0, document.body ? document.body.scrollHeight : 0)")
+                await page.wait_for_timeout(300)
+                for _ in range(50):
+                    if not pending:
+                        break
+                    await page.wait_for_timeout(100)
+                await page.wait_for_timeout(100)  # the answer's rows drawn
+                after = await page.evaluate(measure)
+                if after == before:
+                    return
+                before = after
+        except Exception as exc:  # a page navigating away: what it showed still counts
+            self.logger.debug("scroll stopped: %s", exc)
+        finally:
+            for event, handler in (("request", started), ("requestfinished", done), ("requestfailed", done)):
+                page.remove_listener(event, handler)
 
     async def _find_next(self, page, portal):
         """(frame, how) of the pager's next control, or None (none, or disabled)."""

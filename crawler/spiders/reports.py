@@ -47,6 +47,7 @@ class ReportsSpider(ListReading, BrowserReference, ReportPages, scrapy.Spider):
         self.routes = RouteLog()
         self._seen: set = set()  # requests already made: a duplicate spends no budget
         self._rendered: set = set()  # list pages already sent to the browser
+        self._listed: dict = {}  # (portal, column) -> report links its static pages showed
         self.unreachable: dict[str, str] = {}  # portal -> why its homepage could not be fetched
         self.limits: dict[str, str] = {}  # portal -> the limit that stopped part of it
 

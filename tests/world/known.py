@@ -9,19 +9,14 @@ import pytest
 
 KNOWN = {
     # portals: test_every_report_found_once_and_read / test_no_distractor_kept ids
-    "found": {"base-href/path", "base-href/dotted", "base-href/folderless", "structured-data/json-ld",
-              "structured-data/inline-base64", "url-variants/case", "url-variants/query", "lazy-scroll/scroll",
-              "lazy-scroll/observer", "title-elsewhere/li-title", "title-elsewhere/sibling", "title-elsewhere/img-alt",
-              "year-elsewhere/url", "year-elsewhere/date", "year-elsewhere/body", "gbk-script/script-charset",
-              "gbk-script/page-charset", "duplicate-columns/identical", "duplicate-columns/reprint-note",
-              "image-map/area", "image-map/form-get", "rel-next/link-rel"},
-    "distractor": {"announcements/decorated", "announcements/plain"},
-    "portals-exit": {"exit"},
+    "found": set(),
+    "distractor": set(),
+    "portals-exit": set(),
     # captures: test ids
     "capture": set(),  # all fixed on r2-reading (columns.py, boxes, PDF page breaks)
     # attacks
     "canary": set(),
-    "archived": {"browser_navigation"},  # a page that navigates itself away: the list's rendering (crawler/spiders)
+    "archived": set(),
     "reader": set(),
     "site": set(),
 }

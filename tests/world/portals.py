@@ -173,7 +173,7 @@ def structured_data(b: Builder, spelling: str):
 
         enc = [{"u": r["url"], "t": base64.b64encode(r["name"].encode()).decode()} for r in records]
         body = (f'<ul id="list"></ul><script>var raw={json.dumps(enc)};var items=raw.map(function(r){{return {{url:r.u,'
-                'name:decodeURIComponent(escape(atob(r.t)))}};});' + draw + '</script>')
+                'name:decodeURIComponent(escape(atob(r.t)))};});' + draw + '</script>')
     b.add(col, page("年度报告", body))
     b.home(col, "年度报告")
     b.case.needs_browser = True
