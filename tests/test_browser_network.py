@@ -77,4 +77,6 @@ def test_chromium_opens_no_connection_the_gate_did_not_admit(target):
         canary.stop()
     assert not canary.hits, f"{len(canary.hits)} connections to the canary: {canary.hits}"
     assert "政府信息公开年报" in text  # the page itself came through the gate
-    assert any("/hit/navigate" in u for u in refusals)  # and the navigation was refused there
+    # and what the page started towards the canary was refused there (which of the navigations
+    # comes first — the form's submit, window.open, location.href — is the page's timing)
+    assert any("/hit/" in u for u in refusals), refusals
