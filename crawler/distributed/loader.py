@@ -73,6 +73,10 @@ class PlannerSession:
     def known_columns(self, portal, full_every_days):
         return runs.known_columns(self.db, portal, full_every_days)
 
+    def column_routes(self, portal):
+        """The remembered columns that need the browser (the plan renders them again)."""
+        return runs.column_routes(self.db, portal)
+
 
 class Loader:
     def __init__(self, server, keys: Keys, db_path: Path, settings=None):
