@@ -6,8 +6,7 @@ class in several spellings (replica/mechanisms.yml):
 Every portal lists three real reports (the 南湖区 2023 tables, tests/files/labels; a real
 PDF for the download handler) and two distractors, and names the edit and the removal the
 tests make between crawls. The dynamic parts (a firewall's challenge, download handlers,
-content APIs, posted JSON, ASP.NET postbacks) are served by replica/mechanisms_site.py, for
-any site folder holding a `_mech.json`.
+content APIs, posted JSON, ASP.NET postbacks) are served by replica/mechanisms_site.py.
 """
 from __future__ import annotations
 
