@@ -12,7 +12,7 @@ def test_a_portal_holding_the_crawl_is_cut_off_and_the_others_are_published(tmp_
     with replica({"hostile": free_port(), "trs": free_port()}) as sites:
         seeds = seeds_file(tmp_path / "seeds.yml", sites)
         started = time.monotonic()
-        proc = crawl(seeds, tmp_path / "archive.db", "-s", "PORTAL_TIME_LIMIT=30", "-s", "DOWNLOAD_TIMEOUT=5",
+        proc = crawl(seeds, tmp_path / "archive.db", "-s", "PORTAL_TIME_LIMIT=12", "-s", "DOWNLOAD_TIMEOUT=5",
                      "-s", "RETRY_BACKOFF_BASE=0.2", "-s", "PORTAL_PAGE_BUDGET=100000")
         took = time.monotonic() - started
     assert "Traceback" not in proc.stderr and proc.returncode == 1, proc.stderr[-3000:]
