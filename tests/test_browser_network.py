@@ -54,6 +54,8 @@ async def _visit(url: str, portals: dict, refusals: list) -> str:
             page = await context.new_page()
             await page.goto(url, wait_until="load")
             text = await page.evaluate("document.body.innerText")
+            # then the page starts its navigations, which replace its document
+            await page.evaluate("window.attack()")
             await page.wait_for_timeout(1500)
             return text
         finally:
@@ -65,7 +67,7 @@ def test_chromium_opens_no_connection_the_gate_did_not_admit(target):
     canary = Canary(["127.0.0.1", "::1"], port=free_port())
     c = f"http://{target}:{canary.port}"
     script = "".join(v.format(c=c) for v in VECTORS.values())
-    html = f"<html><head></head><body><p>政府信息公开年报</p><script>{script}</script></body></html>".encode()
+    html = f"<html><head></head><body><p>政府信息公开年报</p><script>window.attack = function() {{{script}}};</script></body></html>".encode()
     server = _serve(html, "127.0.0.57")
     own = f"127.0.0.57:{server.server_address[1]}"
     portals = {"p": {"id": "p", "url": f"http://{own}/", "allowed_hosts": [own]}}
