@@ -25,6 +25,31 @@ class SeedsError(ValueError):
     pass
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """YAML that refuses a key given twice in one mapping: the standard keeps the last one
+    silently, so a repeated `url:` or a lost `- ` (two entries merged) would crawl the wrong
+    thing without a word."""
+
+
+def _mapping_without_duplicates(loader, node, deep=False):
+    seen = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"field {key!r} appears twice in one entry (first at line {seen[key] + 1}; "
+                            f"a lost '- ' merges two entries)", key_node.start_mark)
+        seen[key] = key_node.start_mark.line
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
+# A host as the gate matches it: a name or an address, a port, or *.domain — nothing else.
+_HOST = re.compile(r"(\*\.)?[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?(:\d{1,5})?|\[[0-9a-f:.]+\](:\d{1,5})?")
+# Pasted from a document: a space, or CJK punctuation after the address.
+_URL_JUNK = re.compile(r"\s|[，。；、：）（《》“”‘’！？]")
+
+
 def _entry_name(i: int, entry) -> str:
     if isinstance(entry, dict) and (entry.get("id") or entry.get("name")):
         return f"entry {i} ({entry.get('id') or entry.get('name')})"
@@ -45,7 +70,7 @@ def load_seeds(path: str | Path) -> list[dict]:
     except (OSError, UnicodeDecodeError) as exc:
         raise SeedsError(f"{path}: cannot read seeds file ({exc})") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_StrictLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -65,6 +90,9 @@ def load_seeds(path: str | Path) -> list[dict]:
         for required in ("name", "url"):
             if not entry.get(required):
                 raise SeedsError(f"{where}: missing {required!r}")
+        if _URL_JUNK.search(str(entry["url"])):
+            raise SeedsError(f"{where}: url {entry['url']!r} contains a space or Chinese punctuation "
+                             f"(pasted with the address?)")
         parts = urlsplit(str(entry["url"]))
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise SeedsError(f"{where}: url {entry['url']!r} is not an http(s) URL")
@@ -74,6 +102,13 @@ def load_seeds(path: str | Path) -> list[dict]:
         hosts = entry.get("allowed_hosts")
         if hosts is not None and (not isinstance(hosts, list) or not all(isinstance(h, str) for h in hosts)):
             raise SeedsError(f"{where}: allowed_hosts must be a list of host names")
+        for host in hosts or []:
+            if not _HOST.fullmatch(host.lower()):
+                raise SeedsError(f"{where}: allowed host {host!r} is not a host name (write it as 'www.example.gov.cn' "
+                                 f"or 'host:port', without scheme or path)")
+        if entry.get("id") is not None and (not isinstance(entry["id"], str) or entry["id"] != entry["id"].strip()
+                                            or not entry["id"]):
+            raise SeedsError(f"{where}: id {entry['id']!r} must be text without leading or trailing spaces")
         columns = entry.get("columns")
         if columns is not None and (not isinstance(columns, list) or not all(
                 isinstance(c, str) and urlsplit(c).scheme in ("http", "https") and urlsplit(c).netloc for c in columns)):
@@ -88,9 +123,9 @@ def load_seeds(path: str | Path) -> list[dict]:
         for column in columns or []:
             if not in_scope(portal, column, any_path=True):
                 raise SeedsError(f"{where}: column {column!r} is not on one of the portal's allowed_hosts")
-        if portal["id"] in seen:
+        if portal["id"].casefold() in seen:  # ids differing only by case name one portal twice
             raise SeedsError(f"{where}: portal id {portal['id']!r} appears twice")
-        seen.add(portal["id"])
+        seen.add(portal["id"].casefold())
         portals.append(portal)
     return portals
 

@@ -58,6 +58,7 @@ def hosts_of(*urls: str) -> list[str]:
     """The www and bare spelling of every URL's host (with its port, if any)."""
     hosts: list[str] = []
     for url in urls:
+        url = (url or "").strip().rstrip(";,，；、")  # a list's separator copied with the address
         netloc = urlsplit(url).netloc.lower() if url else ""
         if not netloc:
             continue
