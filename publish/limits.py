@@ -6,6 +6,9 @@
   interrupt a Python function, so each call must be short by itself);
 - the site is read-only: any method but GET, HEAD and OPTIONS answers 405;
 - an id in a URL that SQLite cannot hold answers 404, never 500;
+- no response header is longer than MAX_HEADER_BYTES: Datasette's alternate-JSON `Link`
+  header repeats the whole query string, and a long query would make a header that clients
+  and proxies refuse (nginx's buffers are 4–8 KB); such a header is left out;
 - arbitrary SQL (`?sql=`) runs on a smaller time budget than the site's own pages and canned
   queries (ARBITRARY_SQL_TIME_LIMIT_MS), at most ARBITRARY_SQL_AT_ONCE at a time, so hostile
   queries can never hold every one of Datasette's SQL threads (publish/serve.py
@@ -36,6 +39,7 @@ READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 ARBITRARY_SQL_TIME_LIMIT_MS = 1000  # the site's pages and canned queries: sql_time_limit_ms (3 s)
 ARBITRARY_SQL_AT_ONCE = 2  # of publish/serve.py's num_sql_threads
 ARBITRARY_SQL_WAIT_S = 30  # longer in the queue: 429, try later
+MAX_HEADER_BYTES = 4096
 
 
 class InputTooLarge(ValueError):
@@ -86,6 +90,18 @@ def only_reads(app):
             await send({"type": "http.response.body", "body": body})
             return
         await app(scope, receive, send)
+    return wrapped
+
+
+def bounded_headers(app):
+    """An ASGI wrapper: response headers over MAX_HEADER_BYTES are left out."""
+    async def wrapped(scope, receive, send):
+        async def send_bounded(message):
+            if message.get("type") == "http.response.start":
+                message = {**message, "headers": [h for h in message.get("headers", [])
+                                                  if len(h[0]) + len(h[1]) <= MAX_HEADER_BYTES]}
+            await send(message)
+        await app(scope, receive, send_bounded if scope.get("type") == "http" else send)
     return wrapped
 
 

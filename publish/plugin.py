@@ -87,5 +87,5 @@ def asgi_wrapper(datasette):
             if feeds.is_feed(scope):  # answered as if addressed to the base URL, never the Host header
                 scope = feeds.public_scope(datasette, scope)
             await app(scope, receive, send)
-        return limits.only_reads(limits.bounded_sql(excel.with_bom(ranked_search)))
+        return limits.bounded_headers(limits.only_reads(limits.bounded_sql(excel.with_bom(ranked_search))))
     return wrap
