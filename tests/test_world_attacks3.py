@@ -4,7 +4,7 @@
   every request (Scrapy's and Chromium's alike), a challenge that floods cookies, a search
   whose results never end — every report archived, 0 interval violations, the crawl's
   process tree (Scrapy, Chromium and its children, LibreOffice) < 1 GiB summed, sampled
-  every 0.25 s; an endless search bounded and recorded.
+  (PSS: shared pages shared out) every 0.25 s; an endless search bounded and recorded.
 - site: hostile parameters of every canned query and huge size/facet requests, four at a
   time: never a 500, and a probe answers within 2 s throughout.
 
@@ -35,17 +35,21 @@ INTERVAL = 1.0  # each host's own minimum interval, and the crawl's DOWNLOAD_DEL
 TREE_BOUND_MB = 1024
 
 
-def _tree_rss_mb(proc: psutil.Process) -> float:
-    total = 0
+def _tree_mb(proc: psutil.Process) -> tuple[float, float]:
+    """(RSS, PSS) of the process tree summed, MB. PSS shares each shared page among the
+    processes mapping it (Chromium's processes share much), so it is the tree's real cost."""
+    rss = pss = 0
     try:
         for p in [proc, *proc.children(recursive=True)]:
             try:
-                total += p.memory_info().rss
+                full = p.memory_full_info()
+                rss += full.rss
+                pss += getattr(full, "pss", full.rss)
             except psutil.Error:
                 pass
     except psutil.Error:
         pass
-    return total / 2**20
+    return rss / 2**20, pss / 2**20
 
 
 @pytest.fixture(scope="module")
@@ -72,14 +76,18 @@ def scale(tmp_path_factory):
         err = open(tmp / "crawl.log", "w+")
         start = time.monotonic()
         popen = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err, text=True)
-        proc, peak, samples = psutil.Process(popen.pid), [0.0, 0], [0]
+        proc, peak, samples = psutil.Process(popen.pid), [0.0, 0, 0.0], [0]
         stop = threading.Event()
 
         def sample_tree():
             while not stop.is_set():
-                mb = _tree_rss_mb(proc)
-                if mb > peak[0]:
-                    peak[0], peak[1] = mb, len(proc.children(recursive=True)) if proc.is_running() else 0
+                rss, pss = _tree_mb(proc)
+                if pss > peak[0]:
+                    peak[0], peak[2] = pss, rss
+                    try:
+                        peak[1] = len(proc.children(recursive=True))
+                    except psutil.Error:
+                        pass
                 samples[0] += 1
                 time.sleep(0.25)
 
@@ -99,11 +107,12 @@ def scale(tmp_path_factory):
         for s in sites:
             s.stop()
     db = sqlite_utils.Database(db_path) if db_path.exists() else None
-    print(f"scale crawl: {seconds:.0f} s, peak tree RSS {peak[0]:.0f} MB ({peak[1]} children), {samples[0]} samples")
+    print(f"scale crawl: {seconds:.0f} s, peak tree PSS {peak[0]:.0f} MB (RSS summed {peak[2]:.0f} MB, "
+          f"{peak[1]} children), {samples[0]} samples")
     first = portals[0].enforcer.times
     print("host timeline of", portals[0].name, [(round(t - first[0][0], 2), path) for t, path, _ in first])
     return {"portals": portals, "db": db, "rc": popen.returncode, "stderr": stderr, "seconds": seconds,
-            "peak_mb": peak[0], "children": peak[1]}
+            "peak_mb": peak[0], "children": peak[1], "peak_rss_mb": peak[2]}
 
 
 def _rows(scale, p):
@@ -139,7 +148,8 @@ def test_no_host_sees_a_request_closer_than_its_interval(scale, _):
 @pytest.mark.parametrize("_", params("attack3", ["tree-memory"]))
 def test_crawl_process_tree_under_1_gib(scale, _):
     assert scale["peak_mb"] < TREE_BOUND_MB, (
-        f"peak RSS of the crawl's process tree {scale['peak_mb']:.0f} MB ({scale['children']} processes) with "
+        f"peak PSS of the crawl's process tree {scale['peak_mb']:.0f} MB (RSS summed {scale['peak_rss_mb']:.0f} MB, "
+        f"{scale['children']} processes) with "
         f"{BROWSER_PORTALS} browser portals; crawl {scale['seconds']:.0f} s")
 
 

@@ -142,3 +142,7 @@ def test_moved_column_every_report_current_once(world3, case):
     assert not missing, f"{case.name}: after the move {len(missing)} reports not current: {missing}; rows {statuses}"
     assert not duplicated, f"{case.name}: after the move one report current as several {duplicated}; rows {statuses}"
     assert not wrong, f"{case.name}: wrong cells after the move {wrong[:2]}"
+    # and the current row is the report at its new place (its old URL is dead or redirects)
+    current = {p for r in rows for p in (_path(r["url"]), _path(r["final_url"]))}
+    stale = [rep.also[0] for rep in case.reports if rep.also[0] not in current]
+    assert not stale, f"{case.name}: current rows still at the old paths, new ones not recorded: {stale}; rows {statuses}"

@@ -21,8 +21,12 @@ from .world.server import sample
 
 CASE = next(c for c in generate(seed=0) if c.name == "mixed-column/same-year")
 GOOD = {"id": "world-seeds", "name": CASE.organ, "region": "浙江省", "level": "county"}
-ALL = list(mistyped({**GOOD, "url": "http://127.0.0.58:1/", "allowed_hosts": ["127.0.0.58:1"]}, 2))
-SAMPLE = sample(ALL, 4, seed=5)
+_CASES = mistyped({**GOOD, "url": "http://127.0.0.58:1/", "allowed_hosts": ["127.0.0.58:1"]}, 2)
+ALL = list(_CASES)
+# the default: two files that must be refused and one valid file naming a portal that is not there
+SAMPLE = ALL if len(sample(ALL, 1)) > 1 else sorted(
+    sample([c for c in ALL if _CASES[c][2] == "reject"], 2, seed=5) + sample([c for c in ALL if _CASES[c][2] == "run"], 1, seed=5),
+    key=ALL.index)
 
 
 def _state(db_path) -> dict:

@@ -185,8 +185,79 @@ def doc_thousands(label, rnd):
     return thousands_html(label, rnd)[0].decode("utf-8"), "doc:MS Word 97"
 
 
+def units_everywhere(label, rnd):
+    """Every count in tables 3 and 4 printed with a unit of count (18件, 5项, 3条, 1 件) —
+    not only the zeros (captures.py zero-units)."""
+    units = ["件", "项", "条", " 件", "个"]
+
+    def cell(t):
+        return html.escape(t + rnd.choice(units)) if re.fullmatch(r"\d+", t) else html.escape(t)
+    tables = parts(label)["tables"]
+    return _doc(label, [_table(tables[0])] + [_table(t, cell=cell) for t in tables[1:]]).encode("utf-8"), "html"
+
+
+def extra_column(label, rnd):
+    """Table 3 with a column the format does not have after 总计 (占比 / 同比增减 / 备注), its
+    cells percentages or words."""
+    tables = parts(label)["tables"]
+    head = rnd.choice(["占比", "同比增减", "备注"])
+    t3 = []
+    for i, row in enumerate(tables[1]):
+        if i == 0:
+            t3.append(row + [(head, 2, 1)])
+        elif i == 1:
+            t3.append(row)
+        else:
+            total = row[-1][0]
+            extra = {"占比": f"{rnd.randint(0, 100)}%", "同比增减": f"{rnd.choice(['+', '-'])}{rnd.randint(0, 40)}%",
+                     "备注": rnd.choice(["", "无", "含转办"])}[head]
+            t3.append(row + [(extra if total else "", 1, 1)])
+    tables[1] = t3
+    return _doc(label, [_table(t) for t in tables]).encode("utf-8"), "html"
+
+
+def subtotal_rows(label, rnd):
+    """Table 3 with 小计 rows the format does not have, after the 不予公开 and 不予处理 groups
+    (their figures the group's sums), as some organs print them."""
+    apps = label["applications"]
+    cols = formats.application_columns()
+    rows = _app_rows(label)
+    tables = parts(label)["tables"]
+    group_of = {r["key"]: r.get("group") for r in rows}
+    keys = [r["key"] for r in rows if r["key"] in apps]
+    body = tables[1][2:]
+    out = list(tables[1][:2])
+    data_rows = [r for r in rows if r["key"] in apps]
+    for row, spec in zip(body, data_rows):
+        out.append(row)
+        g = group_of.get(spec["key"])
+        nxt = data_rows[data_rows.index(spec) + 1] if data_rows.index(spec) + 1 < len(data_rows) else None
+        if g in ("denied", "rejected") and (nxt is None or nxt.get("group") != g):
+            members = [k for k in keys if group_of.get(k) == g]
+            sums = []
+            for c in cols:
+                vals = [apps[k].get(c) for k in members]
+                sums.append(show(sum(v for v in vals if isinstance(v, (int, float)))) if any(v is not None for v in vals) else "")
+            out.append([("小计", 1, 2 if len(row) > 8 else 1)] + [(v, 1, 1) for v in sums])
+    tables[1] = _respan(out)
+    return _doc(label, [_table(t) for t in tables]).encode("utf-8"), "html"
+
+
+def _respan(rows):
+    """Grow the rowspans that cover an inserted 小计 row (三、本年度办理结果, the group label)."""
+    out = [list(r) for r in rows]
+    inserted = [i for i, r in enumerate(out) if r and r[0][0] == "小计"]
+    for i, row in enumerate(out):
+        for j, (t, rs, cs) in enumerate(row):
+            if rs > 1 and i >= 2:
+                extra = sum(1 for k in inserted if i < k < i + rs + sum(1 for m in inserted if i < m < k) + 1)
+                out[i][j] = (t, rs + extra, cs)
+    return out
+
+
 RENDERINGS = {"transposed-table3": transposed_table3, "thousands-html": thousands_html,
-              "chinese-numerals": chinese_numerals, "split-table3": split_table3, "two-years": two_years}
+              "chinese-numerals": chinese_numerals, "split-table3": split_table3, "two-years": two_years,
+              "units-everywhere": units_everywhere, "extra-column": extra_column, "subtotal-rows": subtotal_rows}
 CHROMIUM = {"pdf-column-major": pdf_column_major, "png-screenshot": png_screenshot, "pdf-split-table": pdf_split_table}
 OFFICE = {"doc-split-table": doc_split_table, "docx-transposed": docx_transposed, "doc-thousands": doc_thousands}
 # Where an undetermined cell is the honest reading (figures in words): only "never wrong".
@@ -222,3 +293,5 @@ def office_bytes(html_text: str, target: str, folder, name: str) -> bytes:
 
 def seeded(name: str, report: str, seed: int) -> random.Random:
     return random.Random(f"r3/{name}/{report}/{seed}")
+# Renderings that use no randomness (one seed is all of them).
+UNSEEDED = {"png-screenshot", "pdf-column-major"}

@@ -24,8 +24,8 @@ KNOWN = {
               "dash-lost"},
     "portals3": {"notice-attachments/docx", "notice-attachments/handler", "year-only-links/nian",
                  "year-only-links/niandu", "year-only-links/bare", "frameset-404/noframes"},
-    "capture3": {"transposed-table3", "docx-transposed", "png-screenshot", "chinese-numerals"},
-    "attack3": {"browser-portals", "politeness", "tree-memory", "site-search-many-terms", "site-search-huge-q"},
+    "capture3": {"transposed-table3", "docx-transposed", "png-screenshot", "chinese-numerals", "extra-column"},
+    "attack3": {"browser-portals", "politeness", "site-search-many-terms"},
 }
 
 
