@@ -1,4 +1,4 @@
-"""Cases that broke on main @ 70b90e4 (tests/world/FINDINGS.md), marked xfail (not strict):
+"""Cases that broke on main @ 70b90e4 (round 3: main @ 0b30680; tests/world/FINDINGS.md), marked xfail (not strict):
 the suite stays green while they are open, and a fix shows as XPASS — then remove the entry.
 WORLD_STRICT=1 runs them as plain failures."""
 from __future__ import annotations
@@ -19,6 +19,13 @@ KNOWN = {
     "archived": set(),
     "reader": set(),
     "site": set(),
+    # round 3 (tests/world/seeds.py, portals3.py, captures3.py, attacks3.py)
+    "seeds": {"duplicate-key", "host-with-scheme", "host-with-path", "url-trailing-junk", "id-twice-spelled",
+              "dash-lost"},
+    "portals3": {"notice-attachments/docx", "notice-attachments/handler", "year-only-links/nian",
+                 "year-only-links/niandu", "year-only-links/bare", "frameset-404/noframes"},
+    "capture3": {"transposed-table3", "docx-transposed", "png-screenshot", "chinese-numerals", "extra-column"},
+    "attack3": {"browser-portals", "politeness", "site-search-many-terms"},
 }
 
 
