@@ -28,10 +28,10 @@ from .values import fold, parse_cell
 MIN_SIMILARITY = 0.6  # a label at least this similar to a row's printed label may be that row
 MAX_RUN = 64  # digits in one row's run (seven counts of up to nine digits); beyond it, no cut is tried
 MAX_PAIRS = 400  # pairs aligned in one section (the DP is rows x pairs; beyond this it is no table)
-# OCR reads 0 as O/o/D, 1 as l/I: such a letter standing beside digits or alone between
-# spaces is the digit.
+# OCR reads 0 as O/o/D, 1 as l/I: such a letter after a digit or a space, and not part of a
+# word (no Latin letter after it: '1O', 'O元', ' l.'), is the digit.
 _OCR_DIGIT = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1"})
-_CONFUSED = re.compile(r"(?<=[\d\s])[OoDQlI]+(?=[\d\s]|$)|^[OoDQlI]+(?=[\d\s])")
+_CONFUSED = re.compile(r"(?:(?<=[\d\s])|^)[OoDQlI]+(?![A-Za-z])")
 
 
 def clean_digits(text: str) -> str:
@@ -131,13 +131,19 @@ def align(rows: list[dict], found: list[tuple], is_row=None) -> dict[int, int]:
 def cut(run: str, kinds: list[str], accept=None, spaces: bool = True) -> list[tuple]:
     """The readings of a run: its space-separated groups when there are exactly as many as
     cells (`spaces` False when the capture glues cells, so a space may sit inside a
-    number), else every glued cut `accept` admits."""
+    number), else every glued cut `accept` admits. Where spaces part cells and no identity
+    vouches (table 2), a run with fewer groups than cells has lost a cell: no reading."""
     groups = run.split()
     if len(groups) > len(kinds) or len(run.replace(" ", "")) > MAX_RUN:
         return []  # gluing only removes separators: more groups than cells is no row
     if spaces and len(groups) == len(kinds) and all(glued.KINDS[k].fullmatch(g) for k, g in zip(kinds, groups)):
         return [tuple(groups)]  # cut as printed: the identity only chooses among glued cuts
-    return glued.readings(run, kinds, accept, limit=2)
+    if spaces and accept is None:
+        return []  # fewer groups than cells where spaces part cells: a cell is lost, and no identity says which
+    try:
+        return glued.readings(run, kinds, accept, limit=2)
+    except glued.TooManyCuts:
+        return []  # bounded: too many cuts to try, no reading
 
 
 def _split_lost(found: list[tuple], width: int) -> list[tuple]:
@@ -247,7 +253,11 @@ def read_review(one: glued.Text1, offset: int, text: str, layout: str, spaces: b
     elif len(groups) > width or len(run.replace(" ", "")) > 2 * MAX_RUN:
         readings = []
     else:
-        readings = glued.grouped_readings(run.replace(" ", ""), [["count"] * len(outcomes)] * len(blocks), r4, limit=2)
+        try:
+            readings = glued.grouped_readings(run.replace(" ", ""), [["count"] * len(outcomes)] * len(blocks), r4,
+                                              limit=2)
+        except glued.TooManyCuts:
+            readings = []
     if len(readings) != 1:
         return {}, [("review_litigation", f"table 4 aligned '{run[:80]}': {len(readings)} readings where "
                                           "each block's 总计 is its sum; undetermined")]

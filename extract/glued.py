@@ -26,6 +26,11 @@ from .tables import _application_key
 from .values import fold
 
 MAX_CANDIDATES = 20000
+MAX_STEPS = 20_000  # cuts tried for one run: long runs of large numbers have millions of cuts
+
+
+class TooManyCuts(Exception):
+    """A run with more cuts than MAX_STEPS to try: its cells are left undetermined."""
 # A run: digits, signs, decimal points, thousands commas, spaces, and the not-reported marks
 # (— /) that stand for a blank cell.
 _RUN = re.compile(r"(?:[-+]?\d|—|/)(?:[\d,]|\.(?=\d)|[ ]+(?=[-+]?\d|—|/)|[-+](?=\d)|—|/)*")
@@ -120,19 +125,24 @@ def tokens(text: str, offset: int = 0) -> list[tuple[str, str, int]]:
     return [t for t in fixed if t[0] == "run" or t[1].strip()]
 
 
-def splits(digits: str, kinds: list[str]):
+def splits(digits: str, kinds: list[str], budget: list | None = None):
     """Every way to cut `digits` (no white space) into len(kinds) cells, each valid for its
-    kind: 'count' (no leading zero; 1,234 allowed), 'signed', 'decimal'."""
+    kind: 'count' (no leading zero; 1,234 allowed), 'signed', 'decimal'. `budget` ([steps
+    left]) bounds the work: TooManyCuts when it runs out."""
     if not kinds:
         if not digits:
             yield ()
         return
+    budget = budget if budget is not None else [MAX_STEPS]
     valid = KINDS[kinds[0]].fullmatch
     rest = len(kinds) - 1
     for i in range(1, len(digits) - rest + 1):
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise TooManyCuts(digits)
         head = digits[:i]
         if valid(head):
-            for tail in splits(digits[i:], kinds[1:]):
+            for tail in splits(digits[i:], kinds[1:], budget):
                 yield (head,) + tail
 
 
@@ -154,10 +164,11 @@ def _as_zero(values: list) -> list:
 def readings(run: str, kinds: list[str], accept=None, limit: int = MAX_CANDIDATES) -> list[tuple]:
     """Every cut of a run into cells of these kinds that `accept` (an identity) admits.
     Spaces are not trusted as cell boundaries: captures also put them inside a number
-    ('35 0' may be 3, 50 or 35, 0), so a run reads the same with or without them."""
+    ('35 0' may be 3, 50 or 35, 0), so a run reads the same with or without them.
+    TooManyCuts when the run has more cuts than MAX_STEPS to try."""
     compact = run.replace(" ", "")
     out = []
-    for cand in splits(compact, kinds):
+    for cand in splits(compact, kinds, [MAX_STEPS]):
         if accept is None or accept(cand):
             out.append(cand)
             if len(out) >= limit:
@@ -168,8 +179,9 @@ def readings(run: str, kinds: list[str], accept=None, limit: int = MAX_CANDIDATE
 def grouped_readings(digits: str, groups: list[list[str]], accept, limit: int = MAX_CANDIDATES) -> list[tuple]:
     """Readings of a run that holds several groups of cells (table 4's three blocks), each
     group admitted by `accept` on its own: cut group by group, so a wrong first cut is
-    dropped before the rest is tried."""
+    dropped before the rest is tried. TooManyCuts past MAX_STEPS cuts tried."""
     out: list[tuple] = []
+    budget = [MAX_STEPS]
 
     def walk(rest: str, todo: list, acc: tuple):
         if len(out) >= limit:
@@ -179,7 +191,7 @@ def grouped_readings(digits: str, groups: list[list[str]], accept, limit: int = 
                 out.append(acc)
             return
         for cut in range(len(todo[0]), len(rest) + 1):
-            for group in splits(rest[:cut], todo[0]):
+            for group in splits(rest[:cut], todo[0], budget):
                 if accept(group):
                     walk(rest[cut:], todo[1:], acc + group)
     walk(digits, groups, ())
@@ -218,7 +230,13 @@ def decode_applications(one: Text1, offset: int, text: str, fmt: str, known: dic
     def r3(cand):
         return r3_holds([number(t) for t in cand])
 
-    candidates = {key: readings(run[1], ["count"] * len(columns), r3) for key, (_, run) in found.items()}
+    candidates = {}
+    for key, (_, run) in found.items():
+        try:
+            candidates[key] = readings(run[1], ["count"] * len(columns), r3)
+        except TooManyCuts:
+            candidates[key] = []
+            errors.append(f"table 3 glued row {key}: more than {MAX_STEPS} ways to cut '{run[1]}'; undetermined")
     chosen = {k: c[0] for k, c in candidates.items() if len(c) == 1}
     open_rows = {k: c for k, c in candidates.items() if len(c) > 1}
     if open_rows:
@@ -278,9 +296,13 @@ def decode_review(one: Text1, offset: int, text: str):
     def r4(block):
         return r4_holds([number(t) for t in block])
 
-    found = grouped_readings(run.replace(" ", ""), [["count"] * len(outcomes)] * len(blocks), r4)
     errors = []
-    if len(found) != 1:
+    try:
+        found = grouped_readings(run.replace(" ", ""), [["count"] * len(outcomes)] * len(blocks), r4)
+    except TooManyCuts:
+        found = []
+        errors.append(f"table 4 glued cells '{run}': more than {MAX_STEPS} ways to cut them; undetermined")
+    if len(found) != 1 and not errors:
         errors.append(f"table 4 glued cells '{run}': {len(found)} readings where each block's "
                       "总计 is its sum; undetermined")
     values = found[0] if len(found) == 1 else [""] * width
@@ -313,7 +335,10 @@ def decode_active(one: Text1, offset: int, text: str, fmt: str):
         run = toks[i + 1]
         after = toks[i + 2][1].strip() if i + 2 < len(toks) else ""
         unit = next((u for u in ("万元", "元") if after.startswith(u)), None)
-        found = readings(run[1], column_kinds(row["keys"], row), limit=2)
+        try:
+            found = readings(run[1], column_kinds(row["keys"], row), limit=2)
+        except TooManyCuts:
+            found = []
         cells = list(found[0]) if len(found) == 1 else [""] * len(row["keys"])
         if len(found) != 1:
             errors.append(f"table 2 row {row['label']} glued as '{run[1]}': "
