@@ -31,9 +31,18 @@ LATENCY = (0.3, 2.0)
 MB = 1024 * 1024
 
 
+def extra_settings() -> list[str]:
+    """BENCH_POLITE_SETTINGS="NAME=VALUE …": settings the crawl gets on top of its defaults
+    (to measure what one of them costs, e.g. BROWSER_REFERENCE=False); the figures say so."""
+    args = []
+    for pair in os.environ.get("BENCH_POLITE_SETTINGS", "").split():
+        args += ["-s", pair]
+    return args
+
+
 def _crawl(seeds: Path, db: Path) -> dict:
     args = [str(BIN / "scrapy"), "crawl", "reports", "-a", f"seeds={seeds}", "-s", f"ARCHIVE_DB={db}",
-            "-s", "LOG_LEVEL=INFO", "-s", "STATS_DUMP=True", "-s", "CRAWL_SUMMARY=False"]
+            "-s", "LOG_LEVEL=INFO", "-s", "STATS_DUMP=True", "-s", "CRAWL_SUMMARY=False", *extra_settings()]
     result, wall, peak = run_measured(args, cwd=ROOT, timeout=3600)
     if result.returncode not in (0, 1):
         raise RuntimeError(f"crawl: exit {result.returncode}\n{result.stderr[-3000:]}")
@@ -41,11 +50,15 @@ def _crawl(seeds: Path, db: Path) -> dict:
         reports = conn.execute("select count(*) from reports").fetchone()[0]
         urls = [r[0] for r in conn.execute("select url from captures order by id")]
         first = conn.execute("select min(fetched_at), (select started_at from crawl_runs limit 1) from reports").fetchone()
+        last = conn.execute("select max(fetched_at), (select max(fetched_at) from reports) from captures").fetchone()
+        rendered = conn.execute("select count(*) from captures where rendered").fetchone()[0]
     disk = db.stat().st_size + sum(f.stat().st_size for f in (db.parent / "warcs").glob("*") if f.is_file())
     progress = [line for line in result.stderr.splitlines() if "progress: portals" in line]
     return {"wall": wall, "cpu": peak.cpu, "peak": peak.peak, "reports": reports, "urls": urls,
             "first_report": _seconds_between(first[1], first[0]), "disk": disk, "progress": progress,
-            "exit": result.returncode}
+            "last_capture": _seconds_between(first[1], last[0]), "last_report": _seconds_between(first[1], last[1]),
+            "rendered": rendered, "exit": result.returncode, "cpu_by_name": peak.cpu_by_name(),
+            "sampled_cpu": peak.sampled_cpu}
 
 
 def _seconds_between(start: str | None, end: str | None) -> float | None:
@@ -53,6 +66,10 @@ def _seconds_between(start: str | None, end: str | None) -> float | None:
     if not start or not end:
         return None
     return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
+
+
+def _fmt(seconds: float | None) -> str:
+    return "—" if seconds is None else f"{seconds:.0f}"
 
 
 def run(size: str, context: dict) -> list[Figure]:
@@ -99,7 +116,13 @@ def run(size: str, context: dict) -> list[Figure]:
              f"{ours['disk'] / max(1, ours['reports']) / 1024:.0f} KB",
              f"bare polite client: {bare['pages']} pages in {polite_floor:.1f} s, {bare['errors']} errors, "
              f"{bare_violations} violations",
-             f"our crawl: wall {ours['wall']:.1f} s, CPU {ours['cpu']:.1f} s (CPU floor {cpu_floor:.1f} s), exit {ours['exit']}"]
+             f"our crawl: wall {ours['wall']:.1f} s, CPU {ours['cpu']:.1f} s (CPU floor {cpu_floor:.1f} s), exit {ours['exit']}; "
+             f"settings on top of the defaults: {os.environ.get('BENCH_POLITE_SETTINGS') or 'none'}",
+             "CPU seconds by process (own time as last sampled; the CPU floor counts the whole tree, its orphans "
+             f"reaped by the bench too: {ours['cpu']:.1f} s, sampled {ours['sampled_cpu']:.1f} s): "
+             + ", ".join(f"{name} {sec:.1f}" for name, sec in sorted(ours["cpu_by_name"].items(), key=lambda kv: -kv[1])),
+             f"last capture at {_fmt(ours['last_capture'])} s, last report stored at {_fmt(ours['last_report'])} s "
+             f"after the run started; {ours['rendered']} captures rendered in the browser"]
     notes += ours["progress"][-3:]
     thousand = 1000 / hosts
     context["polite"] = {"hosts": hosts, "wall": ours["wall"], "disk": ours["disk"]}
