@@ -52,10 +52,12 @@ def _children() -> dict[int, list[int]]:
 _TICK = os.sysconf("SC_CLK_TCK")
 
 
-def tree_rss(pid: int, cpu: dict | None = None, named: dict | None = None) -> tuple[int, list[str]]:
+def tree_rss(pid: int, cpu: dict | None = None, named: dict | None = None,
+             waited: dict | None = None) -> tuple[int, list[str]]:
     """(resident bytes of pid and its descendants, their command names). With `cpu`, each
     process's CPU seconds so far are noted there: pid -> (parent, own, its reaped children's);
-    with `named`, each process's command name: pid -> name."""
+    with `named`, each process's command name: pid -> name; with `waited`, the seconds its main
+    thread was ready to run and waited for a core (/proc/PID/schedstat: the machine's load)."""
     kids, total, names, todo = _children(), 0, [], [pid]
     while todo:
         p = todo.pop()
@@ -66,6 +68,8 @@ def tree_rss(pid: int, cpu: dict | None = None, named: dict | None = None) -> tu
                 fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
                 cpu[p] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICK,
                           (int(fields[13]) + int(fields[14])) / _TICK)
+            if waited is not None:
+                waited[p] = int(Path(f"/proc/{p}/schedstat").read_text().split()[1]) / 1e9
         except OSError:
             continue
         for line in status.splitlines():
@@ -87,13 +91,14 @@ class PeakMemory:
         self.pid, self.every, self.peak, self.names = pid, every, 0, set()
         self.cpu_seen: dict[int, tuple] = {}
         self.name_of: dict[int, str] = {}
+        self.waited: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
     def _run(self):
         while not self._stop.is_set():
-            rss, names = tree_rss(self.pid, self.cpu_seen, self.name_of)
+            rss, names = tree_rss(self.pid, self.cpu_seen, self.name_of, self.waited)
             self.peak = max(self.peak, rss)
             self.names.update(names)
             self._stop.wait(self.every)
