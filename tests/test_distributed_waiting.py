@@ -1,7 +1,13 @@
-"""A worker waiting for a run its loader was planning, with a real Redis: while the loader's
-lease (its lock key) is kept alive the worker waits; once the loader is gone (a SIGKILL leaves
-the run in `planning` and the lease runs out) the worker exits with one clear line and status
-3, and says so in <prefix>:progress — it never waits forever."""
+"""When a worker waits, with a real Redis and real worker processes; the other parties are
+the Redis state they leave (a loader's lease and run state, another worker's heartbeat and
+in-flight requests):
+- a worker waiting for a run its loader was planning waits while the loader's lease (its
+  lock key) is kept alive; once the loader is gone (a SIGKILL leaves the run in `planning`
+  and the lease runs out) it exits with one clear line and status 3, and says so in
+  <prefix>:progress — it never waits forever;
+- a worker with an empty queue never exits idle while another live worker has requests in
+  flight (what they find, or the requests themselves if it dies, may come to it); once they
+  are done it exits after its idle time."""
 from __future__ import annotations
 
 import time
@@ -55,3 +61,35 @@ def test_a_worker_exits_when_the_loader_died_while_planning(tmp_path):
         recorded = server.hget(keys.progress, "w-orphan").decode()
         assert "no loader, the worker exits" in recorded
         assert not server.exists(keys.alive("w-orphan"))  # it left the crawl as a worker does
+
+
+def test_a_worker_does_not_exit_idle_while_another_has_requests_in_flight(tmp_path):
+    keys, idle = Keys(), 2.0
+    with redis_server() as url:
+        server = redis.Redis.from_url(url)
+        server.hset(keys.run, mapping={"id": "20261202T000000Z-d1", "state": "crawling", "portals": 1})
+        server.set(keys.loader, "a-live-loader", px=600_000)
+        # another worker, alive, with one request taken and not finished
+        server.sadd(keys.workers, "w-busy")
+        server.set(keys.alive("w-busy"), "1", px=600_000)
+        server.zadd(keys.inflight("w-busy"), {b"a request being downloaded": -30})
+        log = tmp_path / "idle.log"
+        worker = start_worker(url, tmp_path / "warcs", log, idle_exit=idle, worker_id="w-idle")
+        try:
+            joined = time.monotonic() + 60
+            while b"w-idle" not in server.smembers(keys.workers) and time.monotonic() < joined:
+                assert worker.poll() is None, log.read_text()[-3000:]
+                time.sleep(0.2)
+            time.sleep(4 * idle)
+            assert worker.poll() is None, "left while another worker had requests in flight:\n" + log.read_text()[-3000:]
+            server.delete(keys.inflight("w-busy"))  # the other worker finished its request
+            done = time.monotonic()
+            code = worker.wait(timeout=120)
+            waited = time.monotonic() - done
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+        text = log.read_text()
+        assert code == 0, text[-3000:]
+        assert waited >= idle and "queue empty for 2 s: worker w-idle exits" in text
