@@ -52,9 +52,12 @@ def _children() -> dict[int, list[int]]:
 _TICK = os.sysconf("SC_CLK_TCK")
 
 
-def tree_rss(pid: int, cpu: dict | None = None) -> tuple[int, list[str]]:
+def tree_rss(pid: int, cpu: dict | None = None, named: dict | None = None,
+             waited: dict | None = None) -> tuple[int, list[str]]:
     """(resident bytes of pid and its descendants, their command names). With `cpu`, each
-    process's CPU seconds so far are noted there: pid -> (parent, own, its reaped children's)."""
+    process's CPU seconds so far are noted there: pid -> (parent, own, its reaped children's);
+    with `named`, each process's command name: pid -> name; with `waited`, the seconds its main
+    thread was ready to run and waited for a core (/proc/PID/schedstat: the machine's load)."""
     kids, total, names, todo = _children(), 0, [], [pid]
     while todo:
         p = todo.pop()
@@ -65,11 +68,15 @@ def tree_rss(pid: int, cpu: dict | None = None) -> tuple[int, list[str]]:
                 fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
                 cpu[p] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICK,
                           (int(fields[13]) + int(fields[14])) / _TICK)
+            if waited is not None:
+                waited[p] = int(Path(f"/proc/{p}/schedstat").read_text().split()[1]) / 1e9
         except OSError:
             continue
         for line in status.splitlines():
             if line.startswith("Name:"):
                 names.append(line.split(None, 1)[1])
+                if named is not None:
+                    named[p] = names[-1]
             if line.startswith("VmRSS:"):
                 total += int(line.split()[1]) * 1024
     return total, names
@@ -83,13 +90,15 @@ class PeakMemory:
     def __init__(self, pid: int, every: float = 0.2):
         self.pid, self.every, self.peak, self.names = pid, every, 0, set()
         self.cpu_seen: dict[int, tuple] = {}
+        self.name_of: dict[int, str] = {}
+        self.waited: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
     def _run(self):
         while not self._stop.is_set():
-            rss, names = tree_rss(self.pid, self.cpu_seen)
+            rss, names = tree_rss(self.pid, self.cpu_seen, self.name_of, self.waited)
             self.peak = max(self.peak, rss)
             self.names.update(names)
             self._stop.wait(self.every)
@@ -106,11 +115,55 @@ class PeakMemory:
     def children_cpu(self) -> float:
         return sum(own + reaped for parent, own, reaped in self.cpu_seen.values() if parent == self.pid)
 
+    @property
+    def sampled_cpu(self) -> float:
+        """The own CPU seconds of every process of the tree seen, as last sampled."""
+        return sum(own for _parent, own, _reaped in self.cpu_seen.values())
+
+    def cpu_by_name(self) -> dict[str, float]:
+        """Own CPU seconds of the processes seen, summed by command name (as last sampled: a
+        process's last moments before it exits are missed)."""
+        totals: dict[str, float] = {}
+        for pid, (_parent, own, _reaped) in self.cpu_seen.items():
+            name = self.name_of.get(pid, "?")
+            totals[name] = totals.get(name, 0.0) + own
+        return totals
+
+
+def _become_subreaper() -> None:
+    """Linux: the command's orphans (an extraction worker whose forkserver ended first, a
+    Chromium whose driver did) are re-parented to this process instead of init, so that their
+    CPU seconds can still be collected (RUSAGE_CHILDREN counts only what is reaped)."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass
+
+
+def _reap_orphans(pids, seconds: float = 15.0) -> None:
+    """Reap the command's processes that were re-parented here (see _become_subreaper)."""
+    waiting, deadline = set(pids), time.monotonic() + seconds
+    while waiting and time.monotonic() < deadline:
+        for pid in list(waiting):
+            try:
+                done, _status = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:  # not ours (reaped in the tree, or by init): nothing to collect
+                waiting.discard(pid)
+                continue
+            if done:
+                waiting.discard(pid)
+        if waiting:
+            time.sleep(0.1)
+
 
 def run_measured(args: list[str], timeout: float = 1800, **kwargs) -> tuple[subprocess.CompletedProcess, float, PeakMemory]:
-    """Run a command to its end: (result with stdout/stderr, wall seconds, peak memory)."""
+    """Run a command to its end: (result with stdout/stderr, wall seconds, peak memory). Its
+    CPU seconds (`peak.cpu`) are those of its whole process tree: what the tree reaped, its
+    orphans reaped here, and never less than the processes' own times as sampled."""
     import resource
 
+    _become_subreaper()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
@@ -122,6 +175,8 @@ def run_measured(args: list[str], timeout: float = 1800, **kwargs) -> tuple[subp
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+    _reap_orphans(pid for pid in peak.cpu_seen if pid != proc.pid)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command's CPU (its reaped children too)
-    peak.cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    reaped = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    peak.cpu = max(reaped, peak.sampled_cpu)
     return subprocess.CompletedProcess(args, proc.returncode, out, err), time.perf_counter() - start, peak

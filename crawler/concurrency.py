@@ -6,7 +6,8 @@ for it) and the CPU has room — the reactor answers within ADAPTIVE_MAX_LAG sec
 responses waiting to be scraped (the extraction pool's queue) are under half of
 SCRAPER_SLOT_MAX_ACTIVE_SIZE — the limit grows by a quarter; while the reactor lags it holds
 (a request waiting for its host's turn costs no CPU); when the process tree's memory passes
-ADAPTIVE_MEMORY_MB it shrinks by a quarter. Politeness per host
+ADAPTIVE_MEMORY_MB it shrinks by a quarter (the tree is measured every
+ADAPTIVE_MEMORY_INTERVAL seconds: listing the machine's processes costs CPU). Politeness per host
 (crawler/politeness.py) is untouched: the limit only decides how many hosts are worked at once.
 """
 from __future__ import annotations
@@ -45,6 +46,8 @@ class AdaptiveConcurrency:
         self.every = settings.getfloat("ADAPTIVE_CONCURRENCY_INTERVAL", 1.0)
         self.max_lag = settings.getfloat("ADAPTIVE_MAX_LAG", 0.25)
         self.memory = settings.getfloat("ADAPTIVE_MEMORY_MB", 800) * 2**20
+        self.memory_every = settings.getfloat("ADAPTIVE_MEMORY_INTERVAL", 5.0)
+        self.measured, self.measured_at = 0, float("-inf")
         self.scraper_room = settings.getint("SCRAPER_SLOT_MAX_ACTIVE_SIZE") / 2
         self.timer = None
         self.expected = None
@@ -64,6 +67,16 @@ class AdaptiveConcurrency:
         if self.timer is not None and self.timer.running:
             self.timer.stop()
 
+    def over_memory(self, now: float) -> bool | None:
+        """True on a fresh measure over ADAPTIVE_MEMORY_MB, None while the last one was over
+        (hold: shrink once per measure), False otherwise."""
+        if not self.memory:
+            return False
+        if now - self.measured_at >= self.memory_every:
+            self.measured, self.measured_at = tree_memory(), now
+            return self.measured > self.memory
+        return None if self.measured > self.memory else False
+
     def tick(self):
         now = time.monotonic()
         lag, self.expected = max(0.0, now - self.expected), now + self.every
@@ -71,8 +84,11 @@ class AdaptiveConcurrency:
         scraper = getattr(self.crawler.engine.scraper, "slot", None)
         waiting = scraper.active_size if scraper is not None else 0
         limit = downloader.total_concurrency
-        if self.memory and tree_memory() > self.memory:
+        over = self.over_memory(now)
+        if over:
             new = max(self.low, int(limit * 0.75))
+        elif over is None:
+            return
         elif lag <= self.max_lag and len(downloader.active) >= limit and waiting < self.scraper_room:
             new = min(self.high, max(limit + 1, int(limit * 1.25)))
         else:

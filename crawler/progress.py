@@ -78,10 +78,15 @@ class Progress:
         elapsed = now - self.started
         eta = (f"{elapsed * (total - done) / done / 60:.0f} min" if done and total > done
                else "—" if total > done else "0 min")
-        concurrency = getattr(self.crawler.engine.downloader, "total_concurrency", 0)
+        downloader = self.crawler.engine.downloader
+        concurrency = getattr(downloader, "total_concurrency", 0)
+        waiting = sum(len(slot.queue) for slot in getattr(downloader, "slots", {}).values())
+        scraper = getattr(self.crawler.engine.scraper, "slot", None)
+        scraping = scraper.active_size / 2**20 if scraper is not None else 0.0
         return (f"progress: portals {done}/{total} done ({len(started)} started), reports {self.reports}, "
-                f"requests {requests} ({rate:.1f}/s), errors {errors}, concurrency {concurrency}, "
-                f"elapsed {elapsed / 60:.1f} min, ETA {eta}")
+                f"requests {requests} ({rate:.1f}/s), errors {errors}, concurrency {concurrency} "
+                f"({len(getattr(downloader, 'active', ()))} in the downloader, {waiting} waiting for their host, "
+                f"{scraping:.1f} MB of answers waiting to be scraped), elapsed {elapsed / 60:.1f} min, ETA {eta}")
 
     def tick(self):
         try:

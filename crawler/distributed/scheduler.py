@@ -12,7 +12,10 @@ that scrapy-redis 0.9.1 still calls (Spider.log, stats with a spider argument).
 
 Settings: REDIS_URL, REDIS_PREFIX, WORKER_ID, WORKER_HEARTBEAT (seconds a worker may go
 silent before it counts as dead), IDLE_EXIT (seconds of empty queue before the worker
-exits; 0 = never).
+exits; 0 = never), WORKER_LOADER_GRACE (seconds a worker waiting for the loader — a run
+being planned, or seeds pushed and not yet planned — goes on waiting once the loader's lease
+in Redis has expired; then it exits with one line and status 3, its last word in
+<prefix>:progress).
 """
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ import logging
 import time
 
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy.utils.misc import load_object
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
@@ -29,6 +32,7 @@ from twisted.internet import task
 from .keys import Keys, keys_from_settings
 
 logger = logging.getLogger(__name__)
+LOADER_GONE = "loader_gone"  # the finish reason of a worker whose loader is gone (exit status 3)
 
 # Take the best request (lowest score = highest priority) and note it as in flight, at once.
 _TAKE = """
@@ -139,6 +143,9 @@ class ReliableScheduler(Scheduler):
         instance.heartbeat = settings.getfloat("WORKER_HEARTBEAT", 30.0)
         instance.idle_exit = settings.getfloat("IDLE_EXIT", 0.0)
         instance.last_busy = time.monotonic()
+        instance.loader_grace = settings.getfloat("WORKER_LOADER_GRACE", 60.0)
+        instance.loader_missing_since = None
+        instance.loader_gone = None  # the exit line, once the awaited loader is taken for dead
         crawler.signals.connect(instance.on_idle, signal=signals.spider_idle)
         return instance
 
@@ -183,7 +190,9 @@ class ReliableScheduler(Scheduler):
             self.ack_finished()
             if requeue_dead_workers(self.server, self.keys, except_worker=self.worker):
                 self.last_busy = time.monotonic()
-            if len(self.queue) or self.queue.taken or self.run_coming() or self.others_busy():
+            coming = self.run_coming()
+            self.watch_loader(coming)
+            if len(self.queue) or self.queue.taken or (coming and not self.loader_gone) or self.others_busy():
                 self.last_busy = time.monotonic()
                 slot = getattr(self.crawler.engine, "_slot", None)
                 if slot is not None and not self.queue.taken:
@@ -200,6 +209,25 @@ class ReliableScheduler(Scheduler):
         """Seeds pushed and not yet planned by the loader: work is on its way."""
         state = self.server.hget(self.keys.run, "state")
         return bool(self.server.llen(self.keys.plans)) or state in (b"planning", b"replan")
+
+    def watch_loader(self, coming: bool) -> None:
+        """A run the worker waits for comes only from a live loader: once the loader's lease
+        (its lock key, refreshed every second) has been gone WORKER_LOADER_GRACE seconds while
+        work is awaited, the worker stops waiting (on_idle closes it; main exits 3)."""
+        if not coming or self.server.exists(self.keys.loader):
+            self.loader_missing_since = None
+            return
+        now = time.monotonic()
+        self.loader_missing_since = self.loader_missing_since or now
+        if self.loader_gone is None and now - self.loader_missing_since >= self.loader_grace:
+            state = (self.server.hget(self.keys.run, "state") or b"").decode() or "seeds pushed, not planned"
+            self.loader_gone = (f"worker {self.worker}: the loader's lease ({self.keys.loader}) has been gone "
+                                f"{now - self.loader_missing_since:.0f} s while the run waits for it "
+                                f"({state}): no loader, the worker exits")
+            self.server.hset(self.keys.progress, self.worker, self.loader_gone)
+            slot = getattr(self.crawler.engine, "_slot", None)
+            if slot is not None:
+                slot.nextcall.schedule()
 
     def enqueue_request(self, request):
         # As scrapy-redis 0.9.1, without the `spider` argument Scrapy 2.19 deprecates.
@@ -227,6 +255,9 @@ class ReliableScheduler(Scheduler):
 
     def on_idle(self, spider):
         self.ack_finished(all_done=True)  # idle: nothing downloading, nothing being scraped
+        if self.loader_gone:
+            logger.error(self.loader_gone)
+            raise CloseSpider(LOADER_GONE)
         if self.idle_exit > 0 and time.monotonic() - self.last_busy >= self.idle_exit:
             logger.info("queue empty for %.0f s: worker %s exits", self.idle_exit, self.worker)
             return

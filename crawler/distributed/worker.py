@@ -3,7 +3,8 @@
 The reports spider as in single-machine mode (same discovery, families, Chromium for
 script-built lists), but its requests come from and go to the shared queue in Redis, its
 captures go to its own WARC file, and its items go to the loader through Redis. Exits after
-the queue has been empty for --idle-exit seconds (default 0: never).
+the queue has been empty for --idle-exit seconds (default 0: never); with status 3 when the
+run it waits for has no loader any more (its lease in Redis expired: WORKER_LOADER_GRACE).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
 from ..spiders.reports import ReportsSpider
+from .scheduler import LOADER_GONE
 from .session import RedisPortals, WorkerSession
 
 # What turns the project's settings into a worker's (scheduler, filter and items in Redis).
@@ -146,7 +148,10 @@ def main(argv: list[str] | None = None) -> int:
     crawler = process.create_crawler(DistributedReportsSpider)
     process.crawl(crawler)
     process.start()
-    return 0 if crawler.stats.get_value("finish_reason") else 1
+    reason = crawler.stats.get_value("finish_reason")
+    if reason == LOADER_GONE:
+        return 3
+    return 0 if reason else 1
 
 
 if __name__ == "__main__":
