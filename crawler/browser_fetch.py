@@ -68,7 +68,7 @@ class ScrapyFetch:
         self.maxsize = crawler.settings.getint("LIST_PAGE_MAXSIZE")
         self._cut: set = set()  # portals whose size cut is recorded
 
-    def request(self, route, headers: dict, overrides: dict, portal_id) -> scrapy.Request:
+    def request(self, route, headers: dict, overrides: dict, portal_id, browser_cookie: str = "") -> scrapy.Request:
         req = route.request
         if portal_id is None:  # a popup's or a worker's request: the portal whose hosts hold it
             portal_id = portal_for(getattr(self.crawler.spider, "portals", None) or {}, req.url)
@@ -78,16 +78,24 @@ class ScrapyFetch:
         if isinstance(body, str):
             body = body.encode("utf-8")
         kept = {k: v for k, v in headers.items() if k.lower() not in _OWN_HEADERS}
+        # the cookies the request was sent with, and those the page's own scripts set
+        # (scrapy-playwright gives a navigation the Scrapy request's headers): the jar's too
         cookie = next((v for k, v in headers.items() if k.lower() == "cookie"), "")
         return scrapy.Request(
             req.url, method=overrides.get("method") or req.method, headers=kept, body=body or b"",
-            cookies=_cookies(cookie), dont_filter=True, priority=1000,
+            cookies={**_cookies(cookie), **_cookies(browser_cookie)}, dont_filter=True, priority=1000,
             meta={"portal": portal_id, "cookiejar": portal_id or "browser", "browser_fetch": req.resource_type,
                   "dont_redirect": True, "dont_retry": True, "handle_httpstatus_all": True,
-                  "download_maxsize": self.maxsize})
+                  # robots.txt was asked about the page; what the page loads belongs to it
+                  # (and a robots.txt behind a challenge is passed by this very page)
+                  "dont_obey_robotstxt": True, "download_maxsize": self.maxsize})
 
     async def __call__(self, route, headers: dict, overrides: dict, portal_id):
-        request = self.request(route, headers, overrides, portal_id)
+        try:
+            browser_cookie = (await route.request.all_headers()).get("cookie", "")
+        except Exception:  # noqa: BLE001 — the page went away: its request still goes out as asked
+            browser_cookie = ""
+        request = self.request(route, headers, overrides, portal_id, browser_cookie)
         portal_id = request.meta["portal"]
         try:
             response = await self.crawler.engine.download_async(request)
