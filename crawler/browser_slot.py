@@ -24,7 +24,7 @@ def browser_pages(settings) -> int:
     fixed = settings.getint("BROWSER_PAGES", 0)
     if fixed > 0:
         return fixed
-    budget = settings.getfloat("BROWSER_MEMORY_MB", 400)
+    budget = settings.getfloat("BROWSER_MEMORY_MB", 300)
     available = psutil.virtual_memory().available / 2**20
     budget = min(budget, available / 4)
     return max(1, int(budget // max(1.0, settings.getfloat("BROWSER_PAGE_MB", 130))))

@@ -159,7 +159,7 @@ PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
 # at start (BROWSER_PAGES > 0: that many). Renders wait in a download slot of their own, not
 # their host's, and are not counted against CONCURRENT_REQUESTS (crawler/browser_slot.py).
 BROWSER_PAGES = 0
-BROWSER_MEMORY_MB = 400
+BROWSER_MEMORY_MB = 300
 BROWSER_PAGE_MB = 130
 BROWSER_PAGE_SECONDS = 300  # a page still open this long after it was created is closed
 DOWNLOADER = "crawler.browser_slot.Downloader"
