@@ -50,4 +50,4 @@ async def _renders_wait():
         downloader.active.add(scrapy.Request(f"http://127.0.1.{i}:1/"))
     assert downloader.needs_backout()  # the limit holds for plain requests
     downloader.close()
-    await downloader.handlers.close()
+    await downloader.handlers._close()
