@@ -37,6 +37,8 @@ class CaptureMiddleware:
 
         session = CrawlSession.of(self.crawler)
         portal = request.meta.get("portal")
+        if request.meta.get("browser_fetch"):  # a rendered page's request: its answer catcher keeps it
+            return response
         if response.status == 304 or request.meta.get("challenge_of"):
             # not modified: nothing new to keep; a challenge passed in the browser: its page
             # was kept when the challenge was met, what the browser shows after it is not read

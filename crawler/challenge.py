@@ -47,8 +47,8 @@ class ChallengeMiddleware:
         meta = request.meta
         if meta.get("challenge_of"):
             return await self._after_browser(request, response)
-        if response.status == 304 or meta.get("portal") is None:
-            return response
+        if response.status == 304 or meta.get("portal") is None or meta.get("browser_fetch"):
+            return response  # a rendered page's own request: the page shows what it is
         why = discover.challenge_kind(response.body, response.url)
         if why is None:
             return response

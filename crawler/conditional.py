@@ -30,7 +30,7 @@ class ConditionalMiddleware:
         return CrawlSession.of(self.crawler)
 
     def process_request(self, request, spider=None):
-        if request.meta.get("playwright") or request.meta.get("known") or request.meta.get("unconditional") \
+        if request.meta.get("playwright") or request.meta.get("browser_fetch") or request.meta.get("known") or request.meta.get("unconditional") \
                 or request.method != "GET" or b"If-None-Match" in request.headers \
                 or b"If-Modified-Since" in request.headers:
             # A browser page must be whole; a known report's request is the spider's to make

@@ -1,35 +1,43 @@
 """The gate in the browser: every request of every page — the document, frames, images,
 stylesheets, scripts, fetch/XHR, workers, popups, and each hop of a redirect — is checked by
 the same policy as Scrapy's (crawler/gate.py) before it leaves; a refused one is aborted,
-never captured. WebSockets are checked the same way; service workers are blocked.
+never captured. WebSockets are checked the same way; service workers are blocked. What a
+reading of links does not need (images, media, fonts, text tracks, manifests) is not fetched.
 
 `BrowserGate.install_on_context` is the one hook: the download handler (crawler/browser.py)
 calls it for every context it creates, and wraps its per-page route handler with `guard`.
 
-Redirects: Playwright hands a route only the first URL of a redirect chain, so an admitted
-request is fetched by Playwright itself without following redirects (`route.fetch
-(max_redirects=0)`), each Location is put to the gate, and the browser follows an admitted
-one as a new request (which comes back here). Names are resolved off the event loop and
-refused when they lead inward (unless a seed names them); Playwright resolves again when it
-connects, so a name whose DNS answer changes within that moment is the remaining gap (Scrapy's
-own requests have none: crawler/gate_resolver.py checks the address connected to)."""
+An admitted request is fetched without following redirects; each Location is put to the gate,
+and the browser follows an admitted one as a new request (which comes back here). In a crawl
+the fetch is Scrapy's own downloader (`fetch`, crawler/browser_fetch.py): the host's
+politeness slot, the size caps and the address check at connection time
+(crawler/gate_resolver.py) apply as to any Scrapy request, so the connection goes to the
+address that was checked (no DNS-rebinding window). Without it (a page opened outside a
+crawl) Playwright's driver fetches (`route.fetch`), and a name whose DNS answer changes
+between the gate's check here and Playwright's own resolution is the gap that remains."""
 from __future__ import annotations
 
 import asyncio
 import logging
 from urllib.parse import urljoin, urlsplit
 
+from .browser_fetch import fulfill_headers
 from .gate import NO_PORTAL, portal_for, portal_of, resolve_checked, scope_of, trusted_hosts
 
 logger = logging.getLogger(__name__)
 BLOCK_SERVICE_WORKERS = {"service_workers": "block"}  # context option: they escape routing
+# Resource types a reading of the page's links and text does not need: never fetched.
+# Documents, frames, scripts, stylesheets (what is visible), XHR/fetch, event streams are.
+NOT_FETCHED = frozenset({"image", "media", "font", "texttrack", "manifest"})
 
 
 class BrowserGate:
-    def __init__(self, portals_of, record):
+    def __init__(self, portals_of, record, fetch=None):
         """`portals_of()`: the crawl's portals (id -> seed entry); `record(portal, url, reason)`:
-        where a refusal is written (CrawlSession.refuse)."""
-        self.portals_of, self.record = portals_of, record
+        where a refusal is written (CrawlSession.refuse); `fetch(route, headers, overrides,
+        portal)`: fetches an admitted request and answers the route (crawler/browser_fetch.py),
+        None for Playwright's own fetch."""
+        self.portals_of, self.record, self.fetch = portals_of, record, fetch
         self._names: dict[str, str | None] = {}  # host -> refusal after DNS (None: passes)
 
     async def refusal(self, url: str, portal_id: str | None = None) -> tuple[str | None, str | None]:
@@ -67,6 +75,8 @@ class BrowserGate:
             url = request.url
             if not url.startswith(("http:", "https:")):  # data:, blob: and the like never leave
                 return await (inner(route, request) if inner else route.continue_())
+            if request.resource_type in NOT_FETCHED:
+                return await route.abort("blockedbyclient")
             portal_id = portal_for(self.portals_of() or {}, portal_url) if portal_url else None
             if await self._refused(url, portal_id):
                 return await route.abort("blockedbyclient")
@@ -101,6 +111,16 @@ class _RedirectChecked:
 
     async def continue_(self, **overrides):
         headers = overrides.pop("headers", None) or await self._route.request.all_headers()
+        if self._gate.fetch is not None:
+            response = await self._gate.fetch(self._route, headers, overrides, self._portal)
+            if response is None:  # aborted there
+                return None
+            status, location = response.status, response.headers.get("Location")
+            location = location.decode("latin-1") if location else None
+            if await self._redirect_refused(status, location):
+                return None
+            return await self._route.fulfill(status=status, headers=fulfill_headers(response),
+                                             body=response.body)
         # the same bytes on the wire: Playwright's fetch takes only Latin-1 header values
         headers = {k: v.encode("utf-8").decode("latin-1") for k, v in headers.items()}
         try:
@@ -108,10 +128,16 @@ class _RedirectChecked:
         except Exception as exc:  # the connection failed: the browser sees a failed request
             logger.debug("browser request failed: %s", exc)
             return await self._route.abort("failed")
-        location = response.headers.get("location")
-        if 300 <= response.status < 400 and location:
+        if await self._redirect_refused(response.status, response.headers.get("location")):
+            await response.dispose()
+            return None
+        await self._route.fulfill(response=response)
+
+    async def _redirect_refused(self, status: int, location: str | None) -> bool:
+        """A redirect whose target the gate refuses: the route is aborted."""
+        if 300 <= status < 400 and location:
             target = urljoin(self._route.request.url, location)
             if await self._gate._refused(target, self._portal):
-                await response.dispose()
-                return await self._route.abort("blockedbyclient")
-        await self._route.fulfill(response=response)
+                await self._route.abort("blockedbyclient")
+                return True
+        return False

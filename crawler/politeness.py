@@ -121,6 +121,10 @@ class PolitenessMiddleware:
         return self.address_of[host]
 
     async def process_request(self, request, spider=None):
+        if request.meta.get("playwright"):
+            # a render waits in the browser's slot (crawler/browser_slot.py); each request its
+            # page makes comes through here as a Scrapy request of its own (crawler/browser_fetch.py)
+            return None
         host = urlparse_cached(request).hostname or ""
         key = self.downloader.get_slot_key(request)
         if key in self.downloader.slots and isinstance(self.downloader.slots[key], PoliteSlot):

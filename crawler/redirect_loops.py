@@ -14,6 +14,8 @@ class RedirectLoop(IgnoreRequest):
 class RedirectLoopMiddleware:
     def process_response(self, request, response, spider=None):
         location = response.headers.get("Location")
+        if request.meta.get("dont_redirect"):  # not followed here (the browser follows its own)
+            return response
         if response.status not in (301, 302, 303, 307, 308) or not location:
             return response
         target = urljoin(request.url, location.decode("latin-1")).split("#")[0]

@@ -134,22 +134,36 @@ _chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # to nothing (--host-resolver-rules), so its speculative connections — the preconnect it opens
 # when a page starts a navigation, before any request is routed; <link rel=preconnect> and
 # dns-prefetch — go nowhere. Every request a page makes is routed through the gate
-# (crawler/gate_browser.py), which fetches an admitted one itself (Playwright's driver) and
-# aborts the rest. Speculation is also switched off where Chromium has a switch for it.
+# (crawler/gate_browser.py), which has Scrapy's downloader fetch an admitted one (politeness,
+# size caps, the address check at connection time: crawler/browser_fetch.py) and aborts the
+# rest. Speculation is also switched off where Chromium has a switch for it.
 BROWSER_NO_NETWORK_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND", "--dns-prefetch-disable",
                            "--disable-features=NetworkPrediction,LoadingPredictorUseLocalPredictions,"
                            "NavigationPredictor,PreconnectToSearch,SearchEnginePreconnect2,Prerender2,"
-                           "NoStatePrefetch,SpeculationRulesPrefetchFuture,LinkPreview"]
+                           "NoStatePrefetch,SpeculationRulesPrefetchFuture,LinkPreview,"
+                           # and a frame of another site renders in its page's process (memory)
+                           "IsolateOrigins,site-per-process", "--disable-site-isolation-trials"]
 PLAYWRIGHT_LAUNCH_OPTIONS = {
     "headless": True,
     "args": ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update",
-             "--disable-sync", "--disable-dev-shm-usage", *BROWSER_NO_NETWORK_ARGS],
+             "--disable-sync", "--disable-dev-shm-usage",
+             # a page's script cannot take gigabytes: its JavaScript heap is bounded (MB)
+             "--js-flags=--max-old-space-size=256", *BROWSER_NO_NETWORK_ARGS],
 }
 if Path(_chromium).exists():  # Debian's Chromium; else Playwright's own (playwright install)
     PLAYWRIGHT_LAUNCH_OPTIONS["executable_path"] = _chromium
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
-PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
+# Browser pages (each in a context of its own, closed with it) open at once: what
+# BROWSER_MEMORY_MB allows at BROWSER_PAGE_MB a page, within a quarter of the memory available
+# at start (BROWSER_PAGES > 0: that many). Renders wait in a download slot of their own, not
+# their host's, and are not counted against CONCURRENT_REQUESTS (crawler/browser_slot.py).
+BROWSER_PAGES = 0
+BROWSER_MEMORY_MB = 300
+BROWSER_PAGE_MB = 130
+BROWSER_PAGE_SECONDS = 300  # a page still open this long after it was created is closed
+DOWNLOADER = "crawler.browser_slot.Downloader"
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 1
 
 # Scrapy runs a callback's output through CONCURRENT_ITEMS asyncio tasks for every response
 # (100 by default: ~1 ms of task overhead per page); a report page yields one item, a list

@@ -16,8 +16,7 @@ from .polite_servers import polite_hosts
 from .redis_servers import push_seeds, redis_server, start_loader, start_worker
 
 HOSTS, REPORTS = 4, 3
-POLITE = ("-s", "DOWNLOAD_DELAY=2.0", "-s", "AUTOTHROTTLE_ENABLED=True", "-s", "PROGRESS_INTERVAL=2",
-          "-s", "BROWSER_REFERENCE=False")  # KNOWN GAP (README): browser page loads are not paced yet
+POLITE = ("-s", "DOWNLOAD_DELAY=2.0", "-s", "AUTOTHROTTLE_ENABLED=True", "-s", "PROGRESS_INTERVAL=2")
 
 
 @pytest.fixture(scope="module")
