@@ -9,12 +9,14 @@ portal's own address, on one port) that must never be reached.
 - files: `python -m extract` on documents that reach out or blow up — canary hits 0, one
   JSON object with errors, no traceback, bounded.
 - site: Datasette on a crawled archive, hostile requests four at a time — never a 500, and a
-  probe request answers within 2 s throughout.
+  probe request answers within 2 s throughout; round 3 (attacks3.site_queries): hostile
+  parameters of every canned query and huge size/facet requests, the same two assertions.
 
 WORLD_CASES=all runs every file and site case; the default a fixed, seeded sample."""
 from __future__ import annotations
 
 import gzip
+import http.client
 import json
 import os
 import resource
@@ -35,6 +37,7 @@ from .conftest import label
 from .servers import BIN, ROOT, free_port
 from .test_corpus import compare
 from .world import attacks
+from .world import attacks3 as a3
 from .world.portals import serve as serve_case
 from .world.known import params
 from .world.server import Canary, Site, sample
@@ -338,3 +341,60 @@ def test_site_keeps_answering_within_2s(site_attacked):
             for s, t, start in site_attacked["probes"] if s != 200 or t > 2]
     assert not slow, f"{len(slow)}/{len(site_attacked['probes'])} probes late or failed: {slow[:10]}"
     assert site_attacked["peak_kb"] < MEMORY_BOUND_KB, f"Datasette RSS {site_attacked['peak_kb'] / 1024:.0f} MB"
+
+
+# --- the public site, round 3 (tests/world/attacks3.py) ----------------------------------------
+
+SITE3_CASES = list(a3.site_queries())
+SITE3_SAMPLE = SITE3_CASES if os.environ.get("WORLD_CASES") == "all" else sample(SITE3_CASES, 10, seed=12)
+
+
+@pytest.fixture(scope="module")
+def site_attacked3(site):
+    base, pid = site["base"], site["proc"].pid
+    queries = a3.site_queries()
+    statuses, probes, spans, peak = {}, [], {}, [0]
+    done = threading.Event()
+
+    def probe():
+        while not done.is_set():
+            start = time.monotonic()
+            status, seconds = _get(base + a3.PROBE, timeout=30)
+            probes.append((status, seconds, start))
+            peak[0] = max(peak[0], _rss_kb(pid))
+            time.sleep(0.3)
+
+    def attack(case):
+        start = time.monotonic()
+        try:
+            statuses[case] = _get(base + queries[case], timeout=120)
+        except http.client.HTTPException as exc:  # an answer a client cannot read (e.g. a 100 KB header)
+            statuses[case] = (f"unreadable answer: {type(exc).__name__}: {str(exc)[:120]}", time.monotonic() - start)
+        spans[case] = (start, time.monotonic())
+
+    watcher = threading.Thread(target=probe, daemon=True)
+    watcher.start()
+    for i in range(0, len(SITE3_SAMPLE), 4):
+        batch = [threading.Thread(target=attack, args=(c,), daemon=True) for c in SITE3_SAMPLE[i:i + 4]]
+        for t in batch:
+            t.start()
+        for t in batch:
+            t.join(timeout=150)
+    done.set()
+    watcher.join(timeout=40)
+    return {"statuses": statuses, "probes": probes, "peak_kb": peak[0], "spans": spans}
+
+
+@pytest.mark.parametrize("case", params("attack3", SITE3_SAMPLE, [f"site-{c}" for c in SITE3_SAMPLE]))
+def test_site_hostile_parameters_never_500(site_attacked3, case):
+    status, seconds = site_attacked3["statuses"].get(case, (None, None))
+    assert isinstance(status, int) and 200 <= status < 500, f"{case}: HTTP {status} after {seconds}"
+
+
+@pytest.mark.parametrize("_", params("attack3", ["site-probe"]))
+def test_site_probe_within_2s_under_hostile_parameters(site_attacked3, _):
+    spans = site_attacked3["spans"]
+    slow = [(s, round(t, 1), sorted(c for c, (a, b) in spans.items() if a < start + t and b > start))
+            for s, t, start in site_attacked3["probes"] if s != 200 or t > 2]
+    assert not slow, f"{len(slow)}/{len(site_attacked3['probes'])} probes late or failed: {slow[:8]}"
+    assert site_attacked3["peak_kb"] < 1024 * 1024, f"Datasette RSS {site_attacked3['peak_kb'] / 1024:.0f} MB"

@@ -5,13 +5,12 @@
   whose results never end — every report archived, 0 interval violations, the crawl's
   process tree (Scrapy, Chromium and its children, LibreOffice) < 1 GiB summed, sampled
   (PSS: shared pages shared out) every 0.25 s; an endless search bounded and recorded.
-- site: hostile parameters of every canned query and huge size/facet requests, four at a
-  time: never a 500, and a probe answers within 2 s throughout.
+The site's round-3 requests (attacks3.site_queries) run in tests/test_world_attacks.py on
+its crawled archive.
 
-WORLD_CASES=all: 12 browser portals and every site request; the default 6 and a sample."""
+WORLD_CASES=all: 12 browser portals; the default 6."""
 from __future__ import annotations
 
-import http.client
 import os
 import subprocess
 import threading
@@ -24,10 +23,9 @@ import sqlite_utils
 import yaml
 
 from .servers import BIN, ROOT
-from .test_world_attacks import _get, _rss_kb, site  # noqa: F401  (the fixture: a small crawled archive)
 from .world import attacks3 as a3
 from .world.known import params
-from .world.server import Site, sample
+from .world.server import Site
 
 ALL = os.environ.get("WORLD_CASES") == "all"
 BROWSER_PORTALS = 12 if ALL else 6
@@ -171,60 +169,3 @@ def test_endless_search_bounded_and_recorded(scale, _):
     assert run["status"] in ("ok", "ok_with_errors", "incomplete"), run
     if run["status"] == "incomplete":
         assert errors, "incomplete with no recorded reason"
-
-
-# --- the public site ----------------------------------------------------------------------------
-
-SITE_CASES = list(a3.site_queries())
-SITE_SAMPLE = SITE_CASES if ALL else sample(SITE_CASES, 10, seed=12)
-
-
-@pytest.fixture(scope="module")
-def site_attacked3(site):  # noqa: F811
-    base, pid = site["base"], site["proc"].pid
-    queries = a3.site_queries()
-    statuses, probes, spans, peak = {}, [], {}, [0]
-    done = threading.Event()
-
-    def probe():
-        while not done.is_set():
-            start = time.monotonic()
-            status, seconds = _get(base + a3.PROBE, timeout=30)
-            probes.append((status, seconds, start))
-            peak[0] = max(peak[0], _rss_kb(pid))
-            time.sleep(0.3)
-
-    def attack(case):
-        start = time.monotonic()
-        try:
-            statuses[case] = _get(base + queries[case], timeout=120)
-        except http.client.HTTPException as exc:  # an answer a client cannot read (e.g. a 100 KB header)
-            statuses[case] = (f"unreadable answer: {type(exc).__name__}: {str(exc)[:120]}", time.monotonic() - start)
-        spans[case] = (start, time.monotonic())
-
-    watcher = threading.Thread(target=probe, daemon=True)
-    watcher.start()
-    for i in range(0, len(SITE_SAMPLE), 4):
-        batch = [threading.Thread(target=attack, args=(c,), daemon=True) for c in SITE_SAMPLE[i:i + 4]]
-        for t in batch:
-            t.start()
-        for t in batch:
-            t.join(timeout=150)
-    done.set()
-    watcher.join(timeout=40)
-    return {"statuses": statuses, "probes": probes, "peak_kb": peak[0], "spans": spans}
-
-
-@pytest.mark.parametrize("case", params("attack3", SITE_SAMPLE, [f"site-{c}" for c in SITE_SAMPLE]))
-def test_site_hostile_parameters_never_500(site_attacked3, case):
-    status, seconds = site_attacked3["statuses"].get(case, (None, None))
-    assert isinstance(status, int) and 200 <= status < 500, f"{case}: HTTP {status} after {seconds}"
-
-
-@pytest.mark.parametrize("_", params("attack3", ["site-probe"]))
-def test_site_probe_within_2s_under_hostile_parameters(site_attacked3, _):
-    spans = site_attacked3["spans"]
-    slow = [(s, round(t, 1), sorted(c for c, (a, b) in spans.items() if a < start + t and b > start))
-            for s, t, start in site_attacked3["probes"] if s != 200 or t > 2]
-    assert not slow, f"{len(slow)}/{len(site_attacked3['probes'])} probes late or failed: {slow[:8]}"
-    assert site_attacked3["peak_kb"] < 1024 * 1024, f"Datasette RSS {site_attacked3['peak_kb'] / 1024:.0f} MB"

@@ -163,6 +163,12 @@ def png_screenshot(label, rnd):
     return to_html(label), "png"
 
 
+def png_long(label, rnd):
+    """The same page photographed as one long image (a 长图, 1000 × 4200 px), as reports are
+    posted as pictures: the report and white space below it."""
+    return to_html(label), "png-long"
+
+
 def pdf_split_table(label, rnd):
     """Chromium's PDF of the page whose table 3 is split with the header repeated."""
     return _doc(label, _split_table3(label, rnd)), "pdf"
@@ -258,25 +264,28 @@ def _respan(rows):
 RENDERINGS = {"transposed-table3": transposed_table3, "thousands-html": thousands_html,
               "chinese-numerals": chinese_numerals, "split-table3": split_table3, "two-years": two_years,
               "units-everywhere": units_everywhere, "extra-column": extra_column, "subtotal-rows": subtotal_rows}
-CHROMIUM = {"pdf-column-major": pdf_column_major, "png-screenshot": png_screenshot, "pdf-split-table": pdf_split_table}
+CHROMIUM = {"pdf-column-major": pdf_column_major, "png-screenshot": png_screenshot, "png-long": png_long,
+            "pdf-split-table": pdf_split_table}
 OFFICE = {"doc-split-table": doc_split_table, "docx-transposed": docx_transposed, "doc-thousands": doc_thousands}
 # Where an undetermined cell is the honest reading (figures in words): only "never wrong".
-NO_EXACT_BOUND = {"png-screenshot"}
+NO_EXACT_BOUND = set()
 # Renderings that print some cells in words: the exact bound counts only the cells in digits.
 IN_WORDS = {"chinese-numerals": chinese_numerals}
 
 
 def chromium_bytes(html_text: str, how: str, folder, name: str) -> bytes:
-    """Chromium's PDF (print) or PNG (screenshot, 1000 × 2000 px: the whole report of the samples)."""
+    """Chromium's PDF (print) or PNG (screenshot, 1000 × 2000 px: the whole report of the
+    samples; `png-long`: 1000 × 4200 px)."""
     import os
     import subprocess
 
     src = folder / f"{name}.html"
-    out = folder / f"{name}.{how}"
+    out = folder / f"{name}.{'pdf' if how == 'pdf' else 'png'}"
     src.write_text(html_text, encoding="utf-8")
     chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    height = 4200 if how == "png-long" else 2000
     what = [f"--print-to-pdf={out}", "--no-pdf-header-footer"] if how == "pdf" else [
-        f"--screenshot={out}", "--window-size=1000,2000", "--hide-scrollbars"]
+        f"--screenshot={out}", f"--window-size=1000,{height}", "--hide-scrollbars"]
     subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={folder / 'profile'}",
                     *what, src.as_uri()], capture_output=True, timeout=120, check=True)
     return out.read_bytes()
@@ -294,4 +303,4 @@ def office_bytes(html_text: str, target: str, folder, name: str) -> bytes:
 def seeded(name: str, report: str, seed: int) -> random.Random:
     return random.Random(f"r3/{name}/{report}/{seed}")
 # Renderings that use no randomness (one seed is all of them).
-UNSEEDED = {"png-screenshot", "pdf-column-major"}
+UNSEEDED = {"png-screenshot", "png-long", "pdf-column-major"}

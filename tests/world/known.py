@@ -1,5 +1,6 @@
-"""Cases that broke on main @ 70b90e4 (round 3: main @ 0b30680; tests/world/FINDINGS.md), marked xfail (not strict):
-the suite stays green while they are open, and a fix shows as XPASS — then remove the entry.
+"""Cases that broke on main @ 70b90e4 (round 3: main @ 0b30680; tests/world/FINDINGS.md),
+marked xfail (not strict): the suite stays green while they are open, and a fix shows as
+XPASS — then remove the entry.
 WORLD_STRICT=1 runs them as plain failures."""
 from __future__ import annotations
 
@@ -22,8 +23,10 @@ KNOWN = {
     # round 3 (tests/world/seeds.py, portals3.py, captures3.py, attacks3.py)
     "seeds": set(),  # fixed on main (crawler/seeds.py)
     "portals3": {"notice-attachments/docx", "notice-attachments/handler", "year-only-links/nian",
-                 "year-only-links/niandu", "year-only-links/bare", "frameset-404/noframes"},
-    "capture3": {"transposed-table3", "docx-transposed", "png-screenshot", "chinese-numerals", "extra-column"},
+                 "year-only-links/niandu", "year-only-links/bare", "frameset-404/noframes", "matrix/view",
+                 "matrix/year"},
+    "capture3": {"transposed-table3", "docx-transposed", "png-screenshot", "png-long", "chinese-numerals",
+                 "extra-column"},
     "attack3": {"browser-portals", "politeness"},
 }
 

@@ -338,6 +338,43 @@ def column_moves(b: Builder, spelling: str):
     b.case.second = second
 
 
+def matrix(b: Builder, spelling: str):
+    """A summary table of the county's reports: one row per organ, one column per year, each
+    cell a link 「查看」 (or the year) — the title is the row's organ and the column's year."""
+    col = "/zwgk/bmnb/index.html"
+    organs = [b.case.organ] + [b.case.organ.replace("人民政府", d) for d in ("教育局", "财政局", "卫生健康局")]
+    years = [2023, 2022, 2021]
+    head = "<tr><th>单位</th>" + "".join(f"<th>{y}年度</th>" for y in years) + "</tr>"
+    rows = []
+    for i, organ in enumerate(organs):
+        cells = []
+        for year in years:
+            path = f"/zwgk/bmnb/{year}/{i:02d}.html"
+            b.report(path, year, organ=organ)
+            text = {"view": "查看", "year": f"{year}"}[spelling]
+            cells.append(f'<td><a href="{path}">{text}</a></td>')
+        rows.append(f"<tr><td>{html.escape(organ)}</td>{''.join(cells)}</tr>")
+    b.add(col, page("政府信息公开工作年度报告", f"<h3>各单位政府信息公开工作年度报告</h3><table>{head}{''.join(rows)}</table>"))
+    b.home(col, "政府信息公开年报")
+
+
+def select_jump(b: Builder, spelling: str):
+    """The reports offered in a drop-down a person picks from (`onchange` goes to the
+    option's URL), or a 跳转 button beside it."""
+    col = "/xxgk/nb/index.html"
+    options = []
+    for i, year in enumerate(b.years[:4]):
+        path = f"/xxgk/nb/{year}/nb_{i}.html"
+        b.report(path, year)
+        options.append(f'<option value="{path}">{html.escape(report_title(b.case.organ, year))}</option>')
+    select = {"onchange": '<select onchange="if(this.value)location.href=this.value"><option value="">请选择年度报告</option>'
+                          + "".join(options) + "</select>",
+              "button": '<select id="nb"><option value="">请选择年度报告</option>' + "".join(options) + '</select>'
+                        '<button onclick="var v=document.getElementById(\'nb\').value;if(v)window.location=v;">跳转</button>'}[spelling]
+    b.add(col, page("政府信息公开年报", f"<p>年度报告：{select}</p>"))
+    b.home(col)
+
+
 CLASSES = {
     "platform-api": (platform_api, ["get", "post"]),
     "oldest-first": (oldest_first, ["index", "query"]),
@@ -351,6 +388,8 @@ CLASSES = {
     "soft-404": (soft_404, ["links", "pager"]),
     "three-spellings": (three_spellings, ["adjacent", "spread"]),
     "column-moves": (column_moves, ["redirect", "gone"]),
+    "matrix": (matrix, ["view", "year"]),
+    "select-jump": (select_jump, ["onchange", "button"]),
 }
 TOWNS = ["安吉县", "德清县", "开化县", "松阳县", "泰顺县", "临海市", "三门县", "天台县", "仙居县", "缙云县",
          "遂昌县", "云和县", "庆元县", "景宁县", "文成县", "苍南县", "平阳县", "永嘉县", "洞头区", "瑞安市",
