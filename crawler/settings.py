@@ -175,3 +175,6 @@ BROWSER_PORTAL_RENDERS = 40
 # Firewall challenges (crawler/challenge.py): browser passes per portal, seconds to wait for one.
 CHALLENGE_PASSES = 3
 CHALLENGE_SECONDS = 15
+# The cookies a pass earned are kept for the next runs (archive/challenge_cookies.py): until
+# their expiry, a session cookie this many hours; refused ones are replaced by a new pass.
+CHALLENGE_COOKIES_KEEP_HOURS = 12

@@ -3,7 +3,8 @@ cannot do. A site folder with a `_mech.json` is served by this handler:
 
 - `challenge`: "jsl" — every path answers HTTP 521 with a script that computes a cookie and
   reloads (加速乐-style) until the request carries it; "refresh" — a 200 page that sets the
-  cookie with Set-Cookie and refreshes to itself.
+  cookie with Set-Cookie and refreshes to itself. `token` (read on every request) changes the
+  cookie the firewall accepts: a test rotates it to make earlier cookies refused.
 - `referer`: files behind the download handler need a Referer of the site (else 403).
 - `DownLoad.aspx?FilePath=…&FileName=…` and `downfile.jsp?id=N`: files served as
   application/octet-stream, with a Content-Disposition.
@@ -50,20 +51,21 @@ class MechanismHandler(Handler):
         kind = self.mech.get("challenge")
         if not kind:
             return False
+        token = int(json.loads((self.root / "_mech.json").read_text(encoding="utf-8")).get("token") or 7)
         cookies = self._cookies()
-        if kind == "jsl" and cookies.get("__jsl_clearance_s") == JSL_TOKEN % 42:
+        if kind == "jsl" and cookies.get("__jsl_clearance_s") == JSL_TOKEN % (6 * token):
             return False
-        if kind == "refresh" and cookies.get("wzws_cid") == "9f3c1a":
+        if kind == "refresh" and cookies.get("wzws_cid") == f"9f3c1a{token}":
             return False
         if kind == "jsl":
-            script = ("<script>var a = 6, b = 7; document.cookie = '__jsl_clearance_s=' + "
+            script = (f"<script>var a = 6, b = {token}; document.cookie = '__jsl_clearance_s=' + "
                       f"'{JSL_TOKEN.split('%d')[0]}' + (a * b) + '{JSL_TOKEN.split('%d')[1]}' + ';path=/';"
                       "location.reload();</script>")
             self.send(521, f"<html><head></head><body>{script}</body></html>".encode(), "text/html; charset=utf-8")
         else:
             body = ('<html><head><meta http-equiv="refresh" content="0"><title>访问验证</title></head>'
                     '<body><p>正在进行安全验证……</p></body></html>').encode("utf-8")
-            self.send(200, body, "text/html; charset=utf-8", headers={"Set-Cookie": "wzws_cid=9f3c1a; Path=/",
+            self.send(200, body, "text/html; charset=utf-8", headers={"Set-Cookie": f"wzws_cid=9f3c1a{token}; Path=/",
                                                                      "Cache-Control": "no-store"})
         return True
 
