@@ -63,7 +63,7 @@ TABLES = {
         "route": str},
         pk="id", foreign_keys=[("portal", "portals", "id")], indexes=[(["run", "portal"], True)]),
     "report_columns": dict(columns={
-        "portal": str, "url": str, "last_seen": str, "run": str, "route": str},
+        "portal": str, "url": str, "last_seen": str, "run": str, "route": str, "post_body": str},
         pk=("portal", "url"), foreign_keys=[("portal", "portals", "id")]),
     "report_sources": dict(columns={
         "report_url": str, "source_url": str, "position": int},
@@ -249,6 +249,13 @@ def m008_levels_blanks_units(db: sqlite_utils.Database) -> None:
 def m009_discovery_routes(db: sqlite_utils.Database) -> None:
     """report_columns.route (a column whose list only the browser reads in full) and
     report_sources (the answers a rendered report's text came from)."""
+    _sync_tables(db)
+
+
+@MIGRATIONS()
+def m010_search_routes(db: sqlite_utils.Database) -> None:
+    """report_columns.post_body: a column reached through the portal's search form by POST
+    (route 'search') is asked again with this form body on re-crawls."""
     _sync_tables(db)
 
 

@@ -76,8 +76,11 @@ class CrawlSession:
     def known_columns(self, portal: str, full_every_days: float) -> list[str]:
         return runs.known_columns(self.db, portal, full_every_days)
 
-    def remember_column(self, portal: str, url: str) -> None:
-        runs.remember_column(self.db, portal, url, self.run)
+    def remember_column(self, portal: str, url: str, search_body: str | None = None, search: bool = False) -> None:
+        runs.remember_column(self.db, portal, url, self.run, search_body, search)
+
+    def column_bodies(self, portal: str) -> dict[str, str]:
+        return runs.column_bodies(self.db, portal)
 
     def forget_column(self, portal: str, url: str) -> None:
         runs.forget_column(self.db, portal, url)

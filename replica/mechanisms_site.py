@@ -13,6 +13,9 @@ cannot do. A site folder with a `_mech.json` is served by this handler:
 - `/api/page?n=N`: an HTML fragment of list page N (`_data/list.json`); `/api/jsonp/list?page=N&callback=F`.
 - `POST /api/list/query` with a JSON body {pageNo, pageSize, _t}: JSON records (no `_t`: 400).
 - `POST …/list.aspx` (ASP.NET postback: `__VIEWSTATE`, `__EVENTARGUMENT` = page): list page N.
+- `search` {path, input, hidden}: the portal's search at `path` (GET, or POST with a form body):
+  the records of `_data/list.json` whose title holds the words of `input`, two a page
+  (`page=N`, a 下一页 link), with an ETag; a missing hidden field is HTTP 400.
 - `{{netloc:ORIGIN}}` in a served page is replaced by the address another origin is served on.
 """
 from __future__ import annotations
@@ -21,7 +24,7 @@ import hashlib
 import json
 import time
 from html import escape
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from .server import NOT_FOUND, Handler
 
@@ -78,6 +81,8 @@ class MechanismHandler(Handler):
         path, query = parts.path, parse_qs(parts.query)
         one = lambda name, default="": (query.get(name) or [default])[0]  # noqa: E731
         base = self.root / "_data"
+        if (self.mech.get("search") or {}).get("path") == path:
+            return self.search(query)
         if path.endswith(("/DownLoad.aspx", "/downfile.jsp")):
             return self.download(path, one)
         if path.endswith("/api/content") or path.endswith("/api/content.html") or path.endswith("/api/content.js"):
@@ -104,6 +109,24 @@ class MechanismHandler(Handler):
             return self.send(200, f"{one('callback', 'cb')}({text});".encode("utf-8"),
                              "application/javascript; charset=utf-8")
         return super().do_GET(head=head)
+
+    def search(self, asked: dict) -> None:
+        spec = self.mech["search"]
+        one = lambda name: (asked.get(name) or [""])[0]  # noqa: E731
+        if any(one(k) != v for k, v in spec["hidden"].items()):
+            return self.send(400, b"<html><body>bad search</body></html>", "text/html; charset=utf-8")
+        words, n = one(spec["input"]).strip(), max(1, int(one("page") or 1))
+        rows = [r for r in self._rows() if words and words in r["title"]]
+        pages = max(1, -(-len(rows) // PAGE_SIZE))
+        nav = ""
+        if n < pages:
+            more = {**spec["hidden"], spec["input"]: words, "page": n + 1}
+            nav = f'<a href="{spec["path"]}?{escape(urlencode(more))}">下一页</a>'
+        body = ('<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>搜索结果</title></head><body>'
+                f'<p>共{len(rows)}条结果</p><ul class="list">{list_items(rows[(n - 1) * PAGE_SIZE:n * PAGE_SIZE])}</ul>'
+                f'<div class="pager">{nav}</div></body></html>').encode("utf-8")
+        self.send(200, body, "text/html; charset=utf-8",
+                  headers={"ETag": '"' + hashlib.sha1(body).hexdigest()[:16] + '"'})
 
     def _rows(self) -> list:
         data = self.root / "_data" / "list.json"
@@ -150,6 +173,8 @@ class MechanismHandler(Handler):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length).decode("utf-8", "replace")
         path = urlsplit(self.path).path
+        if (self.mech.get("search") or {}).get("path") == path:
+            return self.search(parse_qs(raw))
         if path.endswith("/api/list/query"):
             try:
                 asked = json.loads(raw)

@@ -177,3 +177,19 @@ def test_shells_are_rendered_and_titled_by_their_report(crawled):
     for m in of_class(crawled, "shell"):
         for r in db["reports"].rows_where("portal = ?", [m.name]):
             assert r["title"].endswith("政府信息公开工作年度报告") and "门户网站" not in r["title"], r["title"]
+
+
+def test_the_search_route_is_recorded_and_used_again(crawled):
+    """A 年报 no column links is found through the portal's own search form (GET, POST, the
+    信息公开 page's 检索); the route is remembered (report_columns.route = 'search', a POST's
+    body kept) and a re-crawl asks the search again, not the whole navigation."""
+    db, (first, again) = crawled["db"], crawled["rows"][:2]
+    for m in of_class(crawled, "search"):
+        assert "search: 3 links" in first[m.name]["route"], (m.name, first[m.name]["route"])
+        assert f"asked for 政府信息公开工作年度报告 by {'POST' if m.spelling == 'post' else 'GET'}" \
+            in first[m.name]["route"], first[m.name]["route"]
+        columns = list(db["report_columns"].rows_where("portal = ? and route = 'search'", [m.name]))
+        assert columns, m.name
+        assert any(c["post_body"] for c in columns) == (m.spelling == "post"), columns
+        assert again[m.name]["discovery"] == "known_columns" and "search: 3 links" in again[m.name]["route"], \
+            again[m.name]
