@@ -22,6 +22,7 @@ from pathlib import Path
 
 import yaml
 
+from .mechanisms_copies import build_republished
 from .mechanisms_search import build_search, scanned_pdf
 from .mechanisms_site import list_items
 from .variants import SiteWriter, Variant, page, pager_pages, records_for, report_page
@@ -38,6 +39,7 @@ class Mechanism(Variant):
     figures: dict = field(default_factory=dict)  # report -> label file its figures come from
     edit: dict = field(default_factory=dict)  # {"file", "old", "new", "report"}
     removal: dict = field(default_factory=dict)  # {"file", "report"}
+    aliases: dict = field(default_factory=dict)  # another URL of a report -> the report's URL
 
 
 def description() -> dict:
@@ -408,7 +410,8 @@ def build_other_host(b: Builder, spelling: str) -> str:
 BUILDERS = {"frames": build_frames, "shell": build_shell, "challenge": build_challenge, "pager": build_pager,
             "download": build_download, "scanned": build_scanned, "subcolumns": build_subcolumns,
             "scripted-links": build_scripted_links, "year-select": build_year_select,
-            "script-list": build_script_list, "other-host": build_other_host, "search": build_search}
+            "script-list": build_script_list, "other-host": build_other_host, "search": build_search,
+            "republished": build_republished}
 
 
 def _write_bytes(path: Path, data: bytes) -> None:

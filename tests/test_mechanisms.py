@@ -87,7 +87,8 @@ def test_every_class_has_several_spellings(crawled):
 def test_every_report_found_and_read_no_distractor(crawled, cls):
     db = crawled["db"]
     for m in of_class(crawled, cls):
-        found = {where(r["url"]) for r in db["reports"].rows_where("portal = ?", [m.name])}
+        # (a report published twice is one row, at whichever of its URLs)
+        found = {m.aliases.get(where(r["url"]), where(r["url"])) for r in db["reports"].rows_where("portal = ?", [m.name])}
         assert found == set(m.reports), (m.name, sorted(set(m.reports) - found), sorted(found - set(m.reports)),
                                          crawled["rows"][0][m.name]["route"])
         assert not found & set(m.distractors), m.name
@@ -96,7 +97,8 @@ def test_every_report_found_and_read_no_distractor(crawled, cls):
                 errors = [e["message"] for e in db["errors"].rows_where("url = ?", [r["url"]])]
                 assert any("image-only" in e for e in errors), (m.name, errors)
                 continue
-            label = json.loads((LABELS / f"{m.figures[where(r['url'])]}.json").read_text(encoding="utf-8"))
+            label = json.loads((LABELS / f"{m.figures[m.aliases.get(where(r['url']), where(r['url']))]}.json")
+                               .read_text(encoding="utf-8"))
             cells = {(c["row_key"], c["column_key"]): c["value"]
                      for c in db["applications"].rows_where("report_id = ?", [r["id"]])}
             assert cells.get(("new_received", "total")) == label["applications"]["new_received"]["total"], \
@@ -115,7 +117,8 @@ def test_unchanged_recrawl_is_cheap_and_fetches_no_report_again(crawled, cls):
                                                                             first[m.name]["bytes"])
         assert again[m.name]["reports_unchanged"] == first[m.name]["reports_found"] == len(m.reports), m.name
         report_urls = {r["url"] for r in db["reports"].rows_where("portal = ?", [m.name])}
-        refetched = [c["url"] for c in db["captures"].rows_where("run = ?", [run2]) if c["url"] in report_urls]
+        refetched = [c["url"] for c in db["captures"].rows_where("run = ?", [run2])
+                     if c["url"] in report_urls or where(c["url"]) in m.aliases]
         assert not refetched, (m.name, refetched)
 
 
@@ -193,3 +196,18 @@ def test_the_search_route_is_recorded_and_used_again(crawled):
         assert any(c["post_body"] for c in columns) == (m.spelling == "post"), columns
         assert again[m.name]["discovery"] == "known_columns" and "search: 3 links" in again[m.name]["route"], \
             again[m.name]
+
+
+def test_a_republished_report_is_one_row_and_its_copy_is_not_read_again(crawled):
+    """The copy's URL is remembered as the report's alias (report_aliases): the unchanged
+    re-crawl revalidates it (a 304) and reads nothing again."""
+    db, run2 = crawled["db"], crawled["run_ids"][1]
+    for m in of_class(crawled, "republished"):
+        rows = {where(r["url"]): r["id"] for r in db["reports"].rows_where("portal = ?", [m.name])}
+        (copy, original), = m.aliases.items()
+        assert (copy in rows) != (original in rows), (m.name, rows)  # one row, at either URL
+        kept = rows.get(copy) or rows[original]
+        aliases = list(db["report_aliases"].rows_where("portal = ?", [m.name]))
+        assert [(where(a["url"]), a["report_id"]) for a in aliases] == [(original if copy in rows else copy, kept)], \
+            (m.name, aliases)
+        assert aliases[0]["last_run"] >= run2, aliases
