@@ -25,6 +25,7 @@ import yaml
 from .mechanisms_copies import build_republished
 from .mechanisms_search import build_search, scanned_pdf
 from .mechanisms_site import list_items
+from .mechanisms_split import build_split
 from .variants import SiteWriter, Variant, page, pager_pages, records_for, report_page
 
 DESCRIPTION = Path(__file__).resolve().with_name("mechanisms.yml")
@@ -411,7 +412,7 @@ BUILDERS = {"frames": build_frames, "shell": build_shell, "challenge": build_cha
             "download": build_download, "scanned": build_scanned, "subcolumns": build_subcolumns,
             "scripted-links": build_scripted_links, "year-select": build_year_select,
             "script-list": build_script_list, "other-host": build_other_host, "search": build_search,
-            "republished": build_republished}
+            "republished": build_republished, "split": build_split}
 
 
 def _write_bytes(path: Path, data: bytes) -> None:

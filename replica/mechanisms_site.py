@@ -16,6 +16,7 @@ cannot do. A site folder with a `_mech.json` is served by this handler:
 - `search` {path, input, hidden}: the portal's search at `path` (GET, or POST with a form body):
   the records of `_data/list.json` whose title holds the words of `input`, two a page
   (`page=N`, a 下一页 link), with an ETag; a missing hidden field is HTTP 400.
+- `PATH?page=N`: a later page of a split report, from `_pages/PATH.N` when it exists.
 - `{{netloc:ORIGIN}}` in a served page is replaced by the address another origin is served on.
 """
 from __future__ import annotations
@@ -83,6 +84,9 @@ class MechanismHandler(Handler):
         base = self.root / "_data"
         if (self.mech.get("search") or {}).get("path") == path:
             return self.search(query)
+        split = self.root / "_pages" / f"{path.lstrip('/')}.{one('page')}"
+        if one("page").isdigit() and split.is_file():  # a later page of a split report
+            return self.send(200, split.read_bytes(), "text/html; charset=utf-8", head=head)
         if path.endswith(("/DownLoad.aspx", "/downfile.jsp")):
             return self.download(path, one)
         if path.endswith("/api/content") or path.endswith("/api/content.html") or path.endswith("/api/content.js"):

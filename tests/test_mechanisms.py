@@ -211,3 +211,19 @@ def test_a_republished_report_is_one_row_and_its_copy_is_not_read_again(crawled)
         assert [(where(a["url"]), a["report_id"]) for a in aliases] == [(original if copy in rows else copy, kept)], \
             (m.name, aliases)
         assert aliases[0]["last_run"] >= run2, aliases
+
+
+def test_a_split_report_is_one_row_read_from_all_its_pages(crawled):
+    """第1页 第2页 …: one report row whose text and figures come from every page (table 3 is on
+    page 2), each page captured with its own URL and remembered as what the report came from."""
+    db = crawled["db"]
+    for m in of_class(crawled, "split"):
+        rows = list(db["reports"].rows_where("portal = ? and status = 'current'", [m.name]))
+        assert {where(r["url"]) for r in rows} <= set(m.reports) and len(rows) == 2, (m.name, rows)
+        for r in rows:
+            parts = [s["source_url"] for s in db["report_sources"].rows_where("report_url = ? order by position",
+                                                                           [r["url"]])]
+            assert len(parts) == (1 if m.spelling == "query" else 2), (m.name, parts)
+            for url in [r["url"]] + parts:
+                assert db["captures"].count_where("url = ? and rendered = 0", [url]), url
+            assert "五、存在的主要问题" in r["body_text"] and "一、总体情况" in r["body_text"], r["body_text"][:300]

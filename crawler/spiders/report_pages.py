@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import scrapy
 
+from archive import runs
 from archive.clock import now
 
-from .. import discover
+from .. import discover, report_parts
 from ..items import AttachmentFile, ReportGone, ReportPage
 from ..seeds import in_scope
 from .lists import is_html
@@ -57,6 +58,10 @@ class ReportPages:
             yield from self.check_sources(response.meta, first_url)
             return
         attachments = []
+        following = report_parts.next_part(response.text, response.url) if response.status == 200 and html else None
+        if following:  # a report split over several pages: read them all, then store it as one
+            yield from self.part_request(response.meta, first_url, following, [response.text], [])
+            return
         if response.status == 200 and html:
             for href, label in discover.attachment_links(response.text, response.url):
                 request = self._admit(scrapy.Request(href, callback=self.parse_attachment, errback=self.on_error,
@@ -136,6 +141,51 @@ class ReportPages:
         for request in attachments:
             yield request
 
+    def part_request(self, meta: dict, report_url: str, url: str, pages: list, part_urls=()):
+        """The next page of a split report (`pages`: the HTML read so far; `part_urls`: the
+        later pages among them), asked conditionally like any URL the archive has."""
+        keep = {k: meta[k] for k in ("portal", "list_title") if k in meta}  # (not `known`: that is unconditional)
+        request = self._admit(scrapy.Request(url, callback=self.parse_report_part, errback=self.on_error,
+                                             dont_filter=True, meta={**keep, "report_url": report_url,
+                                                                     "pages": pages, "part_urls": list(part_urls),
+                                                                     "read_again": True}),
+                              "reports")
+        if request is not None:
+            yield request
+
+    def parse_report_part(self, response):
+        """A later page of a split report; after the last (or REPORT_PAGES_MAX), the report:
+        its pages joined, kept as one capture beside each page's own, the pages remembered
+        as what it came from (a re-crawl revalidates each)."""
+        meta, portal_id = response.meta, response.meta["portal"]
+        self.session.count(portal_id, "pages")
+        report_url, pages = meta["report_url"], meta["pages"] + [response.text if is_html(response) else ""]
+        cap = self.settings.getint("REPORT_PAGES_MAX", 20)
+        following = report_parts.next_part(response.text, response.url) if is_html(response) else None
+        if following and len(pages) < cap:
+            yield from self.part_request(meta, report_url, following, pages, meta["part_urls"] + [response.request.url])
+            return
+        if following:
+            self.session.error(portal_id, report_url, "limit", f"report split over more than {cap} pages: "
+                                                               f"the first {cap} read (REPORT_PAGES_MAX)")
+        html = report_parts.joined([p for p in pages if p])
+        body = html.encode("utf-8")
+        capture_id, new = self.session.capture.store(report_url, body, content_type="text/html; charset=utf-8",
+                                                     rendered=True)
+        self.session.count(portal_id, "captures_new", int(new))
+        self.session.remember_sources(report_url, meta["part_urls"] + [response.request.url])
+        attachments = []
+        for href, label in discover.attachment_links(html, report_url):
+            request = self._admit(scrapy.Request(href, callback=self.parse_attachment, errback=self.on_error,
+                                                 meta={"portal": portal_id, "report_url": report_url, "label": label}),
+                                  "reports")
+            if request is not None:
+                attachments.append(request)
+        yield self.report_item(response, report_url, [r.url for r in attachments], body=body,
+                               capture_id=capture_id, capture_new=new, status=200)
+        for request in attachments:
+            yield request
+
     def check_sources(self, meta: dict, report_url: str):
         """Revalidate the next source of a rendered report (conditional GET: the middleware
         names the validators of its last capture)."""
@@ -166,7 +216,16 @@ class ReportPages:
         return list(self._render_again(failure.request.meta, failure.request.meta["report_url"]))
 
     def _render_again(self, meta: dict, report_url: str):
-        request = self.render_report_request(dict(meta, known=True), report_url)
+        """Something a report came from changed: a split report is read again page by page
+        (its unchanged pages answer 304), a rendered one rendered again."""
+        sources = runs.report_sources(self.session.db, report_url)
+        if sources and all(report_parts.is_part_of(report_url, url) for url in sources):
+            request = self._admit(scrapy.Request(
+                report_url, callback=self.parse_report, errback=self.on_error, dont_filter=True,
+                meta={"portal": meta["portal"], "list_title": meta.get("list_title"), "known": True,
+                      "read_again": True, "handle_httpstatus_list": [404, 410]}), "reports")
+        else:
+            request = self.render_report_request(dict(meta, known=True), report_url)
         if request is not None:
             yield request
 

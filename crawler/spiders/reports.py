@@ -144,7 +144,7 @@ class ReportsSpider(ListReading, BrowserReference, ReportPages, scrapy.Spider):
         if not in_scope(self.portals[portal_id], request.url, any_path=kind == "api"):
             return None
         key = (self.crawler.request_fingerprinter.fingerprint(request), request.meta.get("fragment"))
-        if key in self._seen and not request.meta.get("from_memory"):
+        if key in self._seen and not request.meta.get("from_memory") and not request.meta.get("read_again"):
             return None
         kind = "pages" if kind == "api" else kind  # list API calls spend the page budget
         budget = self.settings.getint("PORTAL_REPORT_BUDGET" if kind == "reports" else "PORTAL_PAGE_BUDGET")
