@@ -124,11 +124,18 @@ class ReportPages:
             self.session.error(portal_id, url, "shell",
                                "report page holds no report, even rendered in the browser; not archived")
             return
+        for out in self.assembled_report(response, url, html, response.meta["sources"]):
+            yield out  # (an async generator cannot `yield from`)
+
+    def assembled_report(self, response, url: str, html: str, sources: list):
+        """A report the crawler put together (rendered, or joined from its pages): kept as
+        one more capture of its URL, what it came from remembered, then its files."""
+        portal_id = response.meta["portal"]
         body = html.encode("utf-8")
         capture_id, new = self.session.capture.store(url, body, content_type="text/html; charset=utf-8",
                                                      rendered=True)
         self.session.count(portal_id, "captures_new", int(new))
-        self.session.remember_sources(url, response.meta["sources"])
+        self.session.remember_sources(url, sources)
         attachments = []
         for href, label in discover.attachment_links(html, url):
             request = self._admit(scrapy.Request(href, callback=self.parse_attachment, errback=self.on_error,
@@ -168,23 +175,8 @@ class ReportPages:
         if following:
             self.session.error(portal_id, report_url, "limit", f"report split over more than {cap} pages: "
                                                                f"the first {cap} read (REPORT_PAGES_MAX)")
-        html = report_parts.joined([p for p in pages if p])
-        body = html.encode("utf-8")
-        capture_id, new = self.session.capture.store(report_url, body, content_type="text/html; charset=utf-8",
-                                                     rendered=True)
-        self.session.count(portal_id, "captures_new", int(new))
-        self.session.remember_sources(report_url, meta["part_urls"] + [response.request.url])
-        attachments = []
-        for href, label in discover.attachment_links(html, report_url):
-            request = self._admit(scrapy.Request(href, callback=self.parse_attachment, errback=self.on_error,
-                                                 meta={"portal": portal_id, "report_url": report_url, "label": label}),
-                                  "reports")
-            if request is not None:
-                attachments.append(request)
-        yield self.report_item(response, report_url, [r.url for r in attachments], body=body,
-                               capture_id=capture_id, capture_new=new, status=200)
-        for request in attachments:
-            yield request
+        yield from self.assembled_report(response, report_url, report_parts.joined([p for p in pages if p]),
+                                         meta["part_urls"] + [response.request.url])
 
     def check_sources(self, meta: dict, report_url: str):
         """Revalidate the next source of a rendered report (conditional GET: the middleware
