@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import scrapy
 
-from archive import runs
 from archive.clock import now
 
 from .. import discover, report_parts
@@ -186,7 +185,7 @@ class ReportPages:
         request = self._admit(scrapy.Request(
             source, callback=self.parse_source, errback=self.on_source_error, dont_filter=True,
             meta={"portal": meta["portal"], "list_title": meta.get("list_title"),
-                  "report_url": report_url, "sources": sources}), "api")
+                  "report_url": report_url, "sources": sources, "split": meta.get("split")}), "api")
         if request is not None:
             yield request
 
@@ -210,8 +209,7 @@ class ReportPages:
     def _render_again(self, meta: dict, report_url: str):
         """Something a report came from changed: a split report is read again page by page
         (its unchanged pages answer 304), a rendered one rendered again."""
-        sources = runs.report_sources(self.session.db, report_url)
-        if sources and all(report_parts.is_part_of(report_url, url) for url in sources):
+        if meta.get("split"):
             request = self._admit(scrapy.Request(
                 report_url, callback=self.parse_report, errback=self.on_error, dont_filter=True,
                 meta={"portal": meta["portal"], "list_title": meta.get("list_title"), "known": True,

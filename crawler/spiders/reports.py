@@ -22,6 +22,7 @@ from scrapy.exceptions import DownloadCancelledError
 from archive import runs
 from archive.store import save_portal
 
+from .. import report_parts
 from ..challenge import ChallengeNotPassed
 from ..retry import UNREACHABLE_OR_SILENT as UNREACHABLE
 from ..routes import RouteLog
@@ -120,6 +121,9 @@ class ReportsSpider(ListReading, BrowserReference, ReportPages, scrapy.Spider):
             validators = row
             if row["rendered"]:
                 meta["sources"] = runs.report_sources(self.session.db, row["url"])
+                # a report joined from its pages is read again page by page, not rendered
+                meta["split"] = bool(meta["sources"]) and all(report_parts.is_part_of(row["url"], u)
+                                                              for u in meta["sources"])
                 validators = runs.last_validated_capture(self.session.db, row["url"]) or {}
             if validators.get("etag"):
                 headers["If-None-Match"] = validators["etag"]
