@@ -39,10 +39,10 @@ class ChallengeMiddleware(UsesSession):
         meta = request.meta
         if meta.get("challenge_of"):
             return await self._after_browser(request, response)
-        if meta.get("portal") is None:
-            return response
-        why = discover.challenge_kind(response.body, response.url) if response.status != 304 else None
-        portal = meta["portal"]
+        if response.status == 304 or meta.get("portal") is None or meta.get("browser_fetch"):
+            return response  # a rendered page's own request: the page shows what it is
+        why = discover.challenge_kind(response.body, response.url)
+        portal = meta["portal"]  # (a list page's 304 arrives here as its archived copy: no challenge)
         if why is None:
             self._kept_cookies(portal, "reused")
             return response
