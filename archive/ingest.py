@@ -78,8 +78,20 @@ def needs_extraction(db, page: ReportPage) -> bool:
     digest = payload_digest(page.body)
     if another_portals_report(db, page.portal, page.url, digest):
         return False
+    if unchanged_alias(db, page.url, digest):
+        return False
     known = find_report(db, page.url)
     return not (known and known["content_digest"] == digest)
+
+
+def unchanged_alias(db, url: str, digest: str | None) -> dict | None:
+    """The alias row of `url` when it is another URL of an archived report (merge_duplicates)
+    still showing the bytes it showed then (or answering 304: digest None)."""
+    row = next(iter(db["report_aliases"].rows_where("url = ?", [url])), None) if url else None
+    if row is None or (digest is not None and row["content_digest"] != digest):
+        return None
+    # (a report removed from its own URL is read again here: found again, it has moved)
+    return row if db["reports"].count_where("id = ? and status = 'current'", [row["report_id"]]) else None
 
 
 def another_portals_report(db, portal: str | None, url: str, digest: str | None) -> dict | None:
@@ -114,6 +126,11 @@ def ingest_report(db, page: ReportPage, *, run: str | None = None, extracted: di
                        message=f"report {owner['id']} of portal {owner['portal']} ({owner['url']}): "
                                f"kept as that portal's (the seeds overlap)")
     known = find_report(db, page.url)
+    alias = None if known else unchanged_alias(db, page.url, digest)
+    if alias:  # another URL of a report, unchanged: that report is what it shows
+        with db.atomic():
+            db["report_aliases"].update(alias["url"], {"last_run": run})
+        return Outcome("unchanged", alias["report_id"])
     if page.status == 304 or (known and known["content_digest"] == digest):
         if known:
             with db.atomic():
@@ -350,7 +367,13 @@ def merge_duplicates(db, new: dict[int, str]) -> list[int]:
         twin = next((o for o in others if same_report(db, o, new_id)), None)
         if twin is None:
             continue
+        dup = db["reports"].get(new_id)
         with db.atomic():
+            # its URL is remembered as the twin's: a re-crawl revalidates it and reads it again
+            # only when it changed
+            db["report_aliases"].insert({"url": dup["url"], "report_id": twin, "portal": portal,
+                                         "content_digest": dup["content_digest"], "first_run": dup["first_run"],
+                                         "last_run": dup["last_run"]}, replace=True)
             for table in store.DERIVED:
                 db[table].delete_where("report_id = ?", [new_id])
             db.execute("delete from reports_fts where rowid = ?", [new_id])

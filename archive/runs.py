@@ -18,10 +18,21 @@ def known_columns(db, portal: str, full_every_days: float) -> list[str]:
     return [r["url"] for r in db.query("select url from report_columns where portal = ? order by url", [portal])]
 
 
-def remember_column(db, portal: str, url: str, run: str) -> None:
+def remember_column(db, portal: str, url: str, run: str, search_body: str | None = None,
+                    search: bool = False) -> None:
+    """A column where reports were listed; `search`: reached through the portal's search form
+    (route 'search'), asked with `search_body` by POST when it has one."""
+    row = {"portal": portal, "url": url, "last_seen": now(), "run": run}
+    if search:
+        row.update(route="search", post_body=search_body)
     with db.atomic():
-        db["report_columns"].upsert({"portal": portal, "url": url, "last_seen": now(), "run": run},
-                                    pk=("portal", "url"))
+        db["report_columns"].upsert(row, pk=("portal", "url"))
+
+
+def column_bodies(db, portal: str) -> dict[str, str]:
+    """The POST bodies of the columns reached through a search form."""
+    return {r["url"]: r["post_body"] for r in db.query(
+        "select url, post_body from report_columns where portal = ? and post_body is not null", [portal])}
 
 
 def forget_column(db, portal: str, url: str) -> None:

@@ -63,11 +63,14 @@ TABLES = {
         "route": str},
         pk="id", foreign_keys=[("portal", "portals", "id")], indexes=[(["run", "portal"], True)]),
     "report_columns": dict(columns={
-        "portal": str, "url": str, "last_seen": str, "run": str, "route": str},
+        "portal": str, "url": str, "last_seen": str, "run": str, "route": str, "post_body": str},
         pk=("portal", "url"), foreign_keys=[("portal", "portals", "id")]),
     "report_sources": dict(columns={
         "report_url": str, "source_url": str, "position": int},
         pk=("report_url", "source_url")),
+    "report_aliases": dict(columns={
+        "url": str, "report_id": int, "portal": str, "content_digest": str, "first_run": str, "last_run": str},
+        pk="url", indexes=[(["report_id"], False)]),
     "captures": dict(columns={
         "id": int, "url": str, "status": int, "content_type": str, "digest": str, "length": int,
         "fetched_at": str, "rendered": int, "etag": str, "last_modified": str, "warc_file": str,
@@ -249,6 +252,14 @@ def m008_levels_blanks_units(db: sqlite_utils.Database) -> None:
 def m009_discovery_routes(db: sqlite_utils.Database) -> None:
     """report_columns.route (a column whose list only the browser reads in full) and
     report_sources (the answers a rendered report's text came from)."""
+    _sync_tables(db)
+
+
+@MIGRATIONS()
+def m010_search_routes_and_aliases(db: sqlite_utils.Database) -> None:
+    """report_columns.post_body (a column reached through the portal's search form by POST,
+    route 'search', is asked again with this form body on re-crawls) and report_aliases (the
+    other URLs a report is published under: revalidated on re-crawls, never read again unchanged)."""
     _sync_tables(db)
 
 

@@ -6,6 +6,8 @@ import asyncio
 
 from scrapy.exceptions import IgnoreRequest
 
+from .session import UsesSession
+
 
 def stop_if_disk_full(crawler, session, exc) -> bool:
     """On a full or read-only disk: ask the engine to stop the crawl (once) and say so."""
@@ -22,20 +24,11 @@ class FailedLoad(IgnoreRequest):
     `chrome-error://chromewebdata/`): not the portal's answer, never captured or stored."""
 
 
-class CaptureMiddleware:
+class CaptureMiddleware(UsesSession):
     """Downloader middleware: capture each response and note its capture id in meta."""
 
-    def __init__(self, crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
     def process_response(self, request, response, spider=None):
-        from .session import CrawlSession
-
-        session = CrawlSession.of(self.crawler)
+        session = self.session
         portal = request.meta.get("portal")
         if request.meta.get("browser_fetch"):  # a rendered page's request: its answer catcher keeps it
             return response

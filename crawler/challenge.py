@@ -15,8 +15,9 @@ import asyncio
 from scrapy.exceptions import IgnoreRequest
 
 from . import discover
+from .session import UsesSession
 
-_BROWSER_KEYS = ("playwright", "playwright_include_page", "playwright_page", "playwright_page_goto_kwargs",
+_BROWSER_KEYS = ("playwright", "dont_merge_cookies", "playwright_include_page", "playwright_page", "playwright_page_goto_kwargs",
                  "playwright_page_event_handlers", "challenge_of", "challenge_waits")
 _PER_RESPONSE = ("download_latency", "download_slot", "capture_id", "capture_new", "conditional_capture",
                  "redirect_times", "redirect_ttl", "redirect_reasons", "_slot_proxy", "retry_times")
@@ -26,22 +27,13 @@ class ChallengeNotPassed(IgnoreRequest):
     """A challenge the browser could not pass: recorded, the request dropped."""
 
 
-class ChallengeMiddleware:
+class ChallengeMiddleware(UsesSession):
     def __init__(self, crawler):
-        self.crawler = crawler
+        super().__init__(crawler)
         self.passes: dict[str, int] = {}  # portal -> browser passes tried
         self.passing: dict[str, asyncio.Event] = {}  # portal -> set when its current pass ends
-        self.cookies: dict[str, dict] = {}  # portal -> cookies its last pass earned
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
-    @property
-    def session(self):
-        from .session import CrawlSession
-
-        return CrawlSession.of(self.crawler)
+        self.cookies: dict[str, list] = {}  # portal -> cookies its last pass earned (name, value, domain, path)
+        self.kept: dict[str, str] = {}  # portal -> what became of the cookies kept from an earlier run
 
     async def process_response(self, request, response, spider=None):
         meta = request.meta
@@ -50,11 +42,13 @@ class ChallengeMiddleware:
         if response.status == 304 or meta.get("portal") is None or meta.get("browser_fetch"):
             return response  # a rendered page's own request: the page shows what it is
         why = discover.challenge_kind(response.body, response.url)
+        portal = meta["portal"]  # (a list page's 304 arrives here as its archived copy: no challenge)
         if why is None:
+            self._kept_cookies(portal, "reused")
             return response
-        portal = meta["portal"]
         if meta.get("playwright"):
             return response  # a rendered page still showing it: its callback records it
+        self._kept_cookies(portal, "refused")
         lowered = response.body.lower()
         if b"<script" not in lowered and b"refresh" not in lowered:
             return self._not_passed(request, f"{why} (HTTP {response.status}); no script to run in a browser")
@@ -79,13 +73,15 @@ class ChallengeMiddleware:
         self.passing[portal] = asyncio.Event()
         self.session.count(portal, "challenges")
         self.session.count(portal, "browser_renders")
-        # the browser asks for the page whole (a conditional reload would show it nothing)
+        # the browser asks for the page whole (a conditional reload would show it nothing), and
+        # with its own cookies only: Scrapy's headers go with each of the page's navigations, so
+        # a refused cookie from the jar would override the one the challenge's script sets
         headers = {k: v for k, v in request.headers.items()
-                   if k.lower() not in (b"if-none-match", b"if-modified-since")}
+                   if k.lower() not in (b"if-none-match", b"if-modified-since", b"cookie")}
         return request.replace(dont_filter=True, priority=request.priority + 100, headers=headers, meta={
             "challenge_headers": dict(request.headers),
             **{k: v for k, v in meta.items() if k not in _PER_RESPONSE},
-            "challenge_of": why, "challenge_tries": tries + 1, "playwright": True,
+            "challenge_of": why, "challenge_tries": tries + 1, "playwright": True, "dont_merge_cookies": True,
             "playwright_include_page": True,
             # `commit`: the challenge's own reload must not abort the navigation
             "playwright_page_goto_kwargs": {"wait_until": "commit"},
@@ -98,6 +94,7 @@ class ChallengeMiddleware:
             return None
         if portal in self.passing:
             self.passing[portal].set()
+        self.session.drop_cookies(portal)
         # e.g. a page that reloads for ever: the browser cannot even read it
         self._not_passed(request, f"{request.meta['challenge_of']}: the browser could not load it "
                                   f"({type(exception).__name__}: {str(exception).splitlines()[0][:200]})")
@@ -125,16 +122,36 @@ class ChallengeMiddleware:
             if page is not None:
                 await page.close()
             if passed:
-                self.cookies[portal] = {c["name"]: c["value"] for c in cookies}
+                # with their domain and path: one set for the request's path would sit beside
+                # (not replace) a refused one of `/` kept from an earlier run
+                self.cookies[portal] = [{k: c[k] for k in ("name", "value", "domain", "path") if c.get(k)}
+                                        for c in cookies]
+                self.session.keep_cookies(portal, cookies)
             if portal in self.passing:
                 self.passing[portal].set()
         if not passed:
+            self.session.drop_cookies(portal)
             return self._not_passed(request, f"{why}: still shown after {seconds:.0f} s in the browser")
         self.crawler.spider.routes.portal_note(portal, f"challenge ({why}) passed in the browser: "
-                                                       f"{len(cookies)} cookies for the portal's plain requests")
+                                                       f"{len(cookies)} cookies for the portal's plain requests"
+                                                       + (", kept for the next runs (renewed)"
+                                                          if self.kept.get(portal) == "refused" else
+                                                          ", kept for the next runs"))
         return self._plain(request, request.meta["challenge_tries"], cookies=self.cookies[portal])
 
-    def _plain(self, request, tries: int, cookies: dict | None = None):
+    def _kept_cookies(self, portal: str, what: str) -> None:
+        """The first answer of a portal whose jar started with cookies kept from an earlier
+        run: shown no challenge (reused: no browser pass), or the challenge (refused)."""
+        kept = self.session.kept_cookies.get(portal)
+        if kept is None or portal in self.kept or portal in self.passes:
+            return
+        self.kept[portal] = what
+        since = f"earned in run {kept.get('run')}"
+        self.crawler.spider.routes.portal_note(
+            portal, f"challenge cookies {since} reused: no browser pass" if what == "reused" else
+            f"challenge cookies {since} refused (the challenge again): passed again in the browser")
+
+    def _plain(self, request, tries: int, cookies: list | None = None):
         meta = {k: v for k, v in request.meta.items() if k not in _BROWSER_KEYS + _PER_RESPONSE
                 and k != "handle_httpstatus_all"}
         meta["challenge_tries"] = tries

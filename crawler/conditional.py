@@ -14,21 +14,10 @@ from scrapy.responsetypes import responsetypes
 from archive import runs
 from archive.warc import read_record
 
+from .session import UsesSession
 
-class ConditionalMiddleware:
-    def __init__(self, crawler):
-        self.crawler = crawler
 
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
-    @property
-    def session(self):
-        from .session import CrawlSession
-
-        return CrawlSession.of(self.crawler)
-
+class ConditionalMiddleware(UsesSession):
     def process_request(self, request, spider=None):
         if request.meta.get("playwright") or request.meta.get("browser_fetch") or request.meta.get("known") or request.meta.get("unconditional") \
                 or request.method != "GET" or b"If-None-Match" in request.headers \

@@ -8,8 +8,13 @@ minimum a browser keeps) is not kept, nor one past COOKIES_PER_DOMAIN (180, Chro
 its domain, and the Cookie header a request sends is cut at COOKIE_HEADER_MAXSIZE (16 KiB):
 a homepage setting 5,000 cookies cannot make every later request of its portal too large to
 be answered. The first cut of a portal is one
-`errors` row (stage `cookie`)."""
+`errors` row (stage `cookie`).
+
+A portal's jar starts with the cookies its firewall challenge earned in an earlier run
+(archive/challenge_cookies.py), so a re-crawl is not challenged again while they hold."""
 from __future__ import annotations
+
+from http.cookiejar import Cookie
 
 from scrapy.downloadermiddlewares import cookies as scrapy_cookies
 from tldextract import TLDExtract
@@ -27,11 +32,16 @@ class PortalCookiesMiddleware(scrapy_cookies.CookiesMiddleware):
         o.per_domain = settings.getint("COOKIES_PER_DOMAIN", 180)
         o.header_max = settings.getint("COOKIE_HEADER_MAXSIZE", 16384)
         o._recorded: set = set()
+        o._started: set = set()  # portals whose jar has been given its kept cookies
         return o
 
     def process_request(self, request, spider=None):
         if "cookiejar" not in request.meta and request.meta.get("portal"):
             request.meta["cookiejar"] = request.meta["portal"]
+        portal = request.meta.get("portal")
+        if portal and portal not in self._started:
+            self._started.add(portal)
+            self._start_jar(request.meta["cookiejar"], portal)
         result = super().process_request(request)
         header = request.headers.get("Cookie")
         if header and len(header) > self.header_max:
@@ -43,6 +53,22 @@ class PortalCookiesMiddleware(scrapy_cookies.CookiesMiddleware):
             self._record(request, "header", f"Cookie header of {len(header)} bytes cut to {len(kept)} "
                                   f"(COOKIE_HEADER_MAXSIZE {self.header_max})")
         return result
+
+    def _start_jar(self, key, portal: str) -> None:
+        from .session import CrawlSession
+
+        if not self.crawler.settings.get("ARCHIVE_DB"):
+            return  # no archive, nothing kept (a jar used on its own)
+        kept = CrawlSession.of(self.crawler).kept_cookies.get(portal)
+        for c in (kept or {}).get("cookies", []):
+            domain = (c.get("domain") or "").strip()
+            if not domain or not c.get("name"):
+                continue
+            expires = float(c.get("expires") or -1)
+            self.jars[key].set_cookie(Cookie(
+                0, c["name"], c.get("value") or "", None, False, domain, True, domain.startswith("."),
+                c.get("path") or "/", True, bool(c.get("secure")), int(expires) if expires > 0 else None,
+                expires <= 0, None, None, {}))
 
     def _process_cookies(self, cookies, *, jar, request):
         kept = []

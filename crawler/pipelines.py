@@ -18,24 +18,16 @@ from extract.bounded import Pool, unreadable
 
 from .capture import stop_if_disk_full
 from .items import AttachmentFile, ReportGone
-from .session import CrawlSession
+from .session import UsesSession
 
 
-class ArchivePipeline:
+class ArchivePipeline(UsesSession):
     def __init__(self, crawler):
-        self.crawler = crawler
+        super().__init__(crawler)
         self.new_ids: dict[int, str] = {}  # report id -> portal, new in this run
         self.removed_ids: dict[int, str] = {}
         self.storing: dict[str, asyncio.Future] = {}  # report URL -> done when it is stored
         self._pool: Pool | None = None
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
-    @property
-    def session(self) -> CrawlSession:
-        return CrawlSession.of(self.crawler)
 
     @property
     def pool(self) -> Pool:

@@ -24,7 +24,7 @@ from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
-from archive import runs, snapshot
+from archive import challenge_cookies, runs, snapshot
 from archive.clock import now
 from archive.schema import open_archive
 from archive.store import cross_year_checks
@@ -61,6 +61,11 @@ class CrawlSession:
         self.publish_error: str | None = None  # why the archive could not be published
         self.storage_error: str | None = None  # the disk filled up (or became read-only) mid-crawl
         self.closing = False
+        # cookies earned by firewall challenges in earlier runs (archive/challenge_cookies.py)
+        self.kept_cookies, problem = challenge_cookies.load(
+            self.db_path, settings.getfloat("CHALLENGE_COOKIES_KEEP_HOURS", 12) * 3600)
+        if problem:
+            self.error(None, str(challenge_cookies.state_path(self.db_path)), "cookie", problem)
 
     @classmethod
     def of(cls, crawler) -> "CrawlSession":
@@ -71,8 +76,11 @@ class CrawlSession:
     def known_columns(self, portal: str, full_every_days: float) -> list[str]:
         return runs.known_columns(self.db, portal, full_every_days)
 
-    def remember_column(self, portal: str, url: str) -> None:
-        runs.remember_column(self.db, portal, url, self.run)
+    def remember_column(self, portal: str, url: str, search_body: str | None = None, search: bool = False) -> None:
+        runs.remember_column(self.db, portal, url, self.run, search_body, search)
+
+    def column_bodies(self, portal: str) -> dict[str, str]:
+        return runs.column_bodies(self.db, portal)
 
     def forget_column(self, portal: str, url: str) -> None:
         runs.forget_column(self.db, portal, url)
@@ -87,6 +95,15 @@ class CrawlSession:
     def remember_sources(self, report_url: str, sources: list[str]) -> None:
         """The answers a rendered report's text came from (revalidated on re-crawls)."""
         runs.remember_sources(self.db, report_url, sources)
+
+    def keep_cookies(self, portal: str, cookies: list[dict]) -> None:
+        """The cookies a challenge pass earned: used again by the next runs until they expire
+        or are refused."""
+        challenge_cookies.save(self.db_path, portal, cookies, self.run)
+
+    def drop_cookies(self, portal: str) -> None:
+        self.kept_cookies.pop(portal, None)
+        challenge_cookies.drop(self.db_path, portal)
 
     def count(self, portal: str | None, name: str, n: int = 1) -> None:
         self.stats.setdefault(portal or "-", Counter())[name] += n
@@ -220,6 +237,21 @@ class CrawlSession:
                          + (f"; {row['note']}" if row["note"] else ""))
             lines.extend(f"    {line}" for line in (row.get("route") or "").splitlines())
         return "\n".join(lines)
+
+
+class UsesSession:
+    """A downloader middleware that reaches the crawl's session (its archive, counters, errors)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    @property
+    def session(self) -> CrawlSession:
+        return CrawlSession.of(self.crawler)
 
 
 class _Job:

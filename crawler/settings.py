@@ -189,3 +189,9 @@ BROWSER_PORTAL_RENDERS = 40
 # Firewall challenges (crawler/challenge.py): browser passes per portal, seconds to wait for one.
 CHALLENGE_PASSES = 3
 CHALLENGE_SECONDS = 15
+# The cookies a pass earned are kept for the next runs (archive/challenge_cookies.py): until
+# their expiry, a session cookie this many hours; refused ones are replaced by a new pass.
+CHALLENGE_COOKIES_KEEP_HOURS = 12
+# A report split over several pages (第1页 第2页, crawler/report_parts.py): pages read at most
+# (the report is the first ones joined; reaching it is recorded, stage `limit`).
+REPORT_PAGES_MAX = 20

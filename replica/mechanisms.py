@@ -6,7 +6,8 @@ class in several spellings (replica/mechanisms.yml):
 Every portal lists three real reports (the 南湖区 2023 tables, tests/files/labels; a real
 PDF for the download handler) and two distractors, and names the edit and the removal the
 tests make between crawls. The dynamic parts (a firewall's challenge, download handlers,
-content APIs, posted JSON, ASP.NET postbacks) are served by replica/mechanisms_site.py.
+content APIs, posted JSON, ASP.NET postbacks, site searches) are served by replica/mechanisms_site.py;
+the portals reached only by their search are built by replica/mechanisms_search.py.
 """
 from __future__ import annotations
 
@@ -21,7 +22,10 @@ from pathlib import Path
 
 import yaml
 
+from .mechanisms_copies import build_republished
+from .mechanisms_search import build_search, scanned_pdf
 from .mechanisms_site import list_items
+from .mechanisms_split import build_split
 from .variants import SiteWriter, Variant, page, pager_pages, records_for, report_page
 
 DESCRIPTION = Path(__file__).resolve().with_name("mechanisms.yml")
@@ -36,6 +40,7 @@ class Mechanism(Variant):
     figures: dict = field(default_factory=dict)  # report -> label file its figures come from
     edit: dict = field(default_factory=dict)  # {"file", "old", "new", "report"}
     removal: dict = field(default_factory=dict)  # {"file", "report"}
+    aliases: dict = field(default_factory=dict)  # another URL of a report -> the report's URL
 
 
 def description() -> dict:
@@ -406,28 +411,13 @@ def build_other_host(b: Builder, spelling: str) -> str:
 BUILDERS = {"frames": build_frames, "shell": build_shell, "challenge": build_challenge, "pager": build_pager,
             "download": build_download, "scanned": build_scanned, "subcolumns": build_subcolumns,
             "scripted-links": build_scripted_links, "year-select": build_year_select,
-            "script-list": build_script_list, "other-host": build_other_host}
+            "script-list": build_script_list, "other-host": build_other_host, "search": build_search,
+            "republished": build_republished, "split": build_split}
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-
-
-def scanned_pdf() -> bytes:
-    """A page of ruled boxes as a picture: a PDF with no text layer."""
-    from io import BytesIO
-
-    from PIL import Image, ImageDraw
-
-    image = Image.new("L", (1240, 1754), 255)
-    draw = ImageDraw.Draw(image)
-    for k in range(12):
-        draw.rectangle([100, 200 + k * 100, 1140, 290 + k * 100], outline=0, width=3)
-        draw.line([600, 200 + k * 100, 600, 290 + k * 100], fill=0, width=3)
-    out = BytesIO()
-    image.save(out, "PDF", resolution=150)
-    return out.getvalue()
 
 
 def office_files(organs: list[str]) -> dict:
@@ -475,7 +465,7 @@ def build(out: Path, spec: dict | None = None) -> list[Mechanism]:
             column = BUILDERS[cls](b, spelling)
             if cls == "other-host":
                 b.w.write("index.html", page(f"{m.organ}门户", f'<a href="{column}">信息公开</a>'))
-            else:
+            elif column:  # (a portal reached only by its search writes its own pages)
                 b.home(column)
             portals.append(m)
             k += 1

@@ -3,7 +3,8 @@ cannot do. A site folder with a `_mech.json` is served by this handler:
 
 - `challenge`: "jsl" — every path answers HTTP 521 with a script that computes a cookie and
   reloads (加速乐-style) until the request carries it; "refresh" — a 200 page that sets the
-  cookie with Set-Cookie and refreshes to itself.
+  cookie with Set-Cookie and refreshes to itself. `token` (read on every request) changes the
+  cookie the firewall accepts: a test rotates it to make earlier cookies refused.
 - `referer`: files behind the download handler need a Referer of the site (else 403).
 - `DownLoad.aspx?FilePath=…&FileName=…` and `downfile.jsp?id=N`: files served as
   application/octet-stream, with a Content-Disposition.
@@ -12,6 +13,10 @@ cannot do. A site folder with a `_mech.json` is served by this handler:
 - `/api/page?n=N`: an HTML fragment of list page N (`_data/list.json`); `/api/jsonp/list?page=N&callback=F`.
 - `POST /api/list/query` with a JSON body {pageNo, pageSize, _t}: JSON records (no `_t`: 400).
 - `POST …/list.aspx` (ASP.NET postback: `__VIEWSTATE`, `__EVENTARGUMENT` = page): list page N.
+- `search` {path, input, hidden}: the portal's search at `path` (GET, or POST with a form body):
+  the records of `_data/list.json` whose title holds the words of `input`, two a page
+  (`page=N`, a 下一页 link), with an ETag; a missing hidden field is HTTP 400.
+- `PATH?page=N`: a later page of a split report, from `_pages/PATH.N` when it exists.
 - `{{netloc:ORIGIN}}` in a served page is replaced by the address another origin is served on.
 """
 from __future__ import annotations
@@ -20,7 +25,7 @@ import hashlib
 import json
 import time
 from html import escape
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from .server import NOT_FOUND, Handler
 
@@ -50,20 +55,21 @@ class MechanismHandler(Handler):
         kind = self.mech.get("challenge")
         if not kind:
             return False
+        token = int(json.loads((self.root / "_mech.json").read_text(encoding="utf-8")).get("token") or 7)
         cookies = self._cookies()
-        if kind == "jsl" and cookies.get("__jsl_clearance_s") == JSL_TOKEN % 42:
+        if kind == "jsl" and cookies.get("__jsl_clearance_s") == JSL_TOKEN % (6 * token):
             return False
-        if kind == "refresh" and cookies.get("wzws_cid") == "9f3c1a":
+        if kind == "refresh" and cookies.get("wzws_cid") == f"9f3c1a{token}":
             return False
         if kind == "jsl":
-            script = ("<script>var a = 6, b = 7; document.cookie = '__jsl_clearance_s=' + "
+            script = (f"<script>var a = 6, b = {token}; document.cookie = '__jsl_clearance_s=' + "
                       f"'{JSL_TOKEN.split('%d')[0]}' + (a * b) + '{JSL_TOKEN.split('%d')[1]}' + ';path=/';"
                       "location.reload();</script>")
             self.send(521, f"<html><head></head><body>{script}</body></html>".encode(), "text/html; charset=utf-8")
         else:
             body = ('<html><head><meta http-equiv="refresh" content="0"><title>访问验证</title></head>'
                     '<body><p>正在进行安全验证……</p></body></html>').encode("utf-8")
-            self.send(200, body, "text/html; charset=utf-8", headers={"Set-Cookie": "wzws_cid=9f3c1a; Path=/",
+            self.send(200, body, "text/html; charset=utf-8", headers={"Set-Cookie": f"wzws_cid=9f3c1a{token}; Path=/",
                                                                      "Cache-Control": "no-store"})
         return True
 
@@ -76,6 +82,11 @@ class MechanismHandler(Handler):
         path, query = parts.path, parse_qs(parts.query)
         one = lambda name, default="": (query.get(name) or [default])[0]  # noqa: E731
         base = self.root / "_data"
+        if (self.mech.get("search") or {}).get("path") == path:
+            return self.search(query)
+        split = self.root / "_pages" / f"{path.lstrip('/')}.{one('page')}"
+        if one("page").isdigit() and split.is_file():  # a later page of a split report
+            return self.send(200, split.read_bytes(), "text/html; charset=utf-8", head=head)
         if path.endswith(("/DownLoad.aspx", "/downfile.jsp")):
             return self.download(path, one)
         if path.endswith("/api/content") or path.endswith("/api/content.html") or path.endswith("/api/content.js"):
@@ -102,6 +113,24 @@ class MechanismHandler(Handler):
             return self.send(200, f"{one('callback', 'cb')}({text});".encode("utf-8"),
                              "application/javascript; charset=utf-8")
         return super().do_GET(head=head)
+
+    def search(self, asked: dict) -> None:
+        spec = self.mech["search"]
+        one = lambda name: (asked.get(name) or [""])[0]  # noqa: E731
+        if any(one(k) != v for k, v in spec["hidden"].items()):
+            return self.send(400, b"<html><body>bad search</body></html>", "text/html; charset=utf-8")
+        words, n = one(spec["input"]).strip(), max(1, int(one("page") or 1))
+        rows = [r for r in self._rows() if words and words in r["title"]]
+        pages = max(1, -(-len(rows) // PAGE_SIZE))
+        nav = ""
+        if n < pages:
+            more = {**spec["hidden"], spec["input"]: words, "page": n + 1}
+            nav = f'<a href="{spec["path"]}?{escape(urlencode(more))}">下一页</a>'
+        body = ('<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>搜索结果</title></head><body>'
+                f'<p>共{len(rows)}条结果</p><ul class="list">{list_items(rows[(n - 1) * PAGE_SIZE:n * PAGE_SIZE])}</ul>'
+                f'<div class="pager">{nav}</div></body></html>').encode("utf-8")
+        self.send(200, body, "text/html; charset=utf-8",
+                  headers={"ETag": '"' + hashlib.sha1(body).hexdigest()[:16] + '"'})
 
     def _rows(self) -> list:
         data = self.root / "_data" / "list.json"
@@ -148,6 +177,8 @@ class MechanismHandler(Handler):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length).decode("utf-8", "replace")
         path = urlsplit(self.path).path
+        if (self.mech.get("search") or {}).get("path") == path:
+            return self.search(parse_qs(raw))
         if path.endswith("/api/list/query"):
             try:
                 asked = json.loads(raw)

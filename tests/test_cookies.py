@@ -61,3 +61,46 @@ def test_a_cookie_flood_is_bounded_as_a_browser_bounds_it_and_recorded_once(tmp_
     middleware.process_response(update, HtmlResponse(update.url, headers=[(b"Set-Cookie", b"c0=new; Path=/")],
                                                      body=b"", request=update))
     assert any(c.name == "c0" and c.value == "new" for c in middleware.jars["flood"])
+
+
+def test_challenge_cookies_are_kept_until_they_expire(tmp_path):
+    """archive/challenge_cookies.py: a state file beside the archive (0600, not the published
+    database); a cookie lives until its expiry, a session cookie CHALLENGE_COOKIES_KEEP_HOURS."""
+    import os
+    import time
+
+    from archive import challenge_cookies
+
+    db = tmp_path / "archive.db"
+    jsl = {"name": "__jsl_clearance_s", "value": "1700000000.42|0|5b8e0f", "domain": "127.0.0.6", "path": "/",
+           "expires": -1}
+    dated = {"name": "wzws_cid", "value": "9f3c1a", "domain": "127.0.0.7", "path": "/", "expires": time.time() + 60}
+    challenge_cookies.save(db, "a", [jsl], "run1")
+    challenge_cookies.save(db, "b", [dated], "run1")
+    path = challenge_cookies.state_path(db)
+    assert path.name == "archive.challenge-cookies.json" and os.stat(path).st_mode & 0o777 == 0o600
+    kept, problem = challenge_cookies.load(db, keep_seconds=3600)
+    assert problem is None and kept["a"]["cookies"][0]["value"] == jsl["value"] and kept["a"]["run"] == "run1"
+    later, _ = challenge_cookies.load(db, keep_seconds=3600, at=time.time() + 120)
+    assert set(later) == {"a"}  # b's cookie expired
+    assert not challenge_cookies.load(db, keep_seconds=3600, at=time.time() + 7200)[0]  # a's session ended
+    challenge_cookies.drop(db, "a")
+    assert set(challenge_cookies.load(db, keep_seconds=3600)[0]) == {"b"}
+    path.write_text("{not json", encoding="utf-8")
+    kept, problem = challenge_cookies.load(db, keep_seconds=3600)
+    assert kept == {} and "unreadable" in problem
+
+
+def test_a_portal_jar_starts_with_its_kept_cookies(tmp_path):
+    from archive import challenge_cookies
+
+    db = tmp_path / "archive.db"
+    challenge_cookies.save(db, "fw", [{"name": "wzws_cid", "value": "9f3c1a", "domain": "127.0.0.7", "path": "/",
+                                       "expires": -1}], "run1")
+    middleware = PortalCookiesMiddleware.from_crawler(get_crawler(settings_dict={"ARCHIVE_DB": str(db)}))
+    first = Request("http://127.0.0.7:8101/xxgk/index.html", meta={"portal": "fw"})
+    middleware.process_request(first)
+    assert first.headers.get(b"Cookie") == b"wzws_cid=9f3c1a"
+    other = Request("http://127.0.0.7:8101/index.html", meta={"portal": "other"})
+    middleware.process_request(other)
+    assert other.headers.get(b"Cookie") is None

@@ -77,6 +77,10 @@ class PlannerSession:
         """The remembered columns that need the browser (the plan renders them again)."""
         return runs.column_routes(self.db, portal)
 
+    def column_bodies(self, portal):
+        """The POST bodies of the remembered search columns (the plan asks them again)."""
+        return runs.column_bodies(self.db, portal)
+
 
 class Loader:
     def __init__(self, server, keys: Keys, db_path: Path, settings=None):
@@ -227,9 +231,10 @@ class Loader:
             self._error(run, data)
         elif kind == "column_seen":
             if self.db["portals"].count_where("id = ?", [data["portal"]]):
-                self.db["report_columns"].upsert({"portal": data["portal"], "url": data["url"],
-                                                  "last_seen": data["last_seen"], "run": run},
-                                                 pk=("portal", "url"))
+                row = {"portal": data["portal"], "url": data["url"], "last_seen": data["last_seen"], "run": run}
+                if data.get("search"):  # a column reached through the portal's search form
+                    row.update(route="search", post_body=data.get("search_body"))
+                self.db["report_columns"].upsert(row, pk=("portal", "url"))
         elif kind == "column_forgotten":
             runs.forget_column(self.db, data["portal"], data["url"])
         elif kind in messages.ITEM_KINDS:

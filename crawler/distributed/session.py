@@ -114,6 +114,7 @@ class WorkerSession:
         self._columns_sent: set = set()
         self._refusals_sent: set = set()
         self.publish_error = None  # the loader publishes; kept for the spider's end
+        self.kept_cookies: dict = {}  # a worker keeps no challenge cookies between runs
 
     @property
     def run(self) -> str:
@@ -145,11 +146,21 @@ class WorkerSession:
             self._refusals_sent.add(key)
             self.error(portal, url, "scope", f"{reason}; not requested: {url} (further ones counted as 'refused')")
 
-    def remember_column(self, portal: str, url: str) -> None:
+    def remember_column(self, portal: str, url: str, search_body: str | None = None, search: bool = False) -> None:
         if (self.run, portal, url) in self._columns_sent:  # once per run and worker is enough
             return
         self._columns_sent.add((self.run, portal, url))
-        self.send("column_seen", {"portal": portal, "url": url, "last_seen": now()})
+        self.send("column_seen", {"portal": portal, "url": url, "last_seen": now(), "search": search,
+                                  "search_body": search_body})
+
+    def column_bodies(self, portal: str) -> dict[str, str]:
+        return {}
+
+    def keep_cookies(self, portal: str, cookies: list) -> None:
+        return None  # (a challenge is passed again by each worker and run)
+
+    def drop_cookies(self, portal: str) -> None:
+        return None
 
     def forget_column(self, portal: str, url: str) -> None:
         self.send("column_forgotten", {"portal": portal, "url": url})

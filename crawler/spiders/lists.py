@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from parsel import Selector
 
-from .. import discover
+from .. import discover, site_search
 from ..families import ListingFailed, by_name, families_for
 from ..gate import scope_of
 from ..retry import UNREACHABLE_OR_SILENT as UNREACHABLE
@@ -44,6 +44,9 @@ class ListReading:
     def parse_page(self, response):
         portal_id = response.meta["portal"]
         self.session.count(portal_id, "pages")
+        if response.meta.get("search") and response.status >= 400:
+            self.routes.failed(portal_id, response.meta["column_url"], f"search answered HTTP {response.status}")
+            return
         if not is_html(response):
             return
         html = response.text
@@ -54,9 +57,11 @@ class ListReading:
         page_links = discover.links(html, response.url, keep_fragment=True)
         ended = response.meta.get("column") and self.list_ended(response, page_links)
         yield from self.frame_requests(html, response)
-        yield from self.requests_from_links(page_links, response.meta, route="static links",
+        yield from self.search_requests(html, response)
+        yield from self.requests_from_links(page_links, response.meta,
+                                            route="search" if response.meta.get("search") else "static links",
                                             page_url=response.url, list_ended=ended)
-        if not response.meta.get("column") or ended:
+        if not response.meta.get("column") or ended or response.meta.get("search"):
             return
         # The rest of the list, by the fallback chain: the list APIs of the page's publishing
         # system; static links and pagination; the browser when neither gives a list.
@@ -116,6 +121,24 @@ class ListReading:
                                         frame_of=response.url)
             if request is not None:
                 yield request
+
+    def search_requests(self, html: str, response):
+        """At a full discovery, the portal's own search form (on any of its pages), asked once
+        for the report's title words: its results are a list of the portal's (crawler/site_search.py)."""
+        portal_id = response.meta["portal"]
+        if portal_id in self._searched or response.meta.get("search") or \
+                self.session.discovery.get(portal_id) != "full":
+            return
+        form = site_search.search_form(html, response.url)
+        if form is None or not in_scope(self.portals[portal_id], form.url):
+            return
+        self._searched.add(portal_id)
+        self.routes.note(portal_id, form.url, "search", f"the search form of {_where(response.url)} asked for "
+                                                        f"{site_search.query_words()} by {form.method}")
+        request = self.page_request(portal_id, form.url, MAX_HOPS - 1, column=True, search=1,
+                                    search_body=form.body or None)
+        if request is not None:
+            yield request
 
     def forget_column(self, response):
         """A remembered column shows no list any more: discover the portal again."""
@@ -205,7 +228,8 @@ class ListReading:
         portal_id, hops = meta["portal"], meta.get("hops", 0)
         # A framed list is part of a page a person sees: trap rules (a search system's
         # query-laden URLs) do not apply to its links; the page budget still bounds it.
-        trap = (lambda href: False) if meta.get("frame_of") else discover.is_trap
+        # A search's results are the route's own pages: its pager looks like a search too.
+        trap = (lambda href: False) if meta.get("frame_of") or meta.get("search") else discover.is_trap
         in_list = bool(meta.get("column") or meta.get("column_url"))
         reports = {href.split("#")[0] for href, label in links
                    if discover.is_report_link(label, in_list) and not trap(href)
@@ -222,16 +246,27 @@ class ListReading:
                     self.session.refuse(portal_id, href, f"report link to {refusal}")
                     continue
                 if meta.get("column_url"):
-                    self.session.remember_column(portal_id, meta["column_url"])
+                    self.session.remember_column(portal_id, meta["column_url"],
+                                                 meta.get("column_body", meta.get("search_body")),
+                                                 bool(meta.get("search")))
                 request = self.report_request(portal_id, href, label)
             elif meta.get("column") and page_url and discover.is_pager(label, href, page_url):
                 # Another page of the same list (首页/上一页/下一页/尾页/3): not a hop, not a new column.
                 if list_ended:
                     continue
+                search = meta.get("search")
+                if search and search >= site_search.pages_at_most():
+                    if (portal_id, "search.pages") not in self.limits_noted:
+                        self.limits_noted.add((portal_id, "search.pages"))
+                        self.session.error(portal_id, href, "limit", f"search.pages ({search}) result pages "
+                                                                     "of the portal's search read: the rest not read")
+                    continue
                 request = self.page_request(portal_id, href, hops, column=True, column_url=meta["column_url"],
-                                            frame_of=meta.get("frame_of"))
+                                            frame_of=meta.get("frame_of"), search=search and search + 1)
                 if request is not None:
                     request.meta["continues_list"] = True
+                    if search:  # the column is the search's first answer (a POST's body kept)
+                        request.meta["column_body"] = meta.get("column_body", meta.get("search_body"))
             elif meta.get("column") and hops < MAX_HOPS and discover.is_subcolumn(label, href, meta["column_url"]):
                 # A year's or a department's list below the column: a column of its own.
                 request = self.page_request(portal_id, href, hops + 1, column=True)

@@ -12,7 +12,7 @@ import scrapy
 
 from archive.clock import now
 
-from .. import discover
+from .. import discover, report_parts
 from ..items import AttachmentFile, ReportGone, ReportPage
 from ..seeds import in_scope
 from .lists import is_html
@@ -57,6 +57,10 @@ class ReportPages:
             yield from self.check_sources(response.meta, first_url)
             return
         attachments = []
+        following = report_parts.next_part(response.text, response.url) if response.status == 200 and html else None
+        if following:  # a report split over several pages: read them all, then store it as one
+            yield from self.part_request(response.meta, first_url, following, [response.text], [])
+            return
         if response.status == 200 and html:
             for href, label in discover.attachment_links(response.text, response.url):
                 request = self._admit(scrapy.Request(href, callback=self.parse_attachment, errback=self.on_error,
@@ -119,11 +123,18 @@ class ReportPages:
             self.session.error(portal_id, url, "shell",
                                "report page holds no report, even rendered in the browser; not archived")
             return
+        for out in self.assembled_report(response, url, html, response.meta["sources"]):
+            yield out  # (an async generator cannot `yield from`)
+
+    def assembled_report(self, response, url: str, html: str, sources: list):
+        """A report the crawler put together (rendered, or joined from its pages): kept as
+        one more capture of its URL, what it came from remembered, then its files."""
+        portal_id = response.meta["portal"]
         body = html.encode("utf-8")
         capture_id, new = self.session.capture.store(url, body, content_type="text/html; charset=utf-8",
                                                      rendered=True)
         self.session.count(portal_id, "captures_new", int(new))
-        self.session.remember_sources(url, response.meta["sources"])
+        self.session.remember_sources(url, sources)
         attachments = []
         for href, label in discover.attachment_links(html, url):
             request = self._admit(scrapy.Request(href, callback=self.parse_attachment, errback=self.on_error,
@@ -136,6 +147,36 @@ class ReportPages:
         for request in attachments:
             yield request
 
+    def part_request(self, meta: dict, report_url: str, url: str, pages: list, part_urls=()):
+        """The next page of a split report (`pages`: the HTML read so far; `part_urls`: the
+        later pages among them), asked conditionally like any URL the archive has."""
+        keep = {k: meta[k] for k in ("portal", "list_title") if k in meta}  # (not `known`: that is unconditional)
+        request = self._admit(scrapy.Request(url, callback=self.parse_report_part, errback=self.on_error,
+                                             dont_filter=True, meta={**keep, "report_url": report_url,
+                                                                     "pages": pages, "part_urls": list(part_urls),
+                                                                     "read_again": True}),
+                              "reports")
+        if request is not None:
+            yield request
+
+    def parse_report_part(self, response):
+        """A later page of a split report; after the last (or REPORT_PAGES_MAX), the report:
+        its pages joined, kept as one capture beside each page's own, the pages remembered
+        as what it came from (a re-crawl revalidates each)."""
+        meta, portal_id = response.meta, response.meta["portal"]
+        self.session.count(portal_id, "pages")
+        report_url, pages = meta["report_url"], meta["pages"] + [response.text if is_html(response) else ""]
+        cap = self.settings.getint("REPORT_PAGES_MAX", 20)
+        following = report_parts.next_part(response.text, response.url) if is_html(response) else None
+        if following and len(pages) < cap:
+            yield from self.part_request(meta, report_url, following, pages, meta["part_urls"] + [response.request.url])
+            return
+        if following:
+            self.session.error(portal_id, report_url, "limit", f"report split over more than {cap} pages: "
+                                                               f"the first {cap} read (REPORT_PAGES_MAX)")
+        yield from self.assembled_report(response, report_url, report_parts.joined([p for p in pages if p]),
+                                         meta["part_urls"] + [response.request.url])
+
     def check_sources(self, meta: dict, report_url: str):
         """Revalidate the next source of a rendered report (conditional GET: the middleware
         names the validators of its last capture)."""
@@ -144,7 +185,7 @@ class ReportPages:
         request = self._admit(scrapy.Request(
             source, callback=self.parse_source, errback=self.on_source_error, dont_filter=True,
             meta={"portal": meta["portal"], "list_title": meta.get("list_title"),
-                  "report_url": report_url, "sources": sources}), "api")
+                  "report_url": report_url, "sources": sources, "split": meta.get("split")}), "api")
         if request is not None:
             yield request
 
@@ -166,7 +207,15 @@ class ReportPages:
         return list(self._render_again(failure.request.meta, failure.request.meta["report_url"]))
 
     def _render_again(self, meta: dict, report_url: str):
-        request = self.render_report_request(dict(meta, known=True), report_url)
+        """Something a report came from changed: a split report is read again page by page
+        (its unchanged pages answer 304), a rendered one rendered again."""
+        if meta.get("split"):
+            request = self._admit(scrapy.Request(
+                report_url, callback=self.parse_report, errback=self.on_error, dont_filter=True,
+                meta={"portal": meta["portal"], "list_title": meta.get("list_title"), "known": True,
+                      "read_again": True, "handle_httpstatus_list": [404, 410]}), "reports")
+        else:
+            request = self.render_report_request(dict(meta, known=True), report_url)
         if request is not None:
             yield request
 

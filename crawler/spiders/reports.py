@@ -22,6 +22,7 @@ from scrapy.exceptions import DownloadCancelledError
 from archive import runs
 from archive.store import save_portal
 
+from .. import report_parts
 from ..challenge import ChallengeNotPassed
 from ..retry import UNREACHABLE_OR_SILENT as UNREACHABLE
 from ..routes import RouteLog
@@ -48,6 +49,8 @@ class ReportsSpider(ListReading, BrowserReference, ReportPages, scrapy.Spider):
         self._seen: set = set()  # requests already made: a duplicate spends no budget
         self._rendered: set = set()  # list pages already sent to the browser
         self._listed: dict = {}  # (portal, column) -> report links its static pages showed
+        self._searched: set = set()  # portals whose search form was asked in this run
+        self.limits_noted: set = set()  # (portal, limit) recorded once
         self.unreachable: dict[str, str] = {}  # portal -> why its homepage could not be fetched
         self.limits: dict[str, str] = {}  # portal -> the limit that stopped part of it
 
@@ -80,9 +83,11 @@ class ReportsSpider(ListReading, BrowserReference, ReportPages, scrapy.Spider):
                 # again, and every column checked in the browser, every FULL_DISCOVERY_DAYS.
                 self.session.discovery[portal["id"]] = "known_columns"
                 needs = self.session.column_routes(portal["id"])
+                bodies = self.session.column_bodies(portal["id"])
                 for url in columns:
                     request = self.page_request(portal["id"], url, hops=MAX_HOPS - 1, column=True,
-                                                dont_filter=True, from_memory=True)
+                                                dont_filter=True, from_memory=True, search_body=bodies.get(url),
+                                                search=needs.get(url) == "search")
                     if request is not None:
                         request.meta["needs_browser"] = needs.get(url) == "browser"
                         yield request
@@ -116,6 +121,9 @@ class ReportsSpider(ListReading, BrowserReference, ReportPages, scrapy.Spider):
             validators = row
             if row["rendered"]:
                 meta["sources"] = runs.report_sources(self.session.db, row["url"])
+                # a report joined from its pages is read again page by page, not rendered
+                meta["split"] = bool(meta["sources"]) and all(report_parts.is_part_of(row["url"], u)
+                                                              for u in meta["sources"])
                 validators = runs.last_validated_capture(self.session.db, row["url"]) or {}
             if validators.get("etag"):
                 headers["If-None-Match"] = validators["etag"]
@@ -140,7 +148,7 @@ class ReportsSpider(ListReading, BrowserReference, ReportPages, scrapy.Spider):
         if not in_scope(self.portals[portal_id], request.url, any_path=kind == "api"):
             return None
         key = (self.crawler.request_fingerprinter.fingerprint(request), request.meta.get("fragment"))
-        if key in self._seen and not request.meta.get("from_memory"):
+        if key in self._seen and not request.meta.get("from_memory") and not request.meta.get("read_again"):
             return None
         kind = "pages" if kind == "api" else kind  # list API calls spend the page budget
         budget = self.settings.getint("PORTAL_REPORT_BUDGET" if kind == "reports" else "PORTAL_PAGE_BUDGET")
@@ -160,7 +168,9 @@ class ReportsSpider(ListReading, BrowserReference, ReportPages, scrapy.Spider):
         return request
 
     def page_request(self, portal_id, url, hops, column=False, dont_filter=False, from_memory=False,
-                     column_url=None, frame_of=None):
+                     column_url=None, frame_of=None, search=False, search_body=None):
+        """A navigation or list page; `search`: a page of the portal's search results (its
+        number), asked by POST with `search_body` when the form posts."""
         whole = url
         url, _, fragment = url.partition("#")
         meta = {"portal": portal_id, "hops": hops, "column": column,
@@ -174,8 +184,14 @@ class ReportsSpider(ListReading, BrowserReference, ReportPages, scrapy.Spider):
         if fragment:  # kept for the families that read it; pages differing only there are distinct
             meta["fragment"] = fragment
             dont_filter = True
+        post = {}
+        if search:  # a search's answer is the route's to judge (an error page is no error of the portal)
+            meta.update(search=int(search), search_body=search_body, handle_httpstatus_all=True)
+            if search_body is not None:
+                post = {"method": "POST", "body": search_body,
+                        "headers": {"Content-Type": "application/x-www-form-urlencoded"}}
         return self._admit(scrapy.Request(url, callback=self.parse_page, errback=self.on_error_page,
-                                          dont_filter=dont_filter, meta=meta))
+                                          dont_filter=dont_filter, meta=meta, **post))
 
     def report_request(self, portal_id, url, title):
         return self._admit(scrapy.Request(url.split("#")[0], callback=self.parse_report, errback=self.on_error,
