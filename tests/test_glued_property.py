@@ -92,7 +92,7 @@ def zero_report(fmt: str, **active) -> dict:
                      {b: [0] * 4 for b in formats.review_blocks()}, {**zeros, **active})
 
 
-SHAPES = ("zeros", "equal", "copies", "single", "blank-rows")  # "large": once cutting a run is bounded
+SHAPES = ("zeros", "equal", "copies", "single", "large", "blank-rows")
 
 
 @st.composite
