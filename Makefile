@@ -105,7 +105,7 @@ test: install
 
 # The property tests of the readers with many more examples (hypothesis profile `fuzz`).
 fuzz: install
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_fuzz.py
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_fuzz.py tests/test_glued_property.py tests/test_noisy_property.py
 
 # Speed, memory and query-latency figures against baselines measured in the same run, written
 # to bench/RESULTS.md: extract, crawl, recrawl and queries (within 20 minutes on 2 cores).
