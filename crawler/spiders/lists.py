@@ -224,6 +224,9 @@ class ListReading:
                 if meta.get("column_url"):
                     self.session.remember_column(portal_id, meta["column_url"])
                 request = self.report_request(portal_id, href, label)
+            elif hops < MAX_HOPS and discover.is_report_notice(label):
+                # 关于公开…年度报告的通知: its attachments are the reports, read as a list's.
+                request = self.page_request(portal_id, href, hops + 1, column=True)
             elif meta.get("column") and page_url and discover.is_pager(label, href, page_url):
                 # Another page of the same list (首页/上一页/下一页/尾页/3): not a hop, not a new column.
                 if list_ended:
