@@ -393,6 +393,15 @@ def is_shell(html: str) -> bool:
     return not r["markers"].search(text)
 
 
+def holds_report(html: str) -> bool:
+    """A page whose text is a report itself (not a list of them): a table, and at least three
+    of the words the national format's tables have (rules.yml report_page markers)."""
+    if "<table" not in html.lower():
+        return False
+    text = re.sub(r"<[^>]+>|\s+", "", re.sub(r"(?is)<(script|style)\b.*?</\1>", "", html))
+    return len(set(rules()["report_page"]["markers"].findall(text))) >= 3
+
+
 _REFRESH = re.compile(r"""<meta[^>]+http-equiv=["']?refresh["']?[^>]*content=["']?\s*\d*\s*;?\s*(?:url=)?([^"'>]*)""", re.I)
 
 

@@ -158,6 +158,22 @@ def notice(spelling: str, organ: str) -> Portal:
     return p
 
 
+def year_pages(spelling: str, organ: str) -> Portal:
+    """A 年报 column whose links name only the year, with no heading: followed as a year's
+    list, but each page holds the report itself — read as a report, not a sub-column."""
+    p = Portal(f"year-pages-{spelling}", organ)
+    fmt = {"nian": "{}年", "niandu": "{}年度"}[spelling]
+    items = []
+    for i, year in enumerate((2023, 2022)):
+        path = f"/xxgk/gknb/{year}/content_{6100 + i}.html"
+        p.report(path, year)
+        items.append(f'<li><a href="{path}">{fmt.format(year)}</a></li>')
+    p.add("/xxgk/gknb/index.html", page("政府信息公开年报", "<ul>" + "".join(items) + "</ul>"))
+    p.add("/", page(p.organ, '<ul><li><a href="/about.html">本站概况</a></li>'
+                              '<li><a href="/xxgk/gknb/index.html">政府信息公开年报</a></li></ul>'))
+    return p
+
+
 def noframes() -> Portal:
     """A frameset homepage whose only frame is a 404; the navigation is in <noframes>."""
     p = Portal("noframes", "云和县人民政府")
@@ -175,7 +191,7 @@ def noframes() -> Portal:
 
 PORTALS = [year_links("nian", "青田县人民政府"), year_links("niandu", "庆元县人民政府"),
            year_links("bare", "松阳县人民政府"), notice("docx", "缙云县人民政府"), notice("handler", "遂昌县人民政府"),
-           noframes()]
+           year_pages("nian", "景宁畲族自治县人民政府"), year_pages("niandu", "龙泉市人民政府"), noframes()]
 
 
 @pytest.fixture(scope="module")
