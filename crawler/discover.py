@@ -67,6 +67,11 @@ def links(html: str, base_url: str, keep_fragment: bool = False) -> list[tuple[s
                     or _script_target(element.attrib.get("onclick", "")))
             if href:
                 out.append(_link(element, href.strip(), base_url, keep_fragment))
+    if "<noframes" in html.lower():
+        # A frameset's <noframes> holds markup the parser keeps as text: what a frameless
+        # reader (and a search engine) reads, so its links are the page's too.
+        for inner in selector.css("noframes::text").getall():
+            out.extend(links(inner, base_url, keep_fragment))
     if "<option" in html:
         for option in selector.css("select option[value]"):
             value = option.attrib["value"].strip()
@@ -107,6 +112,11 @@ def label_of(element) -> str:
     own = _squash(element.attrib.get("title") or " ".join(element.css("::text").getall()))
     if is_report_title(own):
         return own
+    year = _YEAR_ONLY.match(own)
+    if year:  # 2023年 under a heading that names the series: that year's report
+        heading = _squash(" ".join(element.xpath(_HEADING_ABOVE).css("::text").getall()))
+        if is_report_title(heading, needs_year=False) and not _YEAR.search(heading):
+            return f"{heading}（{year.group(1)}年）"
     candidates = [element.css("img::attr(alt)").get() or "", element.attrib.get("alt") or ""]
     for row in element.xpath("ancestor::*[self::li or self::tr or self::dd or self::dt or self::p][1]"):
         candidates.append(row.attrib.get("title") or "")
@@ -118,6 +128,12 @@ def label_of(element) -> str:
             return text
     return own
 
+
+_YEAR_ONLY = re.compile(r"^((?:19|20)\d{2})(年度?)?$")
+_YEAR = re.compile(r"(19|20)\d{2}")
+# The nearest heading or caption before a link, as a person reads the list under it.
+_HEADING_ABOVE = ("(preceding::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6"
+                  " or self::caption or self::th or self::legend])[last()]")
 
 _SCRIPTED_LINK = re.compile(r"onclick=|data-href=|data-url=", re.I)
 _QUOTED = re.compile(r"""['"]([^'"\s]+)['"]""")
@@ -212,6 +228,14 @@ def is_report_title(label: str, needs_year: bool | None = None) -> bool:
         return False
     needs_year = r["needs_year"] if needs_year is None else needs_year
     return not needs_year or re.search(r"(19|20)\d{2}", label) is not None
+
+
+def is_report_notice(label: str) -> bool:
+    """A notice that announces reports (关于公开…年度报告的通知): a page to read for its
+    attachments, not a report and not an announcement to drop."""
+    r = rules()["report_notice"]
+    label = _squash(label)
+    return bool(r["include"].search(label)) and not r["exclude"].search(label)
 
 
 def is_report_link(label: str, in_list: bool = False) -> bool:
@@ -367,6 +391,15 @@ def is_shell(html: str) -> bool:
     r = rules()["report_page"]
     text = re.sub(r"<[^>]+>|\s+", "", re.sub(r"(?is)<(script|style)\b.*?</\1>", "", html))
     return not r["markers"].search(text)
+
+
+def holds_report(html: str) -> bool:
+    """A page whose text is a report itself (not a list of them): a table, and at least three
+    of the words the national format's tables have (rules.yml report_page markers)."""
+    if "<table" not in html.lower():
+        return False
+    text = re.sub(r"<[^>]+>|\s+", "", re.sub(r"(?is)<(script|style)\b.*?</\1>", "", html))
+    return len(set(rules()["report_page"]["markers"].findall(text))) >= 3
 
 
 _REFRESH = re.compile(r"""<meta[^>]+http-equiv=["']?refresh["']?[^>]*content=["']?\s*\d*\s*;?\s*(?:url=)?([^"'>]*)""", re.I)

@@ -55,6 +55,11 @@ class ListReading:
             self.session.error(portal_id, response.url, "challenge", "firewall challenge page instead of content")
             return
         page_links = discover.links(html, response.url, keep_fragment=True)
+        if response.meta.get("column") and not response.meta.get("frame_of") and discover.holds_report(html) \
+                and not any(discover.is_report_link(label, True) for _, label in page_links):
+            # Reached as a list (a year's link, 2023年), but what it holds is a report: read as one.
+            yield from self.read_as_report(response)
+            return
         ended = response.meta.get("column") and self.list_ended(response, page_links)
         yield from self.frame_requests(html, response)
         yield from self.search_requests(html, response)
@@ -89,6 +94,12 @@ class ListReading:
                 yield request
         elif not listed and response.meta.get("from_memory") and not self.frames_of(html, response):
             yield from self.forget_column(response)
+
+    def read_as_report(self, response):
+        portal_id = response.meta["portal"]
+        self.routes.found(portal_id, response.meta.get("column_url", response.url), "page holds a report",
+                          {response.url})
+        yield from self.parse_report(response)
 
     def list_ended(self, response, page_links) -> bool:
         """A later page of a list (reached by its pager) that adds no report link the list
@@ -250,6 +261,9 @@ class ListReading:
                                                  meta.get("column_body", meta.get("search_body")),
                                                  bool(meta.get("search")))
                 request = self.report_request(portal_id, href, label)
+            elif hops < MAX_HOPS and discover.is_report_notice(label):
+                # 关于公开…年度报告的通知: its attachments are the reports, read as a list's.
+                request = self.page_request(portal_id, href, hops + 1, column=True)
             elif meta.get("column") and page_url and discover.is_pager(label, href, page_url):
                 # Another page of the same list (首页/上一页/下一页/尾页/3): not a hop, not a new column.
                 if list_ended:
