@@ -22,9 +22,7 @@ KNOWN = {
     "site": set(),
     # round 3 (tests/world/seeds.py, portals3.py, captures3.py, attacks3.py)
     "seeds": set(),  # fixed on main (crawler/seeds.py)
-    "portals3": {"notice-attachments/docx", "notice-attachments/handler", "year-only-links/nian",
-                 "year-only-links/niandu", "year-only-links/bare", "frameset-404/noframes", "matrix/view",
-                 "matrix/year"},
+    "portals3": {"matrix/view", "matrix/year"},  # year-only links, notices, noframes: fixed (d4)
     "capture3": {"transposed-table3", "docx-transposed", "png-screenshot", "png-long", "chinese-numerals",
                  "extra-column"},
     "attack3": {"browser-portals", "politeness"},
