@@ -52,7 +52,12 @@ def chinese_count(text: str) -> int | None:
     return total
 
 
-def _chinese(text: str):
+def _chinese(text: str, raw=None):
+    """(count, unit) of a cell typed in Chinese numerals. Only a cell a table printed as a
+    cell (HTML, Office, a ruled PDF: it has a table index): where words are placed by
+    position or by line, a lone 五 is a word of a label cut apart ((五)不予处理)."""
+    if getattr(getattr(raw, "where", None), "table", None) is None:
+        return None
     m = _CHINESE.match(text)
     if m is None:
         return None
@@ -86,7 +91,7 @@ def classify(raw: str) -> str:
     text = fold(raw)
     if text in NULL_MARKS:
         return "null"
-    if _NUMBER.match(text) or _chinese(text):
+    if _NUMBER.match(text) or _chinese(text, raw):
         return "number"
     return "text"
 
@@ -100,7 +105,7 @@ def parse_cell(raw: str, unit: str | None = None, decimal: bool = False,
     """Read a value cell. `unit` is the unit its column is printed in (e.g. 万元): a cell
     written in another money unit is converted to it, unless `keep_unit` (then the cell's own
     unit is kept beside the number)."""
-    where = getattr(raw, "where", None)
+    where, printed = getattr(raw, "where", None), raw
     raw = str(raw or "").strip()
     text = fold(raw)
     cell = Cell(raw=raw, where=where)
@@ -108,7 +113,7 @@ def parse_cell(raw: str, unit: str | None = None, decimal: bool = False,
     if text in NULL_MARKS:
         return cell
     if not m:
-        spelled = _chinese(text)
+        spelled = _chinese(text, printed)
         if spelled:
             cell.value, cell.unit = spelled[0], unit or spelled[1]
         return cell

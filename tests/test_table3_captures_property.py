@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from extract import extract_bytes, formats
+from extract.grid import Text, Where
 from extract.values import chinese_count, parse_cell
 
 from .layouts import parts, show, to_html
@@ -37,9 +38,12 @@ def spelled(n: int) -> str:
 def test_chinese_counts_read_as_numbers():
     for n in range(10_000):
         assert chinese_count(spelled(n)) == n, spelled(n)
-    assert parse_cell("十四件").value == 14
+    cell = Where("html", 1, 3, 4)  # a cell a table printed as a cell
+    assert parse_cell(Text("十四件", cell)).value == 14
     for not_a_count in ("万元", "二〇", "十〇", "千"):
-        assert parse_cell(not_a_count).value is None
+        assert parse_cell(Text(not_a_count, cell)).value is None
+    # a word placed by position (an unruled PDF's (五)不予处理 cut apart) stays a word
+    assert parse_cell(Text("五", Where("pdf-layout", None, 3, 2))).value is None
 
 
 def _numerals(tables, rnd):
