@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import columns as column_order, formats, labels as label_match
+from . import columns as column_order, formats, labels as label_match, orientation
 from .values import Cell, classify, fold, parse_cell
 
 from .grid import ROW_END  # noqa: F401  (re-exported: the end of a row in a cell stream)
@@ -64,6 +64,18 @@ def _fit(values: list[str], width: int):
         if all(_blank(v) for v in values[:-width]):
             return values[-width:]
     return None
+
+
+def _percent(cell) -> bool:
+    return parse_cell(cell).unit == "%"
+
+
+def _counts(values: list[str], width: int) -> list[str]:
+    """A row with more cells than the format's columns: a column of percentages (占比,
+    同比增减) is no column of counts of the format, and is left out."""
+    if len(values) > width and any(_percent(v) for v in values):
+        return [v for v in values if not _percent(v)]
+    return values
 
 
 def _placeholders(values: list[str], width: int) -> bool:
@@ -164,7 +176,7 @@ def read_applications(stream, fmt: str) -> TableResult:
     groups = formats.spec()["application_groups"]
     columns = formats.application_columns()
     group, header, printed = None, None, {}
-    for labels, values in _rows(stream):
+    for labels, values in _rows(orientation.upright(list(stream), fmt)):
         key, group, how = _application_key(labels, group, rows, groups)
         if header is None and key is not None:
             header = " ".join(labels[:-1])  # the column headers are printed before the first row
@@ -176,7 +188,7 @@ def read_applications(stream, fmt: str) -> TableResult:
             continue
         if key in result.cells or key in printed:
             continue
-        fitted = _fit(values, len(columns))
+        fitted = _fit(_counts(values, len(columns)), len(columns))
         if fitted is None:
             result.errors.append(
                 f"table 3 row {key}: {len(values)} cells where {len(columns)} were expected; "

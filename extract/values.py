@@ -17,9 +17,52 @@ _NUMBER = re.compile(
     r"(?P<note>\(.*\))?$"
 )
 _SPACE = re.compile(r"\s+")
+# A count typed in Chinese numerals (三, 十四, 〇, 二十, 一百零五): it starts with a digit or 十
+# (a lone 万/千 is a unit word, not a number); positional runs (二〇) are not read.
+_CHINESE = re.compile(r"^(?P<num>[〇零一二两三四五六七八九十][〇零一二两三四五六七八九十百千]*)"
+                      r"(?P<unit>件|个|条|次|项|人次|家)?$")
+_CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
 
 
 _MINUS = str.maketrans({"\u2212": "-", "\ufe63": "-"})
+
+
+def chinese_count(text: str) -> int | None:
+    """The count a run of Chinese numerals spells, or None when it spells none (a digit
+    must be followed by a unit, units must fall: 二十三, 一百零五; a lone 〇 is 0)."""
+    if len(text) == 1:
+        return _CN_DIGIT.get(text, _CN_UNIT.get(text) if text == "十" else None)
+    total, digit, last_unit = 0, None, 10 ** 9
+    for ch in text:
+        if ch in _CN_DIGIT:
+            if digit is not None and (digit != 0 or last_unit == 10 ** 9):
+                return None  # two digits in a row: positional (二〇), not a count; 百零五 is
+            digit = _CN_DIGIT[ch]
+        else:
+            unit = _CN_UNIT[ch]
+            if unit >= last_unit:
+                return None
+            total += (digit or 1) * unit  # 十 and 零十 are 一十
+            digit, last_unit = None, unit
+    if digit is not None:
+        if digit == 0 and text[-1] in "〇零" and last_unit < 10 ** 9:
+            return None  # 十〇 is no count
+        total += digit
+    return total
+
+
+def _chinese(text: str, raw=None):
+    """(count, unit) of a cell typed in Chinese numerals. Only a cell a table printed as a
+    cell (HTML, Office, a ruled PDF: it has a table index): where words are placed by
+    position or by line, a lone 五 is a word of a label cut apart ((五)不予处理)."""
+    if getattr(getattr(raw, "where", None), "table", None) is None:
+        return None
+    m = _CHINESE.match(text)
+    if m is None:
+        return None
+    value = chinese_count(m.group("num"))
+    return None if value is None else (value, m.group("unit"))
 
 
 def fold(text: str) -> str:
@@ -48,7 +91,7 @@ def classify(raw: str) -> str:
     text = fold(raw)
     if text in NULL_MARKS:
         return "null"
-    if _NUMBER.match(text):
+    if _NUMBER.match(text) or _chinese(text, raw):
         return "number"
     return "text"
 
@@ -62,12 +105,17 @@ def parse_cell(raw: str, unit: str | None = None, decimal: bool = False,
     """Read a value cell. `unit` is the unit its column is printed in (e.g. 万元): a cell
     written in another money unit is converted to it, unless `keep_unit` (then the cell's own
     unit is kept beside the number)."""
-    where = getattr(raw, "where", None)
+    where, printed = getattr(raw, "where", None), raw
     raw = str(raw or "").strip()
     text = fold(raw)
     cell = Cell(raw=raw, where=where)
     m = _NUMBER.match(text)
-    if text in NULL_MARKS or not m:
+    if text in NULL_MARKS:
+        return cell
+    if not m:
+        spelled = _chinese(text, printed)
+        if spelled:
+            cell.value, cell.unit = spelled[0], unit or spelled[1]
         return cell
     number = Decimal(m.group("num").replace(",", ""))
     cell.note = m.group("note")[1:-1] if m.group("note") else None
