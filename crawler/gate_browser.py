@@ -1,7 +1,7 @@
 """The gate in the browser: every request of every page — the document, frames, images,
 stylesheets, scripts, fetch/XHR, workers, popups, and each hop of a redirect — is checked by
 the same policy as Scrapy's (crawler/gate.py) before it leaves; a refused one is aborted,
-never captured. WebSockets are checked the same way; service workers are blocked. What a
+never captured. WebSockets are never opened (recorded); service workers are blocked. What a
 reading of links does not need (images, media, fonts, text tracks, manifests) is not fetched.
 
 `BrowserGate.install_on_context` is the one hook: the download handler (crawler/browser.py)
@@ -92,10 +92,13 @@ class BrowserGate:
         await context.route("**/*", self.guard())
 
         async def websocket(ws):
-            if await self._refused(ws.url.replace("ws", "http", 1), None):
-                await ws.close(code=1008, reason="refused by the archive's gate")
-            else:
-                ws.connect_to_server()
+            # Never connected: Playwright's driver would open it with its own DNS answer and
+            # outside the host's politeness; a page's reading needs its HTTP answers only.
+            url = ws.url.replace("ws", "http", 1)
+            if not await self._refused(url, None):
+                owner, _ = await self.refusal(url, None)
+                self.record(owner, url, "WebSocket not opened: the browser's reading uses HTTP answers only")
+            await ws.close(code=1008, reason="not opened by the archive's browser")
         await context.route_web_socket("**/*", websocket)
 
 

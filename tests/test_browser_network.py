@@ -82,3 +82,34 @@ def test_chromium_opens_no_connection_the_gate_did_not_admit(target):
     # and what the page started towards the canary was refused there (which of the navigations
     # comes first — the form's submit, window.open, location.href — is the page's timing)
     assert any("/hit/" in u for u in refusals), refusals
+
+
+def test_a_websocket_is_never_opened_even_to_the_portal():
+    """Playwright's driver would connect a WebSocket with its own DNS answer and outside the
+    host's politeness: the browser opens none, and says so."""
+    seen: list = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            seen.append((self.path, self.headers.get("Upgrade")))
+            body = (b"<html><body><p>\xe5\xb9\xb4\xe6\x8a\xa5</p><script>window.attack = function() {"
+                    b"new WebSocket('ws://' + location.host + '/socket');};</script></body></html>")
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+    server = http.server.ThreadingHTTPServer(("127.0.0.57", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    own = f"127.0.0.57:{server.server_address[1]}"
+    portals = {"p": {"id": "p", "url": f"http://{own}/", "allowed_hosts": [own]}}
+    refusals: list = []
+    try:
+        asyncio.run(_visit(f"http://{own}/", portals, refusals))
+    finally:
+        server.shutdown()
+    assert seen == [("/", None)], seen  # the page itself, no upgrade request
+    assert refusals == [f"http://{own}/socket"], refusals

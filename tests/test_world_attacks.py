@@ -19,7 +19,6 @@ import gzip
 import http.client
 import json
 import os
-import resource
 import subprocess
 import sys
 import threading
@@ -294,32 +293,33 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
-@pytest.fixture(scope="module")
-def site_attacked(site):
+def _attack_site(site, queries: dict, cases: list, probe_path: str) -> dict:
+    """The hostile requests, 4 at a time, while a probe asks the site for an ordinary page
+    every 0.3 s: each request's status and span, each probe's status and time, Datasette's peak RSS."""
     base, pid = site["base"], site["proc"].pid
-    queries = attacks.site_queries()
-    statuses, probes, peak = {}, [], [0]
+    statuses, probes, spans, peak = {}, [], {}, [0]
     done = threading.Event()
 
     def probe():
         while not done.is_set():
             start = time.monotonic()
-            status, seconds = _get(base + attacks.PROBE, timeout=30)
+            status, seconds = _get(base + probe_path, timeout=30)
             probes.append((status, seconds, start))
             peak[0] = max(peak[0], _rss_kb(pid))
             time.sleep(0.3)
 
-    spans = {}
-
     def attack(case):
         start = time.monotonic()
-        statuses[case] = _get(base + queries[case], timeout=120)
+        try:
+            statuses[case] = _get(base + queries[case], timeout=120)
+        except http.client.HTTPException as exc:  # an answer a client cannot read (e.g. a 100 KB header)
+            statuses[case] = (f"unreadable answer: {type(exc).__name__}: {str(exc)[:120]}", time.monotonic() - start)
         spans[case] = (start, time.monotonic())
 
     watcher = threading.Thread(target=probe, daemon=True)
     watcher.start()
-    for i in range(0, len(SITE_SAMPLE), 4):
-        batch = [threading.Thread(target=attack, args=(c,), daemon=True) for c in SITE_SAMPLE[i:i + 4]]
+    for i in range(0, len(cases), 4):
+        batch = [threading.Thread(target=attack, args=(c,), daemon=True) for c in cases[i:i + 4]]
         for t in batch:
             t.start()
         for t in batch:
@@ -327,6 +327,11 @@ def site_attacked(site):
     done.set()
     watcher.join(timeout=40)
     return {"statuses": statuses, "probes": probes, "peak_kb": peak[0], "spans": spans}
+
+
+@pytest.fixture(scope="module")
+def site_attacked(site):
+    return _attack_site(site, attacks.site_queries(), SITE_SAMPLE, attacks.PROBE)
 
 
 @pytest.mark.parametrize("case", params("site", SITE_SAMPLE))
@@ -351,38 +356,7 @@ SITE3_SAMPLE = SITE3_CASES if os.environ.get("WORLD_CASES") == "all" else sample
 
 @pytest.fixture(scope="module")
 def site_attacked3(site):
-    base, pid = site["base"], site["proc"].pid
-    queries = a3.site_queries()
-    statuses, probes, spans, peak = {}, [], {}, [0]
-    done = threading.Event()
-
-    def probe():
-        while not done.is_set():
-            start = time.monotonic()
-            status, seconds = _get(base + a3.PROBE, timeout=30)
-            probes.append((status, seconds, start))
-            peak[0] = max(peak[0], _rss_kb(pid))
-            time.sleep(0.3)
-
-    def attack(case):
-        start = time.monotonic()
-        try:
-            statuses[case] = _get(base + queries[case], timeout=120)
-        except http.client.HTTPException as exc:  # an answer a client cannot read (e.g. a 100 KB header)
-            statuses[case] = (f"unreadable answer: {type(exc).__name__}: {str(exc)[:120]}", time.monotonic() - start)
-        spans[case] = (start, time.monotonic())
-
-    watcher = threading.Thread(target=probe, daemon=True)
-    watcher.start()
-    for i in range(0, len(SITE3_SAMPLE), 4):
-        batch = [threading.Thread(target=attack, args=(c,), daemon=True) for c in SITE3_SAMPLE[i:i + 4]]
-        for t in batch:
-            t.start()
-        for t in batch:
-            t.join(timeout=150)
-    done.set()
-    watcher.join(timeout=40)
-    return {"statuses": statuses, "probes": probes, "peak_kb": peak[0], "spans": spans}
+    return _attack_site(site, a3.site_queries(), SITE3_SAMPLE, a3.PROBE)
 
 
 @pytest.mark.parametrize("case", params("attack3", SITE3_SAMPLE, [f"site-{c}" for c in SITE3_SAMPLE]))
