@@ -126,7 +126,34 @@ def label_of(element) -> str:
         text = _squash(text)
         if is_report_title(text):
             return text
+    if len(own) <= 8:  # 查看 / 2023 in a table of organs × years: its row's and column's names
+        composed = _cell_label(element)
+        if composed and is_report_title(composed):
+            return composed
     return own
+
+
+def _cell_label(element) -> str | None:
+    """A link in a table cell, read as a person reads a summary table: the row's first cell
+    (the organ), the column's header (the year), and the heading over the table when those
+    two do not name the series themselves."""
+    cell = element.xpath("ancestor::*[self::td or self::th][1]")
+    if not cell:
+        return None
+    cell = cell[0]
+    position = len(cell.xpath("preceding-sibling::*[self::td or self::th]"))
+    if position == 0:
+        return None
+    row_head = _squash(" ".join(cell.xpath("../*[self::td or self::th][1]").css("::text").getall()))
+    header = cell.xpath("ancestor::table[1]//tr[1]/*[self::td or self::th]")
+    col_head = _squash(" ".join(header[position].css("::text").getall())) if position < len(header) else ""
+    if not row_head or not col_head or not _YEAR.search(row_head + col_head):
+        return None
+    label = row_head + col_head
+    if not is_report_title(label):
+        table = cell.xpath("ancestor::table[1]")[0]
+        label += _squash(" ".join(table.xpath(_HEADING_ABOVE).css("::text").getall()))
+    return label
 
 
 _YEAR_ONLY = re.compile(r"^((?:19|20)\d{2})(年度?)?$")

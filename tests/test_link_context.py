@@ -253,3 +253,15 @@ def test_an_unchanged_recrawl_only_revalidates_reports(crawled):
                   if _path(p) in {r[0] for r in portal.reports} and method == "GET"
                   and not (h.get("If-None-Match") or h.get("If-Modified-Since"))]
         assert not bodies, (portal.name, bodies)
+
+
+def test_a_summary_table_of_organs_and_years_names_each_link():
+    """查看 (or the year) in a table of organs × years: the row's organ and the column's year,
+    with the heading over the table, are the link's name."""
+    html = ("<h3>各单位政府信息公开工作年度报告</h3><table><tr><th>单位</th><th>2023年度</th><th>2022年度</th></tr>"
+            "<tr><td>某县教育局</td><td><a href='/a.html'>查看</a></td><td><a href='/b.html'>2022</a></td></tr></table>"
+            "<table><tr><th>栏目</th><th>2023年</th></tr><tr><td>通知公告</td><td><a href='/c.html'>查看</a></td></tr></table>")
+    got = dict(discover.links(html, "http://x.gov.cn/"))
+    assert discover.is_report_title(got["http://x.gov.cn/a.html"]) and "某县教育局2023" in got["http://x.gov.cn/a.html"]
+    assert "某县教育局2022" in got["http://x.gov.cn/b.html"]
+    assert not discover.is_report_title(got["http://x.gov.cn/c.html"])  # no series named over that table
