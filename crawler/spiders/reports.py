@@ -237,7 +237,8 @@ class ReportsSpider(ListReading, BrowserReference, ReportPages, scrapy.Spider):
             for portal in portals:
                 self.compare_with_browser(portal["id"])
         except Exception as exc:  # the comparison must never keep the runs from being closed
-            self.logger.error("browser comparison failed: %s", exc)
+            if not self.session.storage_failed(exc):  # a full disk: the crawl's one line says why
+                self.logger.error("browser comparison failed: %s", exc)
         routes = {p["id"]: self.routes.summary(p["id"]) for p in portals}
         try:
             self.failed_portals = self.session.finish(portals, reason, routes=routes, unreachable=self.unreachable,
