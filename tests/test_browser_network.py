@@ -26,9 +26,12 @@ VECTORS = {  # what a page does, towards the canary at {c} (http://HOST:PORT)
 }
 
 
-def _serve(html: bytes, host: str):
+def _serve(html: bytes, host: str, seen: list | None = None):
+    """`html` to every GET; each request's path and Upgrade header noted in `seen`."""
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
+            if seen is not None:
+                seen.append((self.path, self.headers.get("Upgrade")))
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(html)))
@@ -88,22 +91,9 @@ def test_a_websocket_is_never_opened_even_to_the_portal():
     """Playwright's driver would connect a WebSocket with its own DNS answer and outside the
     host's politeness: the browser opens none, and says so."""
     seen: list = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            seen.append((self.path, self.headers.get("Upgrade")))
-            body = (b"<html><body><p>\xe5\xb9\xb4\xe6\x8a\xa5</p><script>window.attack = function() {"
-                    b"new WebSocket('ws://' + location.host + '/socket');};</script></body></html>")
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-    server = http.server.ThreadingHTTPServer(("127.0.0.57", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    html = ("<html><body><p>年报</p><script>window.attack = function() {"
+            "new WebSocket('ws://' + location.host + '/socket');};</script></body></html>").encode()
+    server = _serve(html, "127.0.0.57", seen)
     own = f"127.0.0.57:{server.server_address[1]}"
     portals = {"p": {"id": "p", "url": f"http://{own}/", "allowed_hosts": [own]}}
     refusals: list = []
