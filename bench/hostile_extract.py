@@ -23,18 +23,13 @@ sys.path.insert(0, str(ROOT))
 
 from replica.hostile import HOSTILE, write_all  # noqa: E402
 
+from bench.measure import tree_pss, tree_rss  # noqa: E402
+
 REAL = ROOT / "tests" / "files" / "samples" / "huaian-2024.pdf"
 
 
 def tree_memory(proc: psutil.Process) -> tuple[int, int]:
-    rss = pss = 0
-    for p in [proc] + proc.children(recursive=True):
-        try:
-            info = p.memory_full_info()
-            rss, pss = rss + info.rss, pss + info.pss
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            pass
-    return rss, pss
+    return tree_rss(proc.pid)[0], tree_pss(proc.pid)
 
 
 def measured(files: list[Path]) -> tuple[float, int, int, list]:

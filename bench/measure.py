@@ -52,6 +52,28 @@ def _children() -> dict[int, list[int]]:
 _TICK = os.sysconf("SC_CLK_TCK")
 
 
+def _pss(pid: int) -> int:
+    """Proportional set size in bytes: each page shared by n processes counts 1/n to each, so
+    the sum over a tree is what the tree occupies (summed RSS counts Chromium's and the
+    forked workers' shared pages once per process)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def tree_pss(pid: int) -> int:
+    kids, total, todo = _children(), 0, [pid]
+    while todo:
+        p = todo.pop()
+        todo.extend(kids.get(p, []))
+        total += _pss(p)
+    return total
+
+
 def tree_rss(pid: int, cpu: dict | None = None, named: dict | None = None,
              waited: dict | None = None) -> tuple[int, list[str]]:
     """(resident bytes of pid and its descendants, their command names). With `cpu`, each
@@ -87,8 +109,10 @@ class PeakMemory:
     CPU seconds of the top process alone (`main_cpu`) and of its children with everything
     they reaped (`children_cpu`: extraction workers are reaped by their forkserver)."""
 
-    def __init__(self, pid: int, every: float = 0.2):
+    def __init__(self, pid: int, every: float = 0.2, pss: bool = False):
         self.pid, self.every, self.peak, self.names = pid, every, 0, set()
+        self.pss, self.peak_pss = pss, 0  # with `pss`, the tree's proportional set size too
+        self._next_pss = 0.0
         self.cpu_seen: dict[int, tuple] = {}
         self.name_of: dict[int, str] = {}
         self.waited: dict[int, float] = {}
@@ -100,6 +124,9 @@ class PeakMemory:
         while not self._stop.is_set():
             rss, names = tree_rss(self.pid, self.cpu_seen, self.name_of, self.waited)
             self.peak = max(self.peak, rss)
+            if self.pss and time.monotonic() >= self._next_pss:  # smaps walks page tables: 1/s
+                self.peak_pss = max(self.peak_pss, tree_pss(self.pid))
+                self._next_pss = time.monotonic() + 1.0
             self.names.update(names)
             self._stop.wait(self.every)
 
@@ -157,7 +184,8 @@ def _reap_orphans(pids, seconds: float = 15.0) -> None:
             time.sleep(0.1)
 
 
-def run_measured(args: list[str], timeout: float = 1800, **kwargs) -> tuple[subprocess.CompletedProcess, float, PeakMemory]:
+def run_measured(args: list[str], timeout: float = 1800, pss: bool = False,
+                 **kwargs) -> tuple[subprocess.CompletedProcess, float, PeakMemory]:
     """Run a command to its end: (result with stdout/stderr, wall seconds, peak memory). Its
     CPU seconds (`peak.cpu`) are those of its whole process tree: what the tree reaped, its
     orphans reaped here, and never less than the processes' own times as sampled."""
@@ -167,7 +195,7 @@ def run_measured(args: list[str], timeout: float = 1800, **kwargs) -> tuple[subp
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
-    peak = PeakMemory(proc.pid)
+    peak = PeakMemory(proc.pid, pss=pss)
     try:
         out, err = proc.communicate(timeout=timeout)
     finally:

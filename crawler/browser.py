@@ -43,6 +43,7 @@ class LazyPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
                                                          f"--renderer-process-limit={self.pages}"])
         self.page_seconds = crawler.settings.getfloat("BROWSER_PAGE_SECONDS", 300)
         self._names = itertools.count(1)
+        self._documents: dict[str, dict] = {}  # context -> the static answer its page renders
 
     def _record_refusal(self, portal, url, reason):
         from .session import CrawlSession
@@ -57,7 +58,8 @@ class LazyPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
         return wrapper
 
     def _make_request_handler(self, *args, **kwargs):
-        return self.gate.guard(super()._make_request_handler(*args, **kwargs), portal_url=kwargs.get("url"))
+        return self.gate.guard(super()._make_request_handler(*args, **kwargs), portal_url=kwargs.get("url"),
+                               document=self._documents.pop(kwargs.get("context_name"), None))
 
     async def _create_page(self, request, spider):
         page = await super()._create_page(request, spider)
@@ -97,5 +99,12 @@ class LazyPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
                     await self._launch()
                     self._started = True
         # a context of its own, closed with its page
-        request.meta.setdefault("playwright_context", f"page-{next(self._names)}")
-        return await super()._download_request(request, spider)
+        name = request.meta.setdefault("playwright_context", f"page-{next(self._names)}")
+        # the page's answer the crawl already has and archived (crawler/spiders/rendering.py):
+        # rendered from those bytes, not asked of the host a second time
+        if request.meta.get("browser_document"):
+            self._documents[name] = request.meta["browser_document"]
+        try:
+            return await super()._download_request(request, spider)
+        finally:
+            self._documents.pop(name, None)

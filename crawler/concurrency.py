@@ -5,7 +5,7 @@ Every ADAPTIVE_CONCURRENCY_INTERVAL seconds: while the downloader is full (reque
 for it) and the CPU has room — the reactor answers within ADAPTIVE_MAX_LAG seconds and the
 responses waiting to be scraped (the extraction pool's queue) are under half of
 SCRAPER_SLOT_MAX_ACTIVE_SIZE — the limit grows by a quarter; while the reactor lags it holds
-(a request waiting for its host's turn costs no CPU); when the process tree's memory passes
+(a request waiting for its host's turn costs no CPU); when the process tree's memory (PSS) passes
 ADAPTIVE_MEMORY_MB it shrinks by a quarter (the tree is measured every
 ADAPTIVE_MEMORY_INTERVAL seconds: listing the machine's processes costs CPU). Politeness per host
 (crawler/politeness.py) is untouched: the limit only decides how many hosts are worked at once.
@@ -23,13 +23,28 @@ from twisted.internet import task
 logger = logging.getLogger(__name__)
 
 
+def _pss(process: psutil.Process) -> int:
+    """Proportional set size (a page shared by n processes counts 1/n to each), from
+    /proc/PID/smaps_rollup; resident bytes where the kernel has no such file."""
+    try:
+        with open(f"/proc/{process.pid}/smaps_rollup", "rb") as rollup:
+            for line in rollup:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return process.memory_info().rss
+
+
 def tree_memory() -> int:
-    """Resident bytes of this process and its children (extraction workers, Chromium)."""
+    """Bytes this process and its children (extraction workers, Chromium) occupy: their
+    summed PSS. Summed RSS would count the pages Chromium's processes share, and those the
+    forked workers share with their forkserver, once per process (1.2 GB for ~500 MB)."""
     me = psutil.Process()
-    total = me.memory_info().rss
+    total = _pss(me)
     for child in me.children(recursive=True):
         try:
-            total += child.memory_info().rss
+            total += _pss(child)
         except psutil.Error:
             pass
     return total

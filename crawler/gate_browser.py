@@ -68,9 +68,13 @@ class BrowserGate:
         self.record(owner, url, f"{reason} (from the browser)")
         return True
 
-    def guard(self, inner=None, portal_url: str | None = None):
+    def guard(self, inner=None, portal_url: str | None = None, document: dict | None = None):
         """A route handler: the gate, then `inner` (scrapy-playwright's, which continues the
-        request with its overrides) or a plain continue, redirects checked hop by hop."""
+        request with its overrides) or a plain continue, redirects checked hop by hop.
+        `document` ({url, status, headers, body}): the answer the page's first navigation to
+        that URL gets, without a request (the crawl fetched and archived it already)."""
+        pending = [document] if document else []
+
         async def handler(route, request):
             url = request.url
             if not url.startswith(("http:", "https:")):  # data:, blob: and the like never leave
@@ -80,7 +84,10 @@ class BrowserGate:
             portal_id = portal_for(self.portals_of() or {}, portal_url) if portal_url else None
             if await self._refused(url, portal_id):
                 return await route.abort("blockedbyclient")
-            checked = _RedirectChecked(route, self, portal_id)
+            if pending and _is_document(request, pending[0]["url"]):
+                checked = _Answered(route, pending.pop())  # scrapy-playwright still sees it as its request
+            else:
+                checked = _RedirectChecked(route, self, portal_id)
             if inner is not None:
                 return await inner(checked, request)
             return await checked.continue_()
@@ -100,6 +107,29 @@ class BrowserGate:
                 self.record(owner, url, "WebSocket not opened: the browser's reading uses HTTP answers only")
             await ws.close(code=1008, reason="not opened by the archive's browser")
         await context.route_web_socket("**/*", websocket)
+
+
+def _is_document(request, url: str) -> bool:
+    """The page's own navigation to `url` (the main frame's, a GET)."""
+    try:
+        return (request.method == "GET" and request.is_navigation_request()
+                and request.frame.parent_frame is None and request.url.split("#")[0] == url)
+    except Exception:  # noqa: BLE001 — a request without a frame (a worker's) is not it
+        return False
+
+
+class _Answered:
+    """The route as the inner handler sees it when its answer is known: `continue_` fulfills it."""
+
+    def __init__(self, route, answer: dict):
+        self._route, self._answer = route, answer
+
+    def __getattr__(self, name):
+        return getattr(self._route, name)
+
+    async def continue_(self, **_overrides):
+        answer = self._answer
+        await self._route.fulfill(status=answer["status"], headers=answer["headers"], body=answer["body"])
 
 
 class _RedirectChecked:

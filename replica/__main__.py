@@ -60,17 +60,25 @@ def main(argv=None) -> int:
         try:
             return subprocess.call(command)
         finally:
-            for server in servers:
-                server.shutdown()
+            shut_down(servers)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
         stop.wait()
     except KeyboardInterrupt:
         pass
-    for server in servers:
-        server.shutdown()
+    shut_down(servers)
     return 0
+
+
+def shut_down(servers) -> None:
+    """All at once: each server's loop notices its shutdown within its 0.5 s poll, so one
+    after another, 36 sites took 18 s (past the tests' 10 s wait after SIGTERM)."""
+    stopping = [threading.Thread(target=server.shutdown) for server in servers]
+    for thread in stopping:
+        thread.start()
+    for thread in stopping:
+        thread.join()
 
 
 if __name__ == "__main__":

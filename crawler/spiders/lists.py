@@ -88,7 +88,7 @@ class ListReading:
         # finds is compared with the static routes when the crawl ends); a column known to
         # need it is rendered on every run.
         if script_list or response.meta.get("needs_browser") or self.reference_due(portal_id):
-            request = self.render_request(self._list_meta(response), response.url,
+            request = self.render_request(self._list_meta(response), response.url, response=response,
                                           reference=not script_list and not response.meta.get("needs_browser"))
             if request is not None:
                 yield request

@@ -15,6 +15,7 @@ import re
 import scrapy
 
 from .. import discover
+from ..browser_fetch import fulfill_headers
 from ..seeds import in_scope
 
 # Finds the element a person would click for the next page (or more records), marks it,
@@ -43,6 +44,7 @@ _FIND_NEXT = """(pattern) => {
   }
   return null;
 }"""
+DOCUMENT_MAXSIZE = 2 * 1024 * 1024
 NEXT_TEXT = r"^(下一页|下页|下一頁|>|›|»|>>|加载更多|查看更多|点击加载更多)$"
 
 
@@ -63,14 +65,28 @@ async def keep_what_it_shows(page, request) -> None:
     await page.route("**/*", handler)
 
 
+def browser_document(response, url: str) -> dict:
+    """Meta giving a render the page's static answer as its document (crawler/browser.py):
+    a 200 answer to that very URL, held while the render waits its turn, so not larger than
+    DOCUMENT_MAXSIZE; else nothing, and the browser fetches the page itself."""
+    if response is None or response.status != 200 or response.url != url.split("#")[0]:
+        return {}
+    if len(response.body) > DOCUMENT_MAXSIZE:
+        return {}
+    return {"browser_document": {"url": response.url, "status": 200,
+                                 "headers": fulfill_headers(response), "body": response.body}}
+
+
 class BrowserReference:
     """Spider component: render_request, parse_rendered, the answers catcher."""
 
     def reference_due(self, portal_id: str) -> bool:
         return self.settings.getbool("BROWSER_REFERENCE", True) and self.session.discovery.get(portal_id) == "full"
 
-    def render_request(self, meta: dict, url: str, reference: bool = False):
-        """The list page again, in Chromium, kept open to click its pager. Once per column."""
+    def render_request(self, meta: dict, url: str, reference: bool = False, response=None):
+        """The list page again, in Chromium, kept open to click its pager. Once per column.
+        With the static answer of that page (`response`), the browser renders those bytes —
+        the capture already archived — instead of asking the host for them again."""
         portal_id = meta["portal"]
         column_url = meta.get("column_url", url)
         if (portal_id, column_url) in self._rendered:
@@ -84,7 +100,8 @@ class BrowserReference:
             target, callback=self.parse_rendered, errback=self.on_render_error, dont_filter=True,
             meta={"portal": portal_id, "hops": meta.get("hops", 0), "column": True, "reference": reference,
                   "column_url": column_url, "answers": answers, "cookiejar": portal_id,
-                  **self.browser_meta(portal_id, answers, list_page=True)})
+                  **self.browser_meta(portal_id, answers, list_page=True),
+                  **browser_document(response, url)})
 
     def _browser_budget(self, portal_id: str, url: str) -> bool:
         """BROWSER_PORTAL_RENDERS pages rendered per portal at most; the limit is recorded."""
