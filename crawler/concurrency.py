@@ -5,9 +5,10 @@ Every ADAPTIVE_CONCURRENCY_INTERVAL seconds: while the downloader is full (reque
 for it) and the CPU has room — the reactor answers within ADAPTIVE_MAX_LAG seconds and the
 responses waiting to be scraped (the extraction pool's queue) are under half of
 SCRAPER_SLOT_MAX_ACTIVE_SIZE — the limit grows by a quarter; while the reactor lags it holds
-(a request waiting for its host's turn costs no CPU); when the process tree's memory (PSS) passes
-ADAPTIVE_MEMORY_MB it shrinks by a quarter (the tree is measured every
-ADAPTIVE_MEMORY_INTERVAL seconds: listing the machine's processes costs CPU). Politeness per host
+(a request waiting for its host's turn costs no CPU); when the memory of the process and its
+extraction workers (PSS; the browser is bounded on its own) passes ADAPTIVE_MEMORY_MB it
+shrinks by a quarter (measured every ADAPTIVE_MEMORY_INTERVAL seconds: listing the machine's
+processes costs CPU). Politeness per host
 (crawler/politeness.py) is untouched: the limit only decides how many hosts are worked at once.
 """
 from __future__ import annotations
@@ -36,15 +37,28 @@ def _pss(process: psutil.Process) -> int:
     return process.memory_info().rss
 
 
+def _is_browser(process: psutil.Process) -> bool:
+    """The Playwright driver (Node), whose children are Chromium's processes."""
+    try:
+        return any("playwright" in part for part in process.cmdline()[:2])
+    except psutil.Error:
+        return False
+
+
 def tree_memory() -> int:
-    """Bytes this process and its children (extraction workers, Chromium) occupy: their
-    summed PSS. Summed RSS would count the pages Chromium's processes share, and those the
-    forked workers share with their forkserver, once per process (1.2 GB for ~500 MB)."""
+    """Bytes this process and its children (the extraction pool) occupy, as summed PSS —
+    without the browser: Chromium is bounded on its own (crawler/browser_slot.py,
+    BROWSER_MEMORY_MB), and fewer requests at once would not make it smaller. (Summed RSS
+    counts the pages forked workers share with their forkserver once per process.)"""
     me = psutil.Process()
-    total = _pss(me)
-    for child in me.children(recursive=True):
+    total, todo = _pss(me), me.children()
+    while todo:
+        child = todo.pop()
+        if _is_browser(child):
+            continue
         try:
             total += _pss(child)
+            todo.extend(child.children())
         except psutil.Error:
             pass
     return total
@@ -60,7 +74,7 @@ class AdaptiveConcurrency:
         self.high = settings.getint("CONCURRENT_REQUESTS_MAX", 1024)
         self.every = settings.getfloat("ADAPTIVE_CONCURRENCY_INTERVAL", 1.0)
         self.max_lag = settings.getfloat("ADAPTIVE_MAX_LAG", 0.25)
-        self.memory = settings.getfloat("ADAPTIVE_MEMORY_MB", 800) * 2**20
+        self.memory = settings.getfloat("ADAPTIVE_MEMORY_MB", 600) * 2**20
         self.memory_every = settings.getfloat("ADAPTIVE_MEMORY_INTERVAL", 5.0)
         self.measured, self.measured_at = 0, float("-inf")
         self.scraper_room = settings.getint("SCRAPER_SLOT_MAX_ACTIVE_SIZE") / 2

@@ -29,7 +29,7 @@ POLITENESS_MARGIN = 0.1  # seconds added to every delay
 CONCURRENT_REQUESTS = 64
 CONCURRENT_REQUESTS_MIN = 8
 CONCURRENT_REQUESTS_MAX = 1024
-ADAPTIVE_MEMORY_MB = 800
+ADAPTIVE_MEMORY_MB = 600  # the crawl and its extraction pool, PSS (the browser: BROWSER_MEMORY_MB)
 # Scheduling: the next request goes to the host with the fewest requests in the downloader
 # (so slow hosts never queue up the others), and within a host the one nearest a report
 # (crawler/priority.py): reports flow from the first minutes.
