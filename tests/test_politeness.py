@@ -38,6 +38,16 @@ def test_no_request_comes_sooner_than_the_host_allows(polite_crawl):
     assert all(c["requests"] > REPORTS for c in counts["hosts"].values())
 
 
+def test_the_browser_reference_renders_the_column_without_asking_for_it_again(polite_crawl):
+    """The reference render draws the archived answer: each host is asked for its column once."""
+    conn = sqlite3.connect(polite_crawl["db"])
+    assert conn.execute("select count(*) from captures where rendered").fetchone()[0] >= HOSTS
+    for url, host in polite_crawl["counts"]["hosts"].items():
+        paths = [path for _, path, *_ in host["log"]]
+        column = [p for p in paths if p.endswith("/zfxxgknb/index.html")]
+        assert len(column) == 1, (url, paths)
+
+
 def test_every_report_is_archived_and_progress_is_logged(polite_crawl):
     conn = sqlite3.connect(polite_crawl["db"])
     assert conn.execute("select count(*) from reports").fetchone()[0] == HOSTS * REPORTS
