@@ -180,7 +180,9 @@ class Loader:
         self.db.conn.commit()
         n = 0
         for request in requests:
-            if request.dont_filter or not dupefilter.request_seen(request):
+            # (every planned request is marked seen, dont_filter ones too — a known report is
+            # revalidated whatever a list links — so a list's link to it is not fetched again)
+            if not dupefilter.request_seen(request) or request.dont_filter:
                 queue.push(request)
                 n += 1
         return n

@@ -129,9 +129,11 @@ class ReportsSpider(ListReading, BrowserReference, ReportPages, scrapy.Spider):
                 headers["If-None-Match"] = validators["etag"]
             if validators.get("last_modified"):
                 headers["If-Modified-Since"] = validators["last_modified"]
+            # dont_filter: a known report's URL that now redirects is followed to its end even
+            # when a list links the new URL too (which one comes first must not matter)
             request = self._admit(scrapy.Request(
                 row["url"], callback=self.parse_report, errback=self.on_error, headers=headers, priority=10,
-                meta={"portal": portal_id, "list_title": row["title"], "known": True, **meta,
+                dont_filter=True, meta={"portal": portal_id, "list_title": row["title"], "known": True, **meta,
                       "handle_httpstatus_list": [304, 404, 410]}), "reports")
             if request is not None:
                 yield request
