@@ -101,6 +101,8 @@ class WorkerCapture:
 
 
 class WorkerSession:
+    sees_found_years = False  # no archive: a search form met is asked at once (crawler/spiders/lists.py)
+
     def __init__(self, settings):
         self.settings = settings
         self.server = get_redis_from_settings(settings)
