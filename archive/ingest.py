@@ -30,7 +30,7 @@ from extract.validate import InvalidReport, validate
 
 from . import store
 from .clock import now
-from .moves import follow_redirect, merge_moved, record_moves, redirect_target, report_of_url, same_report
+from .moves import follow_redirect, merge_moved, record_moves, redirect_target, report_of_url, same_report, settle
 from .records import AttachmentFile, ReportGone, ReportPage
 from .views import normalised_active
 from .warc import payload_digest
@@ -44,6 +44,7 @@ class Outcome:
     report_id: int | None = None
     stage: str | None = None  # the stage that refused it (or found a stored document unreadable)
     message: str | None = None
+    removed: int | None = None  # a known report found gone from its URL meanwhile (it redirects elsewhere)
 
 
 def read_report(body: bytes, url: str, content_type: str, extracted: dict | None = None) -> dict:
@@ -129,7 +130,7 @@ def ingest_report(db, page: ReportPage, *, run: str | None = None, extracted: di
                                f"kept as that portal's (the seeds overlap)")
     # a URL that now redirects: the report moved there (its old URL kept as an alias), or the
     # link leads to an archived report (archive/moves.py)
-    known, page = follow_redirect(db, find_report(db, page.url), page, digest, run=run)
+    known, page, moving = follow_redirect(db, find_report(db, page.url), page, digest, run=run)
     alias = None if known else unchanged_alias(db, page.url, digest)
     if alias:  # another URL of a report, unchanged: that report is what it shows
         with db.atomic():
@@ -145,7 +146,14 @@ def ingest_report(db, page: ReportPage, *, run: str | None = None, extracted: di
     result, failure = _extract(page.body, page.final_url, page.content_type, extracted)
     if failure:
         return failure
+    if moving is not None:  # its URL redirected to other bytes: moved if they are still this report
+        holds_report = has_table_figures(result) or bool(page.attachments)
+        known = settle(db, moving, page, result, holds_report, run=run)
+        if known is None and not holds_report:  # (a list, a notice: no report is stored from it)
+            return Outcome("skipped", None, removed=moving["id"])  # (the why: its `removed` change)
     outcome = _save_report_page(db, page, known, result, digest, run)
+    if moving is not None and known is None:
+        outcome.removed = moving["id"]
     problem = unreadable(result)
     if problem:  # kept (the capture is evidence), and the reason is recorded
         outcome.stage, outcome.message = "extract", problem

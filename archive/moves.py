@@ -45,12 +45,15 @@ def report_of_url(db, url: str) -> dict | None:
 
 
 def follow_redirect(db, known: dict | None, page: ReportPage, digest: str | None, *,
-                    run: str | None = None) -> tuple[dict | None, ReportPage]:
+                    run: str | None = None) -> tuple[dict | None, ReportPage, dict | None]:
     """A page whose URL redirected: (the archived report it is, or None for a new one; the
-    page as that report's — its `url` the report's own). `known`: the report archived at
-    the page's URL; `digest`: the page's bytes' (None for a 304)."""
+    page as that report's — its `url` the report's own; the known report whose move waits
+    for the page to be read). `known`: the report archived at the page's URL; `digest`: the
+    page's bytes' (None for a 304). Unchanged bytes move the report at once; other bytes
+    only once read as this report (`settle`): an old URL that now leads to a list or to
+    another report moves nothing there."""
     if not redirected(page):
-        return known, page
+        return known, page, None
     new_url, by = page.final_url, page.redirected_by
     target = _report_at(db, new_url)
     if target is not None and target["portal"] not in (None, page.portal):
@@ -58,29 +61,52 @@ def follow_redirect(db, known: dict | None, page: ReportPage, digest: str | None
     at_target = replace(page, url=new_url)
     if known is None:
         if target is None:
-            return None, page  # a new report, listed under the URL that redirects
+            return None, page, None  # a new report, listed under the URL that redirects
         with db.atomic():  # a link that leads to an archived report: another URL of it
             _alias(db, page.url, target, digest, run)
-        return target, at_target
+        return target, at_target, None
     if target is None:
         if known["final_url"] == new_url:
-            return known, page  # it always redirected there: nothing moved
+            return known, page, None  # it always redirected there: nothing moved
+        if digest is not None and digest != known["content_digest"]:
+            return None, at_target, known  # moved if what it shows now is still this report
         with db.atomic():
             _move(db, known, page, by, run)
-        return _report_at(db, new_url), at_target
+        return _report_at(db, new_url), at_target, None
     if target["first_run"] == run and same_report(db, known["id"], target["id"]):
         # read at its new URL earlier in this run (a list linked it): one report, the old id kept
         merge_moved(db, known["id"], target["id"], run=run, note=_moved_note(known["url"], by, new_url))
         with db.atomic():
             _alias(db, known["url"], known, known["content_digest"], run, first_run=known["first_run"])
-        return _report_at(db, new_url), at_target
-    # Its URL now leads to another archived report: its own is gone from there.
+        return _report_at(db, new_url), at_target, None
+    _gone_to(db, known, page, f"it leads to report {target['id']} ({new_url})", run)
+    return target, at_target, None
+
+
+def settle(db, known: dict, page: ReportPage, result: dict, holds_report: bool, *,
+           run: str | None = None) -> dict | None:
+    """A known report whose URL redirected to other bytes, now read (`result`;
+    `holds_report`: it has table figures or files of its own). The same organ and year, and
+    figures unless the known report had none either — the report, edited on its way — moves
+    there (the caller stores the edit as a change) and its row is returned. Anything else (a
+    list, another report) means the report is gone from its URL: removed, and None."""
+    same = (result.get("agency"), result.get("report_year")) == (known["organ"], known["report_year"])
+    if same and (holds_report or not store.has_figures(db, known["id"])):
+        with db.atomic():
+            _move(db, known, page, page.redirected_by, run)
+        return _report_at(db, page.final_url)
+    what = "another report" if holds_report else "no report"
+    _gone_to(db, known, page, f"it shows {what} ({page.final_url})", run)
+    return None
+
+
+def _gone_to(db, known: dict, page: ReportPage, where: str, run: str | None) -> None:
+    """Its URL now leads to another report: its own is gone from there."""
     with db.atomic():
         db["reports"].update(known["id"], {"status": "removed", "last_checked_at": page.fetched_at})
-        store.record_change(db, known["id"], "removed", run=run, old_url=known["final_url"], new_url=new_url,
+        store.record_change(db, known["id"], "removed", run=run, old_url=known["final_url"], new_url=page.final_url,
                             old_capture_id=known["capture_id"], new_capture_id=page.capture_id,
-                            note=f"{known['url']} answers {by}: it leads to report {target['id']} ({new_url})")
-    return target, at_target
+                            note=f"{known['url']} answers {page.redirected_by}: {where}")
 
 
 def _moved_note(old_url: str, by: str, new_url: str) -> str:
