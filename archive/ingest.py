@@ -30,6 +30,7 @@ from extract.validate import InvalidReport, validate
 
 from . import store
 from .clock import now
+# (record_moves and merge_moved are used by the crawl and the loader as ingest's)
 from .moves import follow_redirect, merge_moved, record_moves, redirect_target, report_of_url, same_report, settle
 from .records import AttachmentFile, ReportGone, ReportPage
 from .views import normalised_active
