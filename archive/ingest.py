@@ -17,7 +17,8 @@ report either as it was or as it is now, never half-written.
   the page had none. A page without figures whose files are still to be fetched is stored
   as `pending` (with `pending_attachments`) until they are read: the next leg of the job or
   the next run fetches them again, so a report is never left silently without figures.
-- `mark_removed`, `merge_moved`: a report gone from its URL, or found again at a new one.
+- `mark_removed`: a report gone from its URL; a report found again at a new one, or whose
+  URL now redirects to a new one, has moved (archive/moves.py: `record_moves`, `follow_redirect`).
 """
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ from extract.validate import InvalidReport, validate
 
 from . import store
 from .clock import now
+# (record_moves and merge_moved are used by the crawl and the loader as ingest's)
+from .moves import follow_redirect, merge_moved, record_moves, redirect_target, report_of_url, same_report, settle
 from .records import AttachmentFile, ReportGone, ReportPage
 from .views import normalised_active
 from .warc import payload_digest
@@ -42,6 +45,7 @@ class Outcome:
     report_id: int | None = None
     stage: str | None = None  # the stage that refused it (or found a stored document unreadable)
     message: str | None = None
+    removed: int | None = None  # a known report found gone from its URL meanwhile (it redirects elsewhere)
 
 
 def read_report(body: bytes, url: str, content_type: str, extracted: dict | None = None) -> dict:
@@ -80,7 +84,7 @@ def needs_extraction(db, page: ReportPage) -> bool:
         return False
     if unchanged_alias(db, page.url, digest):
         return False
-    known = find_report(db, page.url)
+    known = redirect_target(db, page) or find_report(db, page.url)  # (as ingest_report decides)
     return not (known and known["content_digest"] == digest)
 
 
@@ -108,7 +112,7 @@ def another_portals_report(db, portal: str | None, url: str, digest: str | None)
 def attachment_needs_extraction(db, item: AttachmentFile) -> bool:
     """Whether ingest_attachment will read this file (its report is archived for this portal;
     the file's text is searched with the report's, its figures used if the page had none)."""
-    report = find_report(db, item.report_url) if item.status == 200 else None
+    report = report_of_url(db, item.report_url) if item.status == 200 else None
     return report is not None and (not item.portal or report["portal"] in (None, item.portal))
 
 
@@ -125,7 +129,9 @@ def ingest_report(db, page: ReportPage, *, run: str | None = None, extracted: di
         return Outcome("skipped", owner["id"], stage="overlap",
                        message=f"report {owner['id']} of portal {owner['portal']} ({owner['url']}): "
                                f"kept as that portal's (the seeds overlap)")
-    known = find_report(db, page.url)
+    # a URL that now redirects: the report moved there (its old URL kept as an alias), or the
+    # link leads to an archived report (archive/moves.py)
+    known, page, moving = follow_redirect(db, find_report(db, page.url), page, digest, run=run)
     alias = None if known else unchanged_alias(db, page.url, digest)
     if alias:  # another URL of a report, unchanged: that report is what it shows
         with db.atomic():
@@ -141,7 +147,14 @@ def ingest_report(db, page: ReportPage, *, run: str | None = None, extracted: di
     result, failure = _extract(page.body, page.final_url, page.content_type, extracted)
     if failure:
         return failure
+    if moving is not None:  # its URL redirected to other bytes: moved if they are still this report
+        holds_report = has_table_figures(result) or bool(page.attachments)
+        known = settle(db, moving, page, result, holds_report, run=run)
+        if known is None and not holds_report:  # (a list, a notice: no report is stored from it)
+            return Outcome("skipped", None, removed=moving["id"])  # (the why: its `removed` change)
     outcome = _save_report_page(db, page, known, result, digest, run)
+    if moving is not None and known is None:
+        outcome.removed = moving["id"]
     problem = unreadable(result)
     if problem:  # kept (the capture is evidence), and the reason is recorded
         outcome.stage, outcome.message = "extract", problem
@@ -250,7 +263,7 @@ def _merged(opcodes):
 def ingest_attachment(db, item: AttachmentFile, extracted: dict | None = None) -> Outcome:
     """Keep the file's record; read the report's figures from it if the page had none
     (`extracted`: its extraction, when the caller has it already)."""
-    report = find_report(db, item.report_url)
+    report = report_of_url(db, item.report_url)  # (its report may have moved since the page was fetched)
     if report is None or (item.portal and report["portal"] not in (None, item.portal)):
         return Outcome("skipped", message="report not archived (for this portal)")
     row = {"report_id": report["id"], "url": item.url, "final_url": item.final_url, "label": item.label,
@@ -324,30 +337,6 @@ def mark_removed(db, item: ReportGone, *, run: str | None = None) -> int | None:
     return known["id"]
 
 
-def same_report(db, old_id: int, new_id: int) -> bool:
-    """Whether a new report is a removed one at a new URL: same bytes, or same organ, year,
-    title and cells."""
-    old, new = db["reports"].get(old_id), db["reports"].get(new_id)
-    if old["content_digest"] == new["content_digest"]:
-        return True
-    identity = ("organ", "report_year", "title")
-    return all(old[k] == new[k] for k in identity) and \
-        store.report_cells(db, old_id) == store.report_cells(db, new_id) != {}
-
-
-def record_moves(db, removed: dict[int, str], new: dict[int, str], *, run: str | None = None) -> dict[int, str]:
-    """At the end of a run: a report removed in it ({id: portal}) whose figures reappear in
-    a report new in it, on the same portal, has moved. Returns the new reports that are not moves."""
-    new = dict(new)
-    for old_id, portal in removed.items():
-        for new_id in [i for i, p in new.items() if p == portal]:
-            if same_report(db, old_id, new_id):
-                merge_moved(db, old_id, new_id, run=run)
-                del new[new_id]
-                break
-    return new
-
-
 def merge_duplicates(db, new: dict[int, str]) -> list[int]:
     """At the end of a run (after the moves): a report new in it that is another report of
     the same portal still current — the same bytes, or the same organ, year, title and cells
@@ -382,23 +371,6 @@ def merge_duplicates(db, new: dict[int, str]) -> list[int]:
             db["reports"].delete(new_id)
         removed.append(new_id)
     return removed
-
-
-def merge_moved(db, old_id: int, new_id: int, *, run: str | None = None) -> None:
-    """Keep the old report's id (and history); it now lives at the new URL."""
-    old, new = db["reports"].get(old_id), db["reports"].get(new_id)
-    with db.atomic():
-        for table in store.DERIVED:
-            db[table].delete_where("report_id = ?", [new_id])
-        db.execute("delete from reports_fts where rowid = ?", [new_id])
-        db["reports"].delete(new_id)
-        moved = {k: new[k] for k in ("url", "final_url", "fetched_at", "capture_id",
-                                     "content_digest", "last_checked_at", "last_run")}
-        db["reports"].update(old_id, dict(moved, status="current"))
-        db.execute("delete from changes where report_id = ? and kind = 'removed' and run is ?", [old_id, run])
-        store.record_change(db, old_id, "moved", run=run, old_url=old["final_url"],
-                            new_url=new["final_url"], old_capture_id=old["capture_id"],
-                            new_capture_id=new["capture_id"], note="same report at a new URL")
 
 
 def cells_of(result: dict) -> dict:

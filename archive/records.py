@@ -20,6 +20,7 @@ class ReportPage:
     content_type: str
     body: bytes
     attachments: list[str] = field(default_factory=list)  # files linked from the page, in scope
+    redirected_by: str | None = None  # how `url` sent it on to `final_url` ("HTTP 301", "meta refresh")
 
 
 @dataclass

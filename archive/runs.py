@@ -84,6 +84,13 @@ def known_reports(db, portal: str) -> list[dict]:
         [portal]))
 
 
+def found_years(db, run: str, portal: str) -> set[int]:
+    """The years of the portal's reports found (new, changed or unchanged) in this run."""
+    return {r[0] for r in db.execute(
+        "select distinct report_year from reports where last_run = ? and portal = ? and status != 'removed' "
+        "and report_year is not null", [run, portal]).fetchall()}
+
+
 def report_count(db, portal: str) -> int:
     return db["reports"].count_where("portal = ?", [portal])
 

@@ -142,10 +142,12 @@ class ChallengeMiddleware(UsesSession):
     def _kept_cookies(self, portal: str, what: str) -> None:
         """The first answer of a portal whose jar started with cookies kept from an earlier
         run: shown no challenge (reused: no browser pass), or the challenge (refused)."""
+        if portal in self.kept or portal in self.passes:
+            return  # (asked once per portal: in distributed mode the kept cookies are in Redis)
         kept = self.session.kept_cookies.get(portal)
-        if kept is None or portal in self.kept or portal in self.passes:
+        self.kept[portal] = what if kept is not None else None
+        if kept is None:
             return
-        self.kept[portal] = what
         since = f"earned in run {kept.get('run')}"
         self.crawler.spider.routes.portal_note(
             portal, f"challenge cookies {since} reused: no browser pass" if what == "reused" else

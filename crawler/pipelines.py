@@ -77,6 +77,8 @@ class ArchivePipeline(UsesSession):
         if ingest.needs_extraction(session.db, item):
             extracted = await self.pool.extract(item.body, item.final_url, item.content_type)
         outcome = ingest.ingest_report(session.db, item, run=session.run, extracted=extracted)
+        if outcome.removed is not None:  # (its report may turn up at a new URL in this run: a move)
+            self.removed_ids[outcome.removed] = item.portal
         if outcome.kind in ("invalid", "failed"):
             session.error(item.portal, item.url, outcome.stage, outcome.message)
             return

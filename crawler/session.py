@@ -73,6 +73,12 @@ class CrawlSession:
             crawler._archive_session = cls(crawler.settings)
         return crawler._archive_session
 
+    sees_found_years = True  # the archive says which years this run found (the site search's gap)
+
+    def found_years(self, portal: str) -> set[int]:
+        """The years of the reports found for a portal in this run so far."""
+        return runs.found_years(self.db, self.run, portal)
+
     def known_columns(self, portal: str, full_every_days: float) -> list[str]:
         return runs.known_columns(self.db, portal, full_every_days)
 

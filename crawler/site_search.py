@@ -5,8 +5,12 @@ placeholder say 搜索/检索/查询 (`search.form` in crawler/rules.yml), with 
 search boxes are (q, keyword, searchWord…: `search.inputs`). It is filled with the report's
 title words (`search.query`), its hidden fields kept and its other inputs left as a browser
 sends them, and sent as the form says (GET or POST). Only a form whose action is on the
-portal's own hosts is asked; the spider asks it once per portal at each full discovery and
-reads the results as a list, its pager included, for at most `search.pages` pages."""
+portal's own hosts is asked, and only where the other routes leave a gap a person would fill
+with the search (`gap`): no report found at all, or a year missing between the earliest and
+the latest found. The spider keeps the first such form met at a full discovery, decides when
+every other route is done (the crawl is idle), asks it at most once per portal and full
+discovery, and reads the results as a list, its pager included, for at most `search.pages`
+pages. Either way the decision and its reason are noted in the portal's route."""
 from __future__ import annotations
 
 import re
@@ -38,6 +42,23 @@ def query_words() -> str:
 
 def pages_at_most() -> int:
     return int(_rules().get("pages", 5))
+
+
+GAP_YEARS_NAMED = 5  # missing years named in the note (the rest counted)
+
+
+def gap(years) -> str | None:
+    """Why the search is worth asking, given the years of the reports the other routes found
+    (None: they found a report of every year from the earliest to the latest)."""
+    years = sorted({int(y) for y in years if y is not None})
+    if not years:
+        return "the other routes found no report"
+    missing = [y for y in range(years[0], years[-1] + 1) if y not in years]
+    if not missing:
+        return None
+    named = ", ".join(map(str, missing[:GAP_YEARS_NAMED])) + (
+        f" and {len(missing) - GAP_YEARS_NAMED} more" if len(missing) > GAP_YEARS_NAMED else "")
+    return f"the other routes found no report of {named} (between {years[0]} and {years[-1]})"
 
 
 def search_form(html: str, base_url: str) -> SearchForm | None:

@@ -20,6 +20,8 @@ class Keys:
         self.captured = f"{p}:captured"  # set: "digest url" of captures in the archive
         self.loader = f"{p}:loader"  # string with a TTL: the one loader's lock
         self.progress = f"{p}:progress"  # hash: worker id -> its latest progress line
+        # hash: portal id -> the cookies its challenge pass earned (JSON), kept between runs
+        self.challenge_cookies = f"{p}:challenge_cookies"
 
     def inflight(self, worker: str) -> str:
         """Sorted set: requests a worker has taken and not yet finished (score = priority)."""

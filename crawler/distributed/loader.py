@@ -180,7 +180,9 @@ class Loader:
         self.db.conn.commit()
         n = 0
         for request in requests:
-            if request.dont_filter or not dupefilter.request_seen(request):
+            # (every planned request is marked seen, dont_filter ones too — a known report is
+            # revalidated whatever a list links — so a list's link to it is not fetched again)
+            if not dupefilter.request_seen(request) or request.dont_filter:
                 queue.push(request)
                 n += 1
         return n
@@ -287,6 +289,8 @@ class Loader:
             return
         counts.append((item.portal, "reports_found", 1))
         outcome = ingest.ingest_report(self.db, item, run=run)
+        if outcome.removed is not None:  # (its report may turn up at a new URL in this run: a move)
+            self.removed_ids[run][outcome.removed] = item.portal
         if outcome.message:  # refused, or stored but its document could not be read
             counts.append((item.portal, "errors", 1))
             self._error(run, {"portal": item.portal, "url": item.url, "stage": outcome.stage,

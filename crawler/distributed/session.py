@@ -13,6 +13,7 @@ from archive.clock import now
 from archive.warc import WarcCapture, payload_digest
 
 from . import messages
+from .cookies import SharedChallengeCookies
 from .keys import keys_from_settings
 
 
@@ -101,6 +102,8 @@ class WorkerCapture:
 
 
 class WorkerSession:
+    sees_found_years = False  # no archive: a search form met is asked at once (crawler/spiders/lists.py)
+
     def __init__(self, settings):
         self.settings = settings
         self.server = get_redis_from_settings(settings)
@@ -114,7 +117,9 @@ class WorkerSession:
         self._columns_sent: set = set()
         self._refusals_sent: set = set()
         self.publish_error = None  # the loader publishes; kept for the spider's end
-        self.kept_cookies: dict = {}  # a worker keeps no challenge cookies between runs
+        # the cookies challenge passes earned, shared by the workers and kept between runs
+        self.kept_cookies = SharedChallengeCookies(
+            self.server, self.keys.challenge_cookies, settings.getfloat("CHALLENGE_COOKIES_KEEP_HOURS", 12) * 3600)
 
     @property
     def run(self) -> str:
@@ -157,10 +162,10 @@ class WorkerSession:
         return {}
 
     def keep_cookies(self, portal: str, cookies: list) -> None:
-        return None  # (a challenge is passed again by each worker and run)
+        self.kept_cookies.keep(portal, cookies, self.run)
 
     def drop_cookies(self, portal: str) -> None:
-        return None
+        self.kept_cookies.drop(portal)
 
     def forget_column(self, portal: str, url: str) -> None:
         self.send("column_forgotten", {"portal": portal, "url": url})

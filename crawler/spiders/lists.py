@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from parsel import Selector
+from scrapy.exceptions import DontCloseSpider
 
 from .. import discover, site_search
 from ..families import ListingFailed, by_name, families_for
@@ -134,8 +135,11 @@ class ListReading:
                 yield request
 
     def search_requests(self, html: str, response):
-        """At a full discovery, the portal's own search form (on any of its pages), asked once
-        for the report's title words: its results are a list of the portal's (crawler/site_search.py)."""
+        """At a full discovery, the portal's own search form (the first met on any of its
+        pages): kept, and asked for the report's title words once every other route is done,
+        if they left a gap (`ask_searches_left`); its results are a list of the portal's
+        (crawler/site_search.py). A session that cannot see which years were found (a
+        distributed worker) asks it at once."""
         portal_id = response.meta["portal"]
         if portal_id in self._searched or response.meta.get("search") or \
                 self.session.discovery.get(portal_id) != "full":
@@ -144,12 +148,40 @@ class ListReading:
         if form is None or not in_scope(self.portals[portal_id], form.url):
             return
         self._searched.add(portal_id)
-        self.routes.note(portal_id, form.url, "search", f"the search form of {_where(response.url)} asked for "
+        if self.session.sees_found_years:
+            self._search_forms[portal_id] = (form, response.url)
+            return
+        yield from self.ask_search(portal_id, form, response.url, "a distributed worker does not see "
+                                                                   "which years were found")
+
+    def ask_search(self, portal_id: str, form, page_url: str, why: str):
+        self.routes.note(portal_id, form.url, "search", f"the search form of {_where(page_url)} asked for "
                                                         f"{site_search.query_words()} by {form.method}")
+        self.routes.portal_note(portal_id, f"site search asked: {why}")
         request = self.page_request(portal_id, form.url, MAX_HOPS - 1, column=True, search=1,
                                     search_body=form.body or None)
         if request is not None:
             yield request
+
+    def ask_searches_left(self, spider=None):
+        """spider_idle: every other route of every portal is done and its reports stored. A
+        kept search form is asked where they left a gap (site_search.gap); otherwise the
+        route says why it was not."""
+        waiting, self._search_forms = self._search_forms, {}
+        asked = False
+        for portal_id, (form, page_url) in waiting.items():
+            if self.session.storage_error:
+                return
+            why = site_search.gap(self.session.found_years(portal_id))
+            if why is None:
+                self.routes.portal_note(portal_id, f"site search not asked (the form of {_where(page_url)}): "
+                                                   "the other routes found a report of every year")
+                continue
+            for request in self.ask_search(portal_id, form, page_url, why):
+                self.crawler.engine.crawl(request)
+                asked = True
+        if asked:
+            raise DontCloseSpider
 
     def forget_column(self, response):
         """A remembered column shows no list any more: discover the portal again."""

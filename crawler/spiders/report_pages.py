@@ -74,12 +74,24 @@ class ReportPages:
                     yield request
                 return
         # The report first (stored `pending` while its files are still to be read), then its files.
-        yield self.report_item(response, first_url, [request.url for request in attachments])
+        yield self.report_item(response, first_url, [request.url for request in attachments],
+                               redirected_by=self.redirect_of(response, first_url))
         for request in attachments:  # one that fails leaves the report pending for the next run
             yield request
 
+    def redirect_of(self, response, first_url: str) -> str | None:
+        """How the report's URL sent it on ("HTTP 301", "meta refresh"), None when it answered
+        itself. Its target is then this run's copy of the report: a list's link to it is not
+        fetched again (archive/moves.py decides whether the report moved)."""
+        reasons = response.meta.get("redirect_reasons") or []
+        if first_url == response.url or not reasons:
+            return None
+        final = response.url.split("#")[0]
+        self._seen.add((self.crawler.request_fingerprinter.fingerprint(scrapy.Request(final)), None))
+        return f"HTTP {reasons[0]}" if isinstance(reasons[0], int) else str(reasons[0])
+
     def report_item(self, response, first_url: str, attachments=(), body: bytes | None = None,
-                    capture_id=None, capture_new=None, status=None) -> ReportPage:
+                    capture_id=None, capture_new=None, status=None, redirected_by=None) -> ReportPage:
         return ReportPage(
             portal=response.meta["portal"], url=first_url, final_url=response.url.split("#")[0],
             list_title=response.meta.get("list_title"), fetched_at=now(),
@@ -88,7 +100,8 @@ class ReportPages:
             status=status or response.status,
             content_type="text/html; charset=utf-8" if body is not None
             else response.headers.get("Content-Type", b"").decode("latin-1"),
-            body=response.body if body is None else body, attachments=list(attachments))
+            body=response.body if body is None else body, attachments=list(attachments),
+            redirected_by=redirected_by)
 
     def render_report_request(self, meta: dict, url: str):
         portal_id = meta["portal"]

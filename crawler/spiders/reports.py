@@ -49,7 +49,8 @@ class ReportsSpider(ListReading, BrowserReference, ReportPages, scrapy.Spider):
         self._seen: set = set()  # requests already made: a duplicate spends no budget
         self._rendered: set = set()  # list pages already sent to the browser
         self._listed: dict = {}  # (portal, column) -> report links its static pages showed
-        self._searched: set = set()  # portals whose search form was asked in this run
+        self._searched: set = set()  # portals whose search form was met in this run
+        self._search_forms: dict = {}  # portal -> (its search form, the page it is on), asked if a gap is left
         self.limits_noted: set = set()  # (portal, limit) recorded once
         self.unreachable: dict[str, str] = {}  # portal -> why its homepage could not be fetched
         self.limits: dict[str, str] = {}  # portal -> the limit that stopped part of it
@@ -58,6 +59,7 @@ class ReportsSpider(ListReading, BrowserReference, ReportPages, scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.on_closed, signal=signals.spider_closed)
+        crawler.signals.connect(spider.ask_searches_left, signal=signals.spider_idle)
         return spider
 
     def load_portals(self, seeds: str) -> dict:
@@ -129,9 +131,11 @@ class ReportsSpider(ListReading, BrowserReference, ReportPages, scrapy.Spider):
                 headers["If-None-Match"] = validators["etag"]
             if validators.get("last_modified"):
                 headers["If-Modified-Since"] = validators["last_modified"]
+            # dont_filter: a known report's URL that now redirects is followed to its end even
+            # when a list links the new URL too (which one comes first must not matter)
             request = self._admit(scrapy.Request(
                 row["url"], callback=self.parse_report, errback=self.on_error, headers=headers, priority=10,
-                meta={"portal": portal_id, "list_title": row["title"], "known": True, **meta,
+                dont_filter=True, meta={"portal": portal_id, "list_title": row["title"], "known": True, **meta,
                       "handle_httpstatus_list": [304, 404, 410]}), "reports")
             if request is not None:
                 yield request
