@@ -11,6 +11,8 @@ from urllib.parse import urlencode, urljoin, urlsplit
 import yaml
 from parsel import Selector
 
+from extract.markup import parsable
+
 RULES_FILE = Path(__file__).with_name("rules.yml")
 
 
@@ -30,6 +32,11 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text or "")
 
 
+def page_selector(html: str) -> Selector:
+    """The page parsed as a browser reads it (an XML declaration does not empty it)."""
+    return Selector(text=parsable(html))
+
+
 def links(html: str, base_url: str, keep_fragment: bool = False) -> list[tuple[str, str]]:
     """(absolute URL, label) for each link a person can click, resolved as a browser does
     (against `<base href>` when the page has one). The title attribute is preferred to the
@@ -40,7 +47,7 @@ def links(html: str, base_url: str, keep_fragment: bool = False) -> list[tuple[s
     a GET `<form>`'s button, `onclick="window.open('…')"`, `location.href=…`,
     `data-href`/`data-url`, and a `<select>` whose options are page addresses (a year picker)."""
     out = []
-    selector = Selector(text=html)
+    selector = page_selector(html)
     base_url = document_base(selector, base_url)
     for a in selector.css("a[href], area[href]"):
         href = a.attrib["href"].strip()
@@ -90,7 +97,7 @@ def next_page_links(html: str, url: str) -> list[str]:
     """The page's declared next page: `<link rel=next href>` (a pager only the head shows)."""
     if "next" not in html.lower():
         return []
-    selector = Selector(text=html)
+    selector = page_selector(html)
     base = document_base(selector, url)
     return [urljoin(base, href.strip()) for href in selector.css("link[href]")
             .xpath("self::*[contains(concat(' ', translate(@rel, 'NEXT', 'next'), ' '), ' next ')]/@href").getall()]
@@ -196,7 +203,7 @@ def frame_urls(html: str, base_url: str) -> list[str]:
     if "frame" not in html.lower():
         return []
     out = []
-    for src in Selector(text=html).css("iframe::attr(src), frame::attr(src)").getall():
+    for src in page_selector(html).css("iframe::attr(src), frame::attr(src)").getall():
         src = src.strip()
         if src and not src.startswith(("javascript:", "about:", "data:", "#")):
             url = urljoin(base_url, src).split("#")[0]

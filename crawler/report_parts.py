@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from extract.markup import parsable
+
 from . import discover
 
 PART_LABEL = re.compile(r"^(下一页|下页|第?\d{1,3}页?|\[\d{1,3}\]|>|›|»)$")
@@ -79,13 +81,13 @@ def joined(pages: list[str]) -> str:
     import lxml.html
 
     try:
-        doc = lxml.html.document_fromstring(pages[0])
+        doc = lxml.html.document_fromstring(parsable(pages[0]))
     except (ValueError, lxml.etree.ParserError):
         return _bodies_appended(pages)
     original = copy.deepcopy(doc)
     for later in pages[1:]:
         try:
-            other = lxml.html.document_fromstring(later)
+            other = lxml.html.document_fromstring(parsable(later))
         except (ValueError, lxml.etree.ParserError):
             continue
         a, b = _content_pair(original.body, other.body)

@@ -17,8 +17,6 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode, urljoin
 
-from parsel import Selector
-
 from . import discover
 
 
@@ -67,7 +65,7 @@ def search_form(html: str, base_url: str) -> SearchForm | None:
         return None
     rules = _rules()
     marker, inputs = re.compile(rules["form"].pattern, re.I), re.compile(rules["inputs"].pattern, re.I)
-    selector = Selector(text=html)
+    selector = discover.page_selector(html)
     base_url = discover.document_base(selector, base_url)
     for form in selector.css("form"):
         action = (form.attrib.get("action") or "").strip()

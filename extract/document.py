@@ -20,6 +20,7 @@ from w3lib.encoding import html_to_unicode
 
 from .grid import ROW_END, Text, Where
 from .limits import check_cells
+from .markup import parsable
 from .source import Document, UnreadableDocument, find_fields, page_spec, title_from_lines  # noqa: F401
 from .sniff import file_kind, text_kind
 from .values import fold
@@ -170,7 +171,7 @@ def _load_text(text: str, source: str) -> Document:
 # --- HTML --------------------------------------------------------------------------------
 
 def _load_html(data: bytes, source: str, content_type: str) -> Document:
-    text = decode_html(data, content_type)
+    text = parsable(decode_html(data, content_type))
     if not text.strip():
         raise UnreadableDocument("empty HTML document")
     try:
