@@ -55,7 +55,7 @@ def owned(windows: list[tuple[int, int]]) -> list[tuple[float, float]]:
 
 def box_of(points, text: str, score: float, dy: float = 0.0) -> Box:
     ys, xs = [p[1] for p in points], [p[0] for p in points]
-    return Box(min(ys) + dy, max(ys) + dy, min(xs), max(xs), text, float(score))
+    return Box(float(min(ys)) + dy, float(max(ys)) + dy, float(min(xs)), float(max(xs)), text, float(score))
 
 
 def join_strips(per_strip: list[list[Box]], windows: list[tuple[int, int]]) -> list[Box]:
