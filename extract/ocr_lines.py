@@ -8,7 +8,9 @@ its limit (rapidocr's `max_side_len`, 2000 px), and a 长图 of 1000 × 4200 px 
 still shrunk to that width: its print is large.) Strips overlap by more than a
 printed line is tall, and each box belongs to the one strip whose share of the overlap holds
 its centre: a line cut by a strip's edge is whole in the strip that owns it, and its cut part
-in the other strip has its centre on the owner's side too (so it is dropped).
+in the other strip has its centre on the owner's side too (so it is dropped). A box the owner
+missed is taken from the other strip when it is whole there and nothing kept stands in its
+place (the detector finds a lone label at one offset and not at another: measured).
 """
 from __future__ import annotations
 
@@ -58,13 +60,34 @@ def box_of(points, text: str, score: float, dy: float = 0.0) -> Box:
     return Box(float(min(ys)) + dy, float(max(ys)) + dy, float(min(xs)), float(max(xs)), text, float(score))
 
 
+EDGE = 8  # px: a box this near a strip's inner edge may be a line cut by it
+
+
+def _same_place(a: Box, b: Box) -> bool:
+    """Two boxes are one printed text: they overlap by half the smaller one's area."""
+    w = min(a.right, b.right) - max(a.left, b.left)
+    h = min(a.bottom, b.bottom) - max(a.top, b.top)
+    smaller = min((a.right - a.left) * (a.bottom - a.top), (b.right - b.left) * (b.bottom - b.top))
+    return w > 0 and h > 0 and w * h >= 0.5 * max(smaller, 1e-9)
+
+
 def join_strips(per_strip: list[list[Box]], windows: list[tuple[int, int]]) -> list[Box]:
-    """The boxes of every strip (already in image coordinates), each kept only from the strip
-    that owns its centre."""
-    out = []
-    for boxes, (lo, hi) in zip(per_strip, owned(windows)):
-        out += [b for b in boxes if lo <= (b.top + b.bottom) / 2 < hi]
-    return out
+    """The boxes of every strip (already in image coordinates), each kept from the strip that
+    owns its centre; a box the owner missed (the detector is not the same at every offset) is
+    taken from the strip that also holds it whole — away from its inner edges — unless a box
+    already kept stands in its place."""
+    zones = owned(windows)
+    kept = [b for boxes, (lo, hi) in zip(per_strip, zones) for b in boxes if lo <= (b.top + b.bottom) / 2 < hi]
+    last = len(windows) - 1
+    for i, (boxes, (top, bottom), (lo, hi)) in enumerate(zip(per_strip, windows, zones)):
+        for b in boxes:
+            if lo <= (b.top + b.bottom) / 2 < hi:
+                continue
+            if (i and b.top < top + EDGE) or (i < last and b.bottom > bottom - EDGE):
+                continue  # perhaps cut by the edge: the neighbour holds it whole
+            if not any(_same_place(b, k) for k in kept if k.top < b.bottom and k.bottom > b.top):
+                kept.append(b)
+    return kept
 
 
 def _band(row: list[Box]) -> tuple[float, float]:
