@@ -3,7 +3,8 @@ Chromium at several widths, pixel scales and heights (white space below, as a ph
 screenshot has), read back by OCR (extract/ocr.py: strip by strip at the image's own scale).
 
 Never a wrong cell; at least 95% of the cells an identity can vouch for (tables 3 and 4: OCR
-cells are stored only where R3/R4 hold, so table 2 stays undetermined) read exactly.
+cells are stored only where R3/R4 hold, so table 2 stays undetermined) read exactly, in the
+rows printed in full (a blank cell leaves no trace in a picture: `printed_in_full`).
 OCR takes about a minute a page on a shared machine: one generated case by default,
 `OCR_CASES=N` for cases 0 … N-1 (each drawn from its index: report, width, scale, height)."""
 from __future__ import annotations
@@ -57,6 +58,14 @@ def long_screenshot(html: str, width: int, scale: float, below: int) -> bytes:
             browser.close()
 
 
+def printed_in_full(expected: dict) -> dict:
+    """The label's rows of tables 3 and 4 with every cell printed: a blank cell leaves nothing
+    in a picture, and where it stood is not yet read from the figures' positions (such a row
+    stays undetermined — shuyang-fgj-2023 prints its zeros blank: tests/world/FINDINGS.md)."""
+    return {section: {key: row for key, row in expected[section].items()
+                      if all(v is not None for v in row.values())} for section in VOUCHED}
+
+
 @pytest.mark.parametrize("i", CASES)
 def test_a_long_screenshot_reads_by_ocr(i):
     c = case(i)
@@ -64,7 +73,7 @@ def test_a_long_screenshot_reads_by_ocr(i):
     data = long_screenshot(to_html(expected), c["width"], c["scale"], c["below"])
     got = extract_bytes(data, f"{c['report']}.png")
     exact, undetermined, wrong = compare(expected, got, ("active",) + VOUCHED)
-    v_exact, v_undetermined, _ = compare(expected, got, VOUCHED)
+    v_exact, v_undetermined, _ = compare(printed_in_full(expected), got, VOUCHED)
     share = v_exact / (v_exact + v_undetermined)
     print(f"{c}: {exact}/{exact + undetermined + len(wrong)} exact, {share:.1%} of tables 3-4")
     assert not wrong, (c, wrong)
