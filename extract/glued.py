@@ -6,7 +6,9 @@ signs where a column may be negative (本年增/减), decimals where it may be d
 separators — and a reading is kept only when exactly one satisfies every identity the printed
 values must satisfy (R1–R4 of report_format.yml, the same data checks.py uses): in table 3
 R3 for each row, then R1 and R2 over every column for rows with several readings; in table 4
-R4 for each block. Table 2 has no identity: only a run with a single possible cut is read.
+R4 for each block (where 总计 is printed last, only the cuts whose 总计 is the sum of the others
+are searched: summed_splits; every search is capped at MAX_STEPS steps, recorded as an error).
+Table 2 has no identity: only a run with a single possible cut is read.
 White space in a run (a capture that separates some cells) narrows the readings that remain.
 A row with no reading or several is left undetermined (null, with an error), never guessed.
 
