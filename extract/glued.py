@@ -6,7 +6,9 @@ signs where a column may be negative (本年增/减), decimals where it may be d
 separators — and a reading is kept only when exactly one satisfies every identity the printed
 values must satisfy (R1–R4 of report_format.yml, the same data checks.py uses): in table 3
 R3 for each row, then R1 and R2 over every column for rows with several readings; in table 4
-R4 for each block. Table 2 has no identity: only a run with a single possible cut is read.
+R4 for each block (where 总计 is printed last, only the cuts whose 总计 is the sum of the others
+are searched: summed_splits; every search is capped at MAX_STEPS steps, recorded as an error).
+Table 2 has no identity: only a run with a single possible cut is read.
 White space in a run (a capture that separates some cells) narrows the readings that remain.
 A row with no reading or several is left undetermined (null, with an error), never guessed.
 
@@ -146,6 +148,58 @@ def splits(digits: str, kinds: list[str], budget: list | None = None):
                 yield (head,) + tail
 
 
+def summed_splits(digits: str, n: int, budget: list | None = None) -> list[tuple]:
+    """The cuts of `digits` into n counts whose last is the sum of the others (R3's 总计 of a
+    row, R4's 总计 of a block; a blank mark adds nothing), in the order `splits` gives them:
+    the same cuts as `splits` filtered by that identity, found without trying the others —
+    the 总计 is a suffix, a cell greater than what is left of it ends the search there (a
+    longer cell is a greater number), and so does a rest too short to sum to what is left, or
+    too long for cells no greater than it.
+    `budget` bounds the work like `splits`'."""
+    budget = budget if budget is not None else [MAX_STEPS]
+    valid = KINDS["count"].fullmatch
+    out: list[tuple] = []
+
+    def parts(rest: str, k: int, left: int, acc: tuple):
+        if k == 0:
+            if not rest and left == 0:
+                out.append(acc)
+            return
+        if left >= k * 10 ** (len(rest) - k + 1):
+            return  # k cells cut from `rest` (each at most len(rest) - k + 1 digits) sum to less
+        d = len(str(left))
+        if len(rest) > k * max(2, d + (d - 1) // 3):
+            return  # each cell is at most `left`: at most its digits (with commas), or a mark ——
+        for i in range(1, len(rest) - k + 2):
+            budget[0] -= 1
+            if budget[0] < 0:
+                raise TooManyCuts(digits)
+            head = rest[:i]
+            if not valid(head):
+                continue
+            value = number(head) or 0
+            if value > left:
+                if head[0] not in "—/":
+                    break
+                continue
+            parts(rest[i:], k - 1, left - value, acc + (head,))
+
+    for at in range(n - 1, len(digits)):
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise TooManyCuts(digits)
+        total = digits[at:]
+        if valid(total):
+            parts(digits[:at], n - 1, number(total) or 0, ())
+    return sorted((cut + (digits[len("".join(cut)):],) for cut in out), key=lambda c: [len(x) for x in c])
+
+
+def last_is_sum(lhs: list, rhs: list, order: list) -> bool:
+    """The identity says the last cell in `order` is the sum of the others (总计 printed last)."""
+    last, others = {order[-1]}, set(order[:-1])
+    return (set(lhs), set(rhs)) in ((last, others), (others, last))
+
+
 def number(tok: str):
     """The value of a cell of a reading; None for a not-reported mark."""
     if tok[0] in "—/":
@@ -161,14 +215,20 @@ def _as_zero(values: list) -> list:
     return [0 if v is None else v for v in values]
 
 
-def readings(run: str, kinds: list[str], accept=None, limit: int = MAX_CANDIDATES) -> list[tuple]:
+def readings(run: str, kinds: list[str], accept=None, limit: int = MAX_CANDIDATES, summed: bool = False) -> list[tuple]:
     """Every cut of a run into cells of these kinds that `accept` (an identity) admits.
     Spaces are not trusted as cell boundaries: captures also put them inside a number
     ('35 0' may be 3, 50 or 35, 0), so a run reads the same with or without them.
-    TooManyCuts when the run has more cuts than MAX_STEPS to try."""
+    `summed`: `accept` requires the last count to be the sum of the others (R3), so only
+    such cuts are tried (summed_splits). TooManyCuts when the run has more cuts than
+    MAX_STEPS to try."""
     compact = run.replace(" ", "")
     out = []
-    for cand in splits(compact, kinds, [MAX_STEPS]):
+    if summed and set(kinds) == {"count"}:
+        cuts = summed_splits(compact, len(kinds), [MAX_STEPS])
+    else:
+        cuts = splits(compact, kinds, [MAX_STEPS])
+    for cand in cuts:
         if accept is None or accept(cand):
             out.append(cand)
             if len(out) >= limit:
@@ -176,10 +236,13 @@ def readings(run: str, kinds: list[str], accept=None, limit: int = MAX_CANDIDATE
     return out
 
 
-def grouped_readings(digits: str, groups: list[list[str]], accept, limit: int = MAX_CANDIDATES) -> list[tuple]:
+def grouped_readings(digits: str, groups: list[list[str]], accept, limit: int = MAX_CANDIDATES,
+                     summed: bool = False) -> list[tuple]:
     """Readings of a run that holds several groups of cells (table 4's three blocks), each
     group admitted by `accept` on its own: cut group by group, so a wrong first cut is
-    dropped before the rest is tried. TooManyCuts past MAX_STEPS cuts tried."""
+    dropped before the rest is tried. `summed`: `accept` requires each group's last count to
+    be the sum of the others (R4), so only such cuts are tried. TooManyCuts past MAX_STEPS
+    cuts tried."""
     out: list[tuple] = []
     budget = [MAX_STEPS]
 
@@ -191,7 +254,9 @@ def grouped_readings(digits: str, groups: list[list[str]], accept, limit: int = 
                 out.append(acc)
             return
         for cut in range(len(todo[0]), len(rest) + 1):
-            for group in splits(rest[:cut], todo[0], budget):
+            cuts = summed_splits(rest[:cut], len(todo[0]), budget) if summed and set(todo[0]) == {"count"} \
+                else splits(rest[:cut], todo[0], budget)
+            for group in cuts:
                 if accept(group):
                     walk(rest[cut:], todo[1:], acc + group)
     walk(digits, groups, ())
@@ -226,6 +291,7 @@ def decode_applications(one: Text1, offset: int, text: str, fmt: str, known: dic
         labels = []
 
     r3_holds = identities.over(lhs, rhs, columns)
+    r3_summed = last_is_sum(lhs, rhs, columns)
 
     def r3(cand):
         return r3_holds([number(t) for t in cand])
@@ -233,7 +299,7 @@ def decode_applications(one: Text1, offset: int, text: str, fmt: str, known: dic
     candidates = {}
     for key, (_, run) in found.items():
         try:
-            candidates[key] = readings(run[1], ["count"] * len(columns), r3)
+            candidates[key] = readings(run[1], ["count"] * len(columns), r3, summed=r3_summed)
         except TooManyCuts:
             candidates[key] = []
             errors.append(f"table 3 glued row {key}: more than {MAX_STEPS} ways to cut '{run[1]}'; undetermined")
@@ -298,7 +364,8 @@ def decode_review(one: Text1, offset: int, text: str):
 
     errors = []
     try:
-        found = grouped_readings(run.replace(" ", ""), [["count"] * len(outcomes)] * len(blocks), r4)
+        found = grouped_readings(run.replace(" ", ""), [["count"] * len(outcomes)] * len(blocks), r4,
+                                 summed=last_is_sum(lhs, rhs, outcomes))
     except TooManyCuts:
         found = []
         errors.append(f"table 4 glued cells '{run}': more than {MAX_STEPS} ways to cut them; undetermined")

@@ -5,7 +5,8 @@ downloaded) into positioned lines, then read like any text by the alignment read
 The lines are ordered top to bottom, the words of one printed row (boxes overlapping in
 height) joined left to right. Each line keeps its OCR confidence. OCR cells are stored only
 where an identity vouches for them (readings.py, `layout = ocr`). Bounded: at most
-`EXTRACT_OCR_PAGES` pages and `EXTRACT_OCR_PIXELS` megapixels a page (limits.py), inside the
+`EXTRACT_OCR_PAGES` pages and `EXTRACT_OCR_PIXELS` megapixels a page (limits.py; a long
+image's strips are read one at a time, so the engine's memory is a strip's), inside the
 worker's time and memory limits like every extraction.
 """
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 
+from . import ocr_lines
 from .limits import LimitExceeded, current
 from .source import Document, UnreadableDocument, find_fields, title_from_lines
 
@@ -24,34 +26,28 @@ def engine():
     from rapidocr import RapidOCR
 
     engine = RapidOCR()
-    logging.getLogger("RapidOCR").setLevel(logging.WARNING)
+    logging.getLogger("RapidOCR").setLevel(logging.ERROR)  # a blank strip is no warning
     return engine
+
+
+def boxes_of(image) -> list[ocr_lines.Box]:
+    """Every text box of a PIL image in its coordinates: a tall image (a 长图) read strip by
+    strip at its own scale (ocr_lines.py), the overlap's duplicates dropped by position."""
+    import numpy
+
+    pixels = numpy.asarray(image.convert("RGB"))
+    windows = ocr_lines.strips(image.height)  # the image's pixels are bounded (_check)
+    per_strip = []
+    for top, bottom in windows:
+        result = engine()(pixels[top:bottom])
+        found = [] if result is None or result.boxes is None else zip(result.boxes, result.txts, result.scores)
+        per_strip.append([ocr_lines.box_of(points, text, score, dy=top) for points, text, score in found])
+    return ocr_lines.join_strips(per_strip, windows)
 
 
 def lines_of(image) -> list[tuple[str, float]]:
     """(text, confidence) for each printed line of a PIL image, top to bottom."""
-    import numpy
-
-    result = engine()(numpy.asarray(image.convert("RGB")))
-    if result is None or result.boxes is None:
-        return []
-    items = []
-    for box, text, score in zip(result.boxes, result.txts, result.scores):
-        ys, xs = [p[1] for p in box], [p[0] for p in box]
-        items.append((min(ys), max(ys), min(xs), text, float(score)))
-    items.sort()
-    rows: list[list] = []
-    for top, bottom, left, text, score in items:
-        row = rows[-1] if rows else None
-        if row and top < row[0][1] - 0.5 * (row[0][1] - row[0][0]):  # overlaps the row's height
-            row.append((top, bottom, left, text, score))
-        else:
-            rows.append([(top, bottom, left, text, score)])
-    out = []
-    for row in rows:
-        row.sort(key=lambda w: w[2])
-        out.append((" ".join(w[3] for w in row), min(w[4] for w in row)))
-    return out
+    return ocr_lines.lines(boxes_of(image))
 
 
 def _check(image) -> None:

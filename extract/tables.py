@@ -155,6 +155,9 @@ def _application_key(labels: list[str], group: str | None, rows: list[dict], gro
         if found:
             row = rows[found[0]]
             return row["key"], row.get("group"), found[1]
+        printed = next(r["printed"] for r in rows if r["key"] == key)
+        if printed in {c["zh"] for c in formats.spec()["application_columns"]}:
+            return None, group, how  # a column's name (总计) in the header, not this row's label
     if key is None:
         # A misprinted label (a typo, a dropped character): the one printed label within a
         # small edit distance, with a clear margin over the next; ambiguous matches nothing.

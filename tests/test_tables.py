@@ -60,6 +60,19 @@ def test_short_row_is_undetermined_not_guessed():
     assert result.cells["carried_over"]["total"].value == 0
 
 
+def test_a_lost_first_label_is_not_the_header_s_total():
+    """OCR lost the first row's label: its figures follow the column headers, whose last word
+    is 总计 (the column). They are no row's (never （七）总计's), and the real （七）总计 is read."""
+    stream = ["申请人情况 然 商业科研 社会公 法律服其 总计", "人 企业 机构 益组织 务机构他",
+              "36", "1", "0", "0", "0", "0", "37",
+              "二、上年结转政府信息公开申请数量", "1", "0", "0", "0", "0", "0", "1",
+              "（七）总计", "37", "1", "0", "0", "0", "0", "38"]
+    result = read_applications(stream, "2021")
+    assert "new_received" not in result.cells
+    assert [c.value for c in result.cells["total_handled"].values()] == [37, 1, 0, 0, 0, 0, 38]
+    assert any("unknown label" in e for e in result.errors)
+
+
 def test_review_table_in_printed_order():
     stream = ["行政复议", "行政诉讼", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] + \
         [str(n) for n in range(15)]

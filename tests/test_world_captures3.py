@@ -48,6 +48,7 @@ def _bytes(name: str, report: str, seed: int, tmp) -> tuple[bytes, str]:
 
 def _check(name: str, reports, tmp) -> None:
     total = exact_total = in_words = 0
+    vouchable = vouched = 0  # VOUCHED_ONLY: the cells an identity can vouch for, and those exact
     problems, per = [], []
     for report in reports:
         for seed in (SEEDS if name not in c3.UNSEEDED else range(1)):
@@ -55,6 +56,10 @@ def _check(name: str, reports, tmp) -> None:
             in_words += getattr(c3.IN_WORDS.get(name), "converted", 0)
             got = extract_bytes(data, f"{report}.{suffix}")
             exact, undetermined, wrong = compare(label(report), got, SECTIONS)
+            if name in c3.VOUCHED_ONLY:
+                v_exact, v_undetermined, v_wrong = compare(label(report), got, c3.VOUCHED_ONLY[name])
+                vouchable += v_exact + v_undetermined + len(v_wrong)
+                vouched += v_exact
             if wrong:
                 problems.append(f"{report}/{seed}: {len(wrong)} wrong, e.g. {wrong[:2]}")
             if got["report_year"] != label(report)["report_year"]:
@@ -64,8 +69,11 @@ def _check(name: str, reports, tmp) -> None:
             total += n
             exact_total += exact
     share = exact_total / max(total - in_words, 1)
+    if name in c3.VOUCHED_ONLY:
+        share = vouched / max(vouchable, 1)
     cover = (f"{name}: {exact_total}/{total} exact ({exact_total / max(total, 1):.1%}"
              + (f"; {share:.1%} of the {total - in_words} cells printed in digits" if in_words else "")
+             + (f"; {share:.1%} of the {vouchable} cells an identity vouches for" if vouchable else "")
              + f") [{', '.join(per)}]")
     print(cover)
     assert not problems, cover + " — " + "; ".join(problems)

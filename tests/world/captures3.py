@@ -271,6 +271,11 @@ OFFICE = {"doc-split-table": doc_split_table, "docx-transposed": docx_transposed
 NO_EXACT_BOUND = set()
 # Renderings that print some cells in words: the exact bound counts only the cells in digits.
 IN_WORDS = {"chinese-numerals": chinese_numerals}
+# Renderings read by OCR: a cell is stored only where an identity vouches for it (R3 a row of
+# table 3, R4 a block of table 4), so table 2 (no identity) stays undetermined; the exact
+# bound counts the cells an identity can vouch for, "never wrong" every cell.
+VOUCHED_ONLY = {"png-screenshot": ("applications", "review_litigation"),
+                "png-long": ("applications", "review_litigation")}
 
 
 def chromium_bytes(html_text: str, how: str, folder, name: str) -> bytes:

@@ -23,7 +23,7 @@ KNOWN = {
     # round 3 (tests/world/seeds.py, portals3.py, captures3.py, attacks3.py)
     "seeds": set(),  # fixed on main (crawler/seeds.py)
     "portals3": set(),  # year-only links, notices, noframes (d4), summary tables (lead): fixed
-    "capture3": {"png-screenshot", "png-long"},  # transposed, numerals, extra column: fixed (r4)
+    "capture3": set(),  # transposed, numerals, extra column: fixed (r4); OCR screenshots (r5)
     "attack3": set(),  # the browser paced and its answers through Scrapy: fixed (b3)
 }
 
