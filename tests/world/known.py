@@ -1,4 +1,5 @@
-"""Cases that broke on main @ 70b90e4 (round 3: main @ 0b30680; tests/world/FINDINGS.md),
+"""Cases that broke on main @ 70b90e4 (round 3: main @ 0b30680; round 4: main @ dd9768a;
+tests/world/FINDINGS.md),
 marked xfail (not strict): the suite stays green while they are open, and a fix shows as
 XPASS — then remove the entry.
 WORLD_STRICT=1 runs them as plain failures."""
@@ -25,6 +26,15 @@ KNOWN = {
     "portals3": set(),  # year-only links, notices, noframes (d4), summary tables (lead): fixed
     "capture3": {"png-screenshot", "png-long"},  # transposed, numerals, extra column: fixed (r4)
     "attack3": set(),  # the browser paced and its answers through Scrapy: fixed (b3)
+    # round 4 (tests/world/portals4.py, captures4.py, attacks4.py), main @ dd9768a
+    "portals4": {"pdfjs-viewer/plain", "pdfjs-viewer/encoded", "pdfjs-viewer/full-url", "pdfjs-viewer/kkfileview",
+                 "shadow-dom/open", "shadow-dom/closed", "year-tabs/inline", "year-tabs/api",
+                 "feed-only/rss", "feed-only/sitemap", "correction/copy/distractor", "correction/copy/superseded",
+                 "xhtml-pages/utf8", "xhtml-pages/gbk"},
+    "capture4": {"div-grid", "div-flex", "pdf-permuted-digits", "pdf-two-columns", "xhtml-decl-utf8", "xhtml-decl-gbk"},
+    "reader4": set(),
+    "dead4": set(),
+    "dead4-limit": {"gzip-bomb-list", "gzip-bomb-report", "brotli-bomb-report", "gzip-gzip-report"},
 }
 
 
