@@ -219,7 +219,7 @@ def test_process_tree_memory_bounded(dead_world):
 
 
 @pytest.mark.parametrize("how", params("dead4-limit", ["gzip-bomb-list", "gzip-bomb-report", "brotli-bomb-report",
-                                                 "gzip-gzip-report"]))
+                                                 "gzip-gzip-report", "browser-api-bomb"]))
 def test_bomb_bound_recorded_as_limit(dead_world, how):
     p = next(p for p in dead_world["portals"] if p.how == how)
     errors = [(e["stage"], e["url"], e["message"][:160]) for e in _portal_rows(dead_world, p, "errors")]

@@ -10,8 +10,9 @@
   10,000 pages without docProps.
 - unreachable(): crawl portals that cannot be reached in different ways — refused, a name
   that does not resolve, a host that accepts and never answers (blackhole), 503 with
-  Retry-After: 86400, a 429 storm, a gzip bomb list page, a gzip and a brotli bomb report,
-  a doubly gzip-encoded bomb — beside healthy portals whose reports must be archived.
+  Retry-After: 86400 or an HTTP date in 2100, a 429 storm, a gzip bomb list page, a gzip and
+  a brotli bomb report, a doubly gzip-encoded bomb, a list a script draws from an API that
+  answers a gzip bomb — beside healthy portals whose reports must be archived.
 
 Every builder is seeded by its parameters; bytes are made once per process (cached).
 """
@@ -413,7 +414,7 @@ class Storm:
         return send
 
 
-def retry_after(seconds: int = 86400, body: bytes = b"<html><body>503 Service Unavailable</body></html>"):
+def retry_after(seconds: int | str = 86400, body: bytes = b"<html><body>503 Service Unavailable</body></html>"):
     def send(h):
         h.send_response(503)
         h.send_header("Retry-After", str(seconds))
@@ -463,8 +464,8 @@ def refused_port(host: str) -> int:
     return port
 
 
-HOW = ["refused", "dns", "blackhole", "retry-after-day", "429-storm", "gzip-bomb-list", "gzip-bomb-report",
-       "brotli-bomb-report", "gzip-gzip-report"]
+HOW = ["refused", "dns", "blackhole", "retry-after-day", "retry-after-date", "429-storm", "gzip-bomb-list",
+       "gzip-bomb-report", "brotli-bomb-report", "gzip-gzip-report", "browser-api-bomb"]
 
 
 def portal(i: int, how: str, organ: str) -> Portal:
@@ -478,13 +479,22 @@ def portal(i: int, how: str, organ: str) -> Portal:
             p.dead, p.reports = ["/"], []
         return p
     col = _healthy(p, 1)
-    if how == "retry-after-day":
-        p.routes["/xxgk/nb2/index.html"] = retry_after()
+    if how in ("retry-after-day", "retry-after-date"):
+        p.routes["/xxgk/nb2/index.html"] = retry_after(86400 if how == "retry-after-day" else "Fri, 31 Dec 2100 23:59:59 GMT")
         p.dead = ["/xxgk/nb2/index.html"]
         _home(p, col, "/xxgk/nb2/index.html")
     elif how == "429-storm":
         _home(p, col)
         p.routes.update(Storm(dict(p.routes)).wrap())
+    elif how == "browser-api-bomb":
+        # a column whose list a script draws from an API answering a gzip bomb (JSON)
+        p.routes["/api/nb2/list"] = _encoded(gzip_bomb(head=b'{"list":[{"t":"'), "gzip", "application/json; charset=utf-8")
+        p.routes["/xxgk/nb2/index.html"] = Answer(200, page("政府信息公开年报（二）", '<ul id="list"></ul><script>fetch("/api/nb2/'
+                                                             'list").then(function(r){return r.json();}).then(function(d){'
+                                                             'document.getElementById("list").innerHTML=d.list.map(function(x)'
+                                                             '{return "<li>"+x.t+"</li>";}).join("");});</script>').encode())
+        p.dead = ["/api/nb2/list"]
+        _home(p, col, "/xxgk/nb2/index.html")
     elif how == "gzip-bomb-list":
         p.routes["/xxgk/nb2/index.html"] = _encoded(gzip_bomb(), "gzip")
         p.dead = ["/xxgk/nb2/index.html"]

@@ -19,6 +19,11 @@ portals3.py) and replica/mechanisms*.py do not build.
   its own cell and the link text without an organ.
 - xhtml-pages: every page XHTML 1.0 behind an XML declaration naming its encoding
   (`<?xml version="1.0" encoding="utf-8"?>`, or gb2312 over GBK bytes).
+- embedded-pdf: the report page shows its PDF in an `<iframe>`, `<embed>`, `<object>` or
+  by PDFObject.embed() (a script).
+- page-images: the report as one image per page in its article (OCR; `WORLD_CASES=all`).
+- zip-bundle: the departments' reports as one zip of DOCX files (names in GBK without the
+  UTF-8 flag, as Windows makes them, or UTF-8).
 - feed-only: the column shows the last two reports, the rest only in the RSS feed it links
   (a visible RSS订阅 link) or in the sitemap robots.txt names.
 
@@ -354,6 +359,98 @@ def xhtml_pages(b: Builder, spelling: str):
     b.add("/", _as_xhtml(page(b.case.organ, f'<a href="{col}">政府信息公开年度报告</a>'), enc), content_type="text/html")
 
 
+def embedded_pdf(b: Builder, spelling: str):
+    """The report page is an article whose body shows the PDF: `<iframe src=…pdf>`,
+    `<embed type=application/pdf>`, `<object data=…pdf>`, or PDFObject.embed() by script."""
+    col = "/xxgk/gknb/index.html"
+    items = []
+    for i, year in enumerate(b.years[:3]):
+        pdf = f"/u/cms/www/{year + 1}01/{20 + i}1530{i}7.pdf"
+        rep = _pdf_report(b, pdf, year)
+        art = f"/xxgk/gknb/{year + 1}01/t{year + 1}0120_{800 + i}.html"
+        rep.also = (art,)
+        viewer = {"iframe": f'<iframe src="{pdf}" width="100%" height="900"></iframe>',
+                  "embed": f'<embed src="{pdf}" type="application/pdf" width="100%" height="900">',
+                  "object": f'<object data="{pdf}" type="application/pdf" width="100%" height="900">'
+                            '<p>您的浏览器不支持PDF预览。</p></object>',
+                  "pdfobject": f'<div id="pdfbox"></div><script>var PDFObject={{embed:function(u,t){{var e='
+                               f'document.createElement("embed");e.src=u;e.type="application/pdf";e.style.width="100%";'
+                               f'e.style.height="900px";document.querySelector(t).appendChild(e);}}}};'
+                               f'PDFObject.embed({_pieces(pdf)},"#pdfbox");</script>'}[spelling]
+        title = report_title(b.case.organ, year)
+        b.add(art, page(title, f"<h1>{html.escape(title)}</h1><p>发布时间：{year + 1}-01-20 来源：{html.escape(b.case.organ)}"
+                               f"办公室</p><div class=\"article\">{viewer}</div>"))
+        items.append(li(art, title))
+    b.add(col, page("政府信息公开年报", "<ul>" + "".join(items) + "</ul>"))
+    b.home(col)
+
+
+def page_images(b: Builder, spelling: str):
+    """The report published as one image per page inside its article (a 图片版 report read by
+    OCR); the images are screenshots of the report page, made by the test (`case.shots`)."""
+    col = "/xxgk/nb/index.html"
+    year = 2023
+    name = "nanhu-2023"
+    lab = copy.deepcopy(label(name))
+    lab["agency"], lab["report_year"] = b.case.organ, year
+    art = "/xxgk/nb/202401/t20240125_900.html"
+    imgs = [f"/xxgk/nb/202401/W02024012590{k}.{'png' if spelling == 'png' else 'jpg'}" for k in range(2)]
+    b.case.shots.append((imgs, to_html(lab)))
+    title = report_title(b.case.organ, year)
+    b.add(art, page(title, f"<h1>{html.escape(title)}</h1>" + "".join(f'<p><img src="{u}" alt=""></p>' for u in imgs)))
+    b.case.reports.append(Report(art, name, b.case.organ, year))
+    b.add(col, page("政府信息公开年报", "<ul>" + li(art, title) + "</ul>"))
+    b.home(col)
+
+
+def _zip_bundle(members: list[tuple[str, bytes]], gbk_names: bool) -> bytes:
+    """A zip as Windows' 压缩 makes it: names in GBK without the UTF-8 flag (`gbk_names`), or
+    UTF-8 names with the flag (bit 11) as 7-Zip/WinRAR write them."""
+    import struct
+    import zlib
+
+    out, central = bytearray(), bytearray()
+    for name, data in members:
+        raw = name.encode("gbk" if gbk_names else "utf-8")
+        flag = 0 if gbk_names else 0x800
+        comp = zlib.compressobj(6, zlib.DEFLATED, -15)
+        packed = comp.compress(data) + comp.flush()
+        crc = zlib.crc32(data) & 0xFFFFFFFF
+        off = len(out)
+        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flag, 8, 0, 0x21, crc, len(packed), len(data), len(raw), 0) + raw + packed
+        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, flag, 8, 0, 0x21, crc, len(packed), len(data),
+                               len(raw), 0, 0, 0, 0, 0, off) + raw
+    at = len(out)
+    out += central + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(central), at, 0)
+    return bytes(out)
+
+
+def zip_bundle(b: Builder, spelling: str):
+    """The departments' reports published as one zip (各部门2023年度政府信息公开工作年度报告.zip),
+    each member a DOCX named for its organ; names in GBK without the UTF-8 flag, or UTF-8."""
+    from .captures import docx
+
+    col = "/xxgk/bmnb/"
+    year = 2023
+    members = []
+    zpath = "/xxgk/bmnb/202401/P020240130512.zip"
+    for i, d in enumerate(["教育局", "民政局", "财政局", "水利局"]):
+        organ = b.case.organ.replace("人民政府", d)
+        chosen = _label_for(b, year)
+        lab = copy.deepcopy(label(chosen))
+        lab["agency"], lab["report_year"] = organ, year
+        data, _ = docx(lab, random.Random(i))
+        members.append((f"各部门{year}年度年报/{organ}{year}年政府信息公开工作年度报告.docx", data))
+        b.case.reports.append(Report(zpath, chosen, organ, year))
+    b.case.routes[zpath] = Answer(200, _zip_bundle(members, spelling == "gbk-names"), [], "application/zip")
+    title = f"{b.case.organ.replace('人民政府', '')}各部门{year}年度政府信息公开工作年度报告"
+    art = "/xxgk/bmnb/202401/t20240130_513.html"
+    b.add(art, page(title, f"<h1>{html.escape(title)}</h1><p>现将各部门{year}年度政府信息公开工作年度报告予以公开。</p>"
+                           f'<p>附件：<a href="{zpath}">{html.escape(title)}.zip</a></p>'))
+    b.add(col, page("部门年报", "<ul>" + li(art, title) + "</ul>"))
+    b.home(col, "部门年报")
+
+
 CLASSES = {
     "pdfjs-viewer": (pdfjs_viewer, ["plain", "encoded", "full-url", "kkfileview"]),
     "shadow-dom": (shadow_dom, ["open", "closed"]),
@@ -364,6 +461,9 @@ CLASSES = {
     "dept-table": (dept_table, ["cell", "heading"]),
     "feed-only": (feed_only, ["rss", "sitemap"]),
     "xhtml-pages": (xhtml_pages, ["utf8", "gbk"]),
+    "embedded-pdf": (embedded_pdf, ["iframe", "embed", "object", "pdfobject"]),
+    "page-images": (page_images, ["png", "jpeg"]),  # OCR: only with WORLD_CASES=all
+    "zip-bundle": (zip_bundle, ["gbk-names", "utf8-names"]),
 }
 TOWNS = ["武义县", "浦江县", "磐安县", "兰溪市", "义乌市", "东阳市", "永康市", "建德市", "淳安县", "桐庐县",
          "富阳区", "临安区", "余杭区", "萧山区", "柯桥区", "上虞区", "新昌县", "嵊州市", "诸暨市", "象山县",
@@ -379,7 +479,7 @@ def generate(seed: int = 0) -> list[Case]:
             k += 1
             b = Builder(cls, spelling, random.Random(rnd.random()), organ)
             b.case.other, b.case.second = None, None
-            b.case.pdfs, b.case.expected, b.case.superseded = [], {}, []
+            b.case.pdfs, b.case.expected, b.case.superseded, b.case.shots = [], {}, [], []
             build(b, spelling)
             cases.append(b.case)
     return cases
@@ -409,3 +509,20 @@ def bind_pdfs(case: Case, printed: dict) -> None:
     """Serve the printed PDFs (path -> bytes) at their paths."""
     for path, data in printed.items():
         case.routes[path] = Answer(200, data, [], PDF_TYPE)
+
+
+def bind_shots(case: Case, screenshot) -> None:
+    """Serve each page image: `screenshot(html) -> PNG bytes` of the whole report page,
+    cut into as many pages as the case names (PNG or JPEG, as the path says)."""
+    import io
+
+    from PIL import Image
+
+    for paths, text in case.shots:
+        im = Image.open(io.BytesIO(screenshot(text))).convert("RGB")
+        h = im.height // len(paths)
+        for k, path in enumerate(paths):
+            buf = io.BytesIO()
+            part = im.crop((0, k * h, im.width, (k + 1) * h))
+            part.save(buf, "PNG" if path.endswith(".png") else "JPEG", quality=85)
+            case.routes[path] = Answer(200, buf.getvalue(), [], "image/png" if path.endswith(".png") else "image/jpeg")
