@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import io
+import json
 import socket
 import struct
 import threading
@@ -487,14 +488,20 @@ def portal(i: int, how: str, organ: str) -> Portal:
         _home(p, col)
         p.routes.update(Storm(dict(p.routes)).wrap())
     elif how == "browser-api-bomb":
-        # a column whose list a script draws from an API answering a gzip bomb (JSON)
-        p.routes["/api/nb2/list"] = _encoded(gzip_bomb(head=b'{"list":[{"t":"'), "gzip", "application/json; charset=utf-8")
-        p.routes["/xxgk/nb2/index.html"] = Answer(200, page("政府信息公开年报（二）", '<ul id="list"></ul><script>fetch("/api/nb2/'
-                                                             'list").then(function(r){return r.json();}).then(function(d){'
-                                                             'document.getElementById("list").innerHTML=d.list.map(function(x)'
-                                                             '{return "<li>"+x.t+"</li>";}).join("");});</script>').encode())
-        p.dead = ["/api/nb2/list"]
-        _home(p, col, "/xxgk/nb2/index.html")
+        # the only column: a list a script draws from two API calls — the first lists the real
+        # report, the second answers a gzip bomb (JSON)
+        rep = p.reports[0]
+        good = json.dumps({"list": [{"u": rep, "t": report_title(organ, 2023)}]}, ensure_ascii=False).encode()
+        p.routes["/api/nb2/list"] = Answer(200, good, content_type="application/json; charset=utf-8")
+        p.routes["/api/nb2/more"] = _encoded(gzip_bomb(head=b'{"list":[{"t":"'), "gzip", "application/json; charset=utf-8")
+        draw = ('function draw(d){document.getElementById("list").innerHTML+=d.list.map(function(x){return "<li><a href=\\""'
+                '+x.u+"\\">"+x.t+"</a></li>";}).join("");}')
+        p.routes["/xxgk/nb2/index.html"] = Answer(200, page("政府信息公开年报", '<ul id="list"></ul><script>' + draw +
+                                                             'fetch("/api/nb2/list").then(function(r){return r.json();}).then(draw);'
+                                                             'fetch("/api/nb2/more").then(function(r){return r.json();}).then(draw);'
+                                                             '</script>').encode())
+        p.dead = ["/api/nb2/more"]
+        _home(p, "/xxgk/nb2/index.html")
     elif how == "gzip-bomb-list":
         p.routes["/xxgk/nb2/index.html"] = _encoded(gzip_bomb(), "gzip")
         p.dead = ["/xxgk/nb2/index.html"]

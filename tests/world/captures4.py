@@ -7,7 +7,8 @@
   label printed on its first row only (the cells below it blank), widths by flex-grow;
   `xhtml-decl-utf8` / `xhtml-decl-gbk`: the plain report page as XHTML 1.0 with an XML
   declaration naming its encoding (`<?xml version="1.0" encoding="utf-8"?>`, or gb2312
-  over GBK bytes), as older CMS templates write it.
+  over GBK bytes), as older CMS templates write it; `xlsx-sheets`: a workbook as an Excel
+  user makes it, the text on a first sheet and one sheet per table named for it (表二 …).
 - PRINTED (Chromium print-to-PDF, then rewritten by `pdf_fonts`):
   `pdf-no-tounicode`: the fonts' /ToUnicode maps removed — the text layer is glyph ids, what
   a PDF made by some converters gives (a reader must not take glyph ids for figures);
@@ -248,3 +249,78 @@ SCANS = ["scan-rotated", "scan-skewed", "html-table-images"]
 
 def seeded(name: str, report: str, seed: int) -> random.Random:
     return random.Random(f"r4/{name}/{report}/{seed}")
+
+
+# --- a workbook of one sheet per table ---------------------------------------------------------
+
+
+def _sheet_xml(lines: list[str], table) -> str:
+    """A worksheet: the lines in column A, then the table (numbers as numbers, merges)."""
+    from .captures import _col
+
+    rows, merges, occupied = [], [], set()
+    r = 0
+    for line in lines:
+        r += 1
+        rows.append(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>{html.escape(line)}</t></is></c></row>')
+    for row in table or []:
+        r += 1
+        col, xml = 0, []
+        for t, rs, cs in row:
+            while (r, col) in occupied:
+                col += 1
+            ref = f"{_col(col)}{r}"
+            if re.fullmatch(r"\d+(\.\d+)?", t or ""):
+                xml.append(f'<c r="{ref}"><v>{t}</v></c>')
+            elif t:
+                xml.append(f'<c r="{ref}" t="inlineStr"><is><t>{html.escape(t)}</t></is></c>')
+            if rs > 1 or cs > 1:
+                merges.append(f"{ref}:{_col(col + cs - 1)}{r + rs - 1}")
+            for dr in range(rs):
+                for dc in range(cs):
+                    occupied.add((r + dr, col + dc))
+            col += cs
+        rows.append(f'<row r="{r}">' + "".join(xml) + "</row>")
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+            'spreadsheetml/2006/main"><sheetData>' + "".join(rows) + "</sheetData>"
+            + (f'<mergeCells count="{len(merges)}">' + "".join(f'<mergeCell ref="{m}"/>' for m in merges) + "</mergeCells>"
+               if merges else "") + "</worksheet>")
+
+
+def xlsx_sheets(label, rnd):
+    """An XLSX as an Excel user makes the report: 总体情况 (title and text) on the first sheet,
+    then one sheet per table named for it (主动公开 / 依申请公开 / 复议诉讼), no heading row
+    above the tables — the sheet's name is the heading."""
+    from .captures import _zip
+
+    p = parts(label)
+    names = ["总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况", "政府信息公开行政复议、行政诉讼情况"]
+    if rnd.random() < 0.5:
+        names[1:] = ["表二", "表三", "表四"]
+    sheets = [_sheet_xml([p["title"], p["intro"], *p["overview"].split("\n"), *p["end"].split("\n")], None)]
+    sheets += [_sheet_xml([], t) for t in p["tables"]]
+    ns = 'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"'
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    members = {
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                               '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                               '<Default Extension="xml" ContentType="application/xml"/>'
+                               '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                               + "".join(f'<Override PartName="/xl/worksheets/sheet{k + 1}.xml" ContentType="application/'
+                                         'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>' for k in range(4))
+                               + "</Types>",
+        "_rels/.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships {ns}><Relationship Id="rId1" '
+                       f'Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                           f'xmlns:r="{rel}"><sheets>' + "".join(f'<sheet name="{html.escape(n)}" sheetId="{k + 1}" r:id="rId{k + 1}"/>'
+                                                                for k, n in enumerate(names)) + "</sheets></workbook>",
+        "xl/_rels/workbook.xml.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships {ns}>' + "".join(
+            f'<Relationship Id="rId{k + 1}" Type="{rel}/worksheet" Target="worksheets/sheet{k + 1}.xml"/>' for k in range(4))
+            + "</Relationships>",
+    }
+    for k, sheet in enumerate(sheets):
+        members[f"xl/worksheets/sheet{k + 1}.xml"] = sheet
+    return _zip(members), "xlsx"
+
+
+RENDERINGS["xlsx-sheets"] = xlsx_sheets

@@ -24,6 +24,10 @@ portals3.py) and replica/mechanisms*.py do not build.
 - page-images: the report as one image per page in its article (OCR; `WORLD_CASES=all`).
 - zip-bundle: the departments' reports as one zip of DOCX files (names in GBK without the
   UTF-8 flag, as Windows makes them, or UTF-8).
+- scripted-second-column: the government's reports in a static list, the departments' in a
+  second column a script draws.
+- title-variants: report titles in other spellings (关于…工作情况的报告, …工作2023年度报告,
+  …年报, （2023年）, 政务公开工作年度报告, （附件下载）).
 - feed-only: the column shows the last two reports, the rest only in the RSS feed it links
   (a visible RSS订阅 link) or in the sitemap robots.txt names.
 
@@ -361,7 +365,8 @@ def xhtml_pages(b: Builder, spelling: str):
 
 def embedded_pdf(b: Builder, spelling: str):
     """The report page is an article whose body shows the PDF: `<iframe src=…pdf>`,
-    `<embed type=application/pdf>`, `<object data=…pdf>`, or PDFObject.embed() by script."""
+    `<embed type=application/pdf>`, `<object data=…pdf>`, PDFObject.embed() by script — or
+    sends the reader on to it at once (meta refresh 0, location.replace)."""
     col = "/xxgk/gknb/index.html"
     items = []
     for i, year in enumerate(b.years[:3]):
@@ -376,7 +381,9 @@ def embedded_pdf(b: Builder, spelling: str):
                   "pdfobject": f'<div id="pdfbox"></div><script>var PDFObject={{embed:function(u,t){{var e='
                                f'document.createElement("embed");e.src=u;e.type="application/pdf";e.style.width="100%";'
                                f'e.style.height="900px";document.querySelector(t).appendChild(e);}}}};'
-                               f'PDFObject.embed({_pieces(pdf)},"#pdfbox");</script>'}[spelling]
+                               f'PDFObject.embed({_pieces(pdf)},"#pdfbox");</script>',
+                  "meta-refresh": f'<p>正在打开，请稍候……</p><meta http-equiv="refresh" content="0;url={pdf}">',
+                  "script-location": f'<p>正在跳转……</p><script>window.location.replace({_pieces(pdf)});</script>'}[spelling]
         title = report_title(b.case.organ, year)
         b.add(art, page(title, f"<h1>{html.escape(title)}</h1><p>发布时间：{year + 1}-01-20 来源：{html.escape(b.case.organ)}"
                                f"办公室</p><div class=\"article\">{viewer}</div>"))
@@ -451,6 +458,52 @@ def zip_bundle(b: Builder, spelling: str):
     b.home(col, "部门年报")
 
 
+def scripted_second_column(b: Builder, spelling: str):
+    """Two columns: the government's reports in a static list, the departments' in a list a
+    script draws (inline data) — linked first or second from the homepage."""
+    static_col, script_col = "/xxgk/zfnb/index.html", "/xxgk/bmnb/index.html"
+    items = []
+    for i, year in enumerate(b.years[1:3]):
+        path = f"/xxgk/zfnb/{year + 1}/t{year + 1}0120_{i}.html"
+        b.report(path, year)
+        items.append(li(path, report_title(b.case.organ, year)))
+    b.add(static_col, page("政府年报", "<ul>" + "".join(items) + "</ul>"))
+    rows = []
+    for i, d in enumerate(["教育局", "卫生健康局"]):
+        organ = b.case.organ.replace("人民政府", d)
+        path = f"/xxgk/bmnb/2024/art_{6600 + i}.html"
+        b.report(path, 2023, organ=organ)
+        rows.append(f"[{_pieces(path)},{json.dumps(report_title(organ, 2023), ensure_ascii=False)}]")
+    js = ('<ul id="list"></ul><script>var rows=[' + ",".join(rows) + '];document.getElementById("list").innerHTML='
+          'rows.map(function(r){return "<li><a href=\\""+r[0]+"\\">"+r[1]+"</a></li>";}).join("");</script>')
+    b.add(script_col, page("部门年报", js))
+    cols = [(static_col, "政府信息公开年报"), (script_col, "部门信息公开年报")]
+    if spelling == "script-first":
+        cols.reverse()
+    b.add("/", page(b.case.organ, "<ul>" + "".join(f'<li><a href="{c}">{t}</a></li>' for c, t in cols) + "</ul>"))
+
+
+TITLES = {
+    "phrased": ["{o}关于{y}年度政府信息公开工作情况的报告", "{o}政府信息公开工作{y}年度报告",
+                "{y}年度{o}政府信息公开年报"],
+    "suffixed": ["{o}政府信息公开工作年度报告（{y}年）", "{o}{y}年度政务公开工作年度报告",
+                 "{o}{y}年政府信息公开工作年度报告（附件下载）"],
+}
+
+
+def title_variants(b: Builder, spelling: str):
+    """Report titles in the other spellings organs use (关于…工作情况的报告, …工作2023年度报告,
+    年报, （2023年）, 政务公开工作年度报告, （附件下载）); the bodies are the national format."""
+    col = "/xxgk/ndbg/list.html"
+    items = []
+    for i, (year, fmt) in enumerate(zip(b.years[:3], TITLES[spelling])):
+        path = f"/xxgk/ndbg/{year + 1}02/t{year + 1}0210_{950 + i}.html"
+        b.report(path, year)
+        items.append(li(path, fmt.format(o=b.case.organ, y=year)))
+    b.add(col, page("年度报告", "<ul>" + "".join(items) + "</ul>"))
+    b.home(col, "政府信息公开年度报告")
+
+
 CLASSES = {
     "pdfjs-viewer": (pdfjs_viewer, ["plain", "encoded", "full-url", "kkfileview"]),
     "shadow-dom": (shadow_dom, ["open", "closed"]),
@@ -461,13 +514,16 @@ CLASSES = {
     "dept-table": (dept_table, ["cell", "heading"]),
     "feed-only": (feed_only, ["rss", "sitemap"]),
     "xhtml-pages": (xhtml_pages, ["utf8", "gbk"]),
-    "embedded-pdf": (embedded_pdf, ["iframe", "embed", "object", "pdfobject"]),
+    "embedded-pdf": (embedded_pdf, ["iframe", "embed", "object", "pdfobject", "meta-refresh", "script-location"]),
     "page-images": (page_images, ["png", "jpeg"]),  # OCR: only with WORLD_CASES=all
     "zip-bundle": (zip_bundle, ["gbk-names", "utf8-names"]),
+    "scripted-second-column": (scripted_second_column, ["static-first", "script-first"]),
+    "title-variants": (title_variants, ["phrased", "suffixed"]),
 }
 TOWNS = ["武义县", "浦江县", "磐安县", "兰溪市", "义乌市", "东阳市", "永康市", "建德市", "淳安县", "桐庐县",
          "富阳区", "临安区", "余杭区", "萧山区", "柯桥区", "上虞区", "新昌县", "嵊州市", "诸暨市", "象山县",
-         "宁海县", "余姚市", "慈溪市", "奉化区"]
+         "宁海县", "余姚市", "慈溪市", "奉化区", "鄞州区", "镇海区", "北仑区", "定海区", "普陀区", "岱山县",
+         "嵊泗县", "椒江区", "黄岩区", "路桥区", "莲都区", "龙泉市", "南浔区", "吴兴区", "秀洲区", "越城区"]
 
 
 def generate(seed: int = 0) -> list[Case]:
