@@ -193,7 +193,7 @@ def test_every_reachable_report_archived(dead_world, how):
     assert not lost, f"{how}: reports not archived: {lost}"
 
 
-@pytest.mark.parametrize("how", params("dead4", DEAD + HOSTILE))
+@pytest.mark.parametrize("how", params("dead4-recorded", DEAD + HOSTILE))
 def test_every_failure_recorded_once(dead_world, how):
     """Each dead path has exactly one errors row naming it (not one per retry, not none)."""
     problems = []

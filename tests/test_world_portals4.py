@@ -87,6 +87,10 @@ def _paths_of(db, r) -> set:
 def test_crawl_ends_without_traceback(world4):
     err = world4["proc"].stderr
     assert "Traceback" not in err, err[err.find("Traceback") - 300:][:3000]
+    proc = world4["proc"]
+    last = err.strip().splitlines()[-1] if err.strip() else ""
+    assert proc.returncode in (0, 1), (proc.returncode, err[-1500:])
+    assert proc.returncode == 0 or last.startswith(("crawl finished with errors", "crawl did not finish")), last
 
 
 @pytest.mark.parametrize("case", params("portals4", CASES, [c.name for c in CASES]))
