@@ -22,7 +22,8 @@ from .test_world_portals import SECTIONS, _as_archived, _cells, _path
 from .world.captures import print_pdf
 from .world.known import params
 from .world.captures3 import chromium_bytes
-from .world.portals4 import bind_pdfs, bind_shots, generate, serve
+from .world.portals4 import generate, serve
+from .world.portals4_files import bind_pdfs, bind_shots
 from .world.server import sample
 
 ALL_CASES = generate(seed=0)

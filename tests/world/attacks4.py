@@ -28,7 +28,7 @@ import time
 import zlib
 from dataclasses import dataclass, field
 
-from .attacks import CT, RELS, R, W, _docx, _xlsx, _zip
+from .attacks import R, W, _docx, _xlsx
 from .portals import li, page, report_body, report_title
 from .server import Answer
 
