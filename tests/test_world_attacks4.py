@@ -225,3 +225,65 @@ def test_bomb_bound_recorded_as_limit(dead_world, how):
     errors = [(e["stage"], e["url"], e["message"][:160]) for e in _portal_rows(dead_world, p, "errors")]
     hit = [e for e in errors if e[1] and e[1].endswith(p.dead[0]) and e[0] == "limit"]
     assert hit, f"{how}: no `limit` error for the bomb {p.dead[0]}: {errors}"
+
+
+# --- a robots.txt asking for a day between requests -----------------------------------------------
+
+@pytest.fixture(scope="module")
+def day_delay(tmp_path_factory):
+    """One healthy portal and one whose robots.txt says `Crawl-delay: 86400`, with
+    PORTAL_TIME_LIMIT=60: the crawl must end (near the limit), the slow portal cut off
+    `incomplete` with the reason recorded, the healthy one complete."""
+    tmp = tmp_path_factory.mktemp("world-day-delay4")
+    portals = [a4.portal(0, "healthy", "武义县人民政府"), a4.portal(1, "healthy", "浦江县人民政府")]
+    portals[1].routes["/robots.txt"] = Answer(200, b"User-agent: *\nCrawl-delay: 86400\nAllow: /\n", content_type="text/plain")
+    sites, entries = [], []
+    try:
+        for i, p in enumerate(portals):
+            routes = dict(p.routes)
+            routes.setdefault("/about.html", Answer(200, page("本站概况", "<p>概况</p>").encode()))
+            routes.setdefault("/robots.txt", Answer(200, b"User-agent: *\nAllow: /\n", content_type="text/plain"))
+            site = Site(routes, host=f"127.0.5.{100 + i}").start()
+            sites.append(site)
+            p.host = urllib.parse.urlsplit(site.base).netloc
+            entries.append({"id": f"delay4-{i}", "name": p.organ, "url": site.base + "/", "region": "浙江省",
+                            "level": "county", "allowed_hosts": [p.host]})
+        seeds = tmp / "seeds.yml"
+        seeds.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
+        start = time.monotonic()
+        err = open(tmp / "crawl.log", "w+")
+        popen = subprocess.Popen([str(BIN / "scrapy"), "crawl", "reports", "-a", f"seeds={seeds}", "-s",
+                                  f"ARCHIVE_DB={tmp / 'archive.db'}", "-s", "LOG_LEVEL=INFO", "-s", "PORTAL_TIME_LIMIT=60",
+                                  "-s", "DOWNLOAD_TIMEOUT=10"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err, text=True)
+        killed = False
+        try:
+            popen.wait(timeout=300)  # five times the portal's limit
+        except subprocess.TimeoutExpired:
+            killed = True
+            popen.kill()
+            popen.wait()
+        seconds = time.monotonic() - start
+        err.seek(0)
+        proc = subprocess.CompletedProcess(popen.args, popen.returncode, "", err.read())
+    finally:
+        for s in sites:
+            s.stop()
+    print(f"day-delay crawl: {seconds:.0f} s, rc {proc.returncode}{', KILLED at 300 s' if killed else ''}; "
+          f"requests {[len(s.log) for s in sites]}")
+    db = tmp / ("archive.db" if (tmp / "archive.db").exists() else "archive.working.db")
+    return {"proc": proc, "seconds": seconds, "db": sqlite_utils.Database(db), "portals": portals, "killed": killed}
+
+
+@pytest.mark.skipif(not ALL, reason="a minute of waiting: WORLD_CASES=all")
+@pytest.mark.parametrize("_", params("delay4", ["day"]))
+def test_crawl_delay_of_a_day_cut_at_the_portal_limit(day_delay, _):
+    db, proc = day_delay["db"], day_delay["proc"]
+    runs = {r["portal"]: r for r in db["crawl_runs"].rows}
+    assert "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    assert not day_delay["killed"], (f"the crawl did not end in 300 s with PORTAL_TIME_LIMIT=60: "
+                                     f"{[(r['portal'], r['status']) for r in runs.values()]}")
+    assert runs["delay4-0"]["status"] == "ok", runs["delay4-0"]
+    slow = runs["delay4-1"]
+    assert slow["status"] == "incomplete" and slow["note"], (slow["status"], slow["note"])
+    errors = [(e["stage"], e["message"][:160]) for e in db["errors"].rows_where("portal = ?", ["delay4-1"])]
+    assert errors, "the slow portal's cut is not recorded in errors"

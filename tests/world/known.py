@@ -39,6 +39,7 @@ KNOWN = {
     "reader4": set(),
     "dead4": set(),
     "dead4-recorded": {"browser-api-bomb"},  # the browser's API call cut at LIST_PAGE_MAXSIZE: no errors row
+    "delay4": {"day"},  # a Crawl-delay of a day: PORTAL_TIME_LIMIT never cuts the waiting portal
     "dead4-limit": {"gzip-bomb-list", "gzip-bomb-report", "brotli-bomb-report", "gzip-gzip-report", "browser-api-bomb"},
 }
 
