@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections import deque
 
 from protego import Protego
 from scrapy import signals
@@ -54,11 +55,28 @@ class _Transfers(set):
         super().remove(request)
 
 
+class PageFirstQueue(deque):
+    """A host's queue in which what an open browser page waits for (its stylesheets, scripts,
+    XHR: crawler/browser_fetch.py) goes ahead of the host's other requests, in the order
+    asked: the page holds one of the few browser pages while it waits, a plain request holds
+    nothing. The host's interval is the same for both."""
+
+    def append(self, item) -> None:
+        request = item[0]
+        if not request.meta.get("browser_fetch"):
+            return super().append(item)
+        at = 0
+        while at < len(self) and self[at][0].meta.get("browser_fetch"):
+            at += 1
+        self.insert(at, item)
+
+
 class PoliteSlot(Slot):
     def __init__(self, concurrency: int, delay: float, clock: AddressClock, jitter: float, margin: float,
                  floor: float):
         super().__init__(concurrency, delay, 0.0)
         self.clock, self.upward_jitter, self.margin, self.floor = clock, jitter, margin, floor
+        self.queue = PageFirstQueue()
 
     # Scrapy's Slot reads and writes these two; here they are the address's.
     @property

@@ -87,3 +87,17 @@ def test_no_delay_means_no_margin():
     from crawler.politeness import AddressClock, PoliteSlot
 
     assert PoliteSlot(2, 0.0, AddressClock(), jitter=0.05, margin=0.25, floor=0.0).download_delay() == 0.0
+
+
+def test_what_a_browser_page_waits_for_goes_first_in_its_hosts_queue():
+    """A host's queue (crawler/politeness.py): the page's requests ahead of the host's plain
+    ones, each kind in the order asked — so an open page is not held behind a host's backlog."""
+    import scrapy
+
+    from crawler.politeness import PageFirstQueue
+
+    queue = PageFirstQueue()
+    for name, kind in [("a", None), ("b", None), ("css", "stylesheet"), ("c", None), ("js", "script")]:
+        queue.append((scrapy.Request(f"http://host/{name}", meta={"browser_fetch": kind} if kind else {}), None))
+    assert [request.url.rsplit("/", 1)[1] for request, _ in queue] == ["css", "js", "a", "b", "c"]
+    assert queue.popleft()[0].url == "http://host/css"
