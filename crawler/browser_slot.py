@@ -27,7 +27,7 @@ def browser_pages(settings) -> int:
     budget = settings.getfloat("BROWSER_MEMORY_MB", 300)
     available = psutil.virtual_memory().available / 2**20
     budget = min(budget, available / 4)
-    return max(1, int(budget // max(1.0, settings.getfloat("BROWSER_PAGE_MB", 100))))
+    return max(1, int(budget // max(1.0, settings.getfloat("BROWSER_PAGE_MB", 130))))
 
 
 class Downloader(ScrapyDownloader):

@@ -160,7 +160,7 @@ PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
 # their host's, and are not counted against CONCURRENT_REQUESTS (crawler/browser_slot.py).
 BROWSER_PAGES = 0
 BROWSER_MEMORY_MB = 300
-BROWSER_PAGE_MB = 100  # a column page rendered took ~75 MB (PSS, bench part 7): room for a heavier one
+BROWSER_PAGE_MB = 130  # a column page took ~75 MB (PSS, bench part 7); 3 pages at once passed 1 GB for the tree
 BROWSER_PAGE_SECONDS = 300  # a page still open this long after it was created is closed
 DOWNLOADER = "crawler.browser_slot.Downloader"
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 1

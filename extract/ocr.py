@@ -57,6 +57,9 @@ def _check(image) -> None:
                             f"{current().ocr_pixels} (EXTRACT_OCR_PIXELS); not read")
 
 
+MIN_TEXT_CHARS = 20  # fewer characters read on every page together: no text found
+
+
 def _ocr_memory() -> None:
     """The OCR models need more address space than a worker's cap: a worker reading a scan
     gets its own, EXTRACT_OCR_MEMORY_MB (the soft limit raised; the worker is bounded by it)."""
@@ -77,7 +80,8 @@ def document(images, source: str) -> Document:
         for text, score in lines_of(image):
             lines.append(text)
             scores.append(score)
-    if not lines:
+    # a ruled line read as 一 is not text: a page of a report holds hundreds of characters
+    if sum(len(line.strip()) for line in lines) < MIN_TEXT_CHARS:
         raise UnreadableDocument("image-only report: OCR found no text on it (no numbers read)")
     doc = Document(source=source, kind="text", lines=lines, body_text="\n".join(lines), layout="ocr")
     doc.line_scores = scores
