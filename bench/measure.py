@@ -52,25 +52,16 @@ def _children() -> dict[int, list[int]]:
 _TICK = os.sysconf("SC_CLK_TCK")
 
 
-def _pss(pid: int) -> int:
-    """Proportional set size in bytes: each page shared by n processes counts 1/n to each, so
-    the sum over a tree is what the tree occupies (summed RSS counts Chromium's and the
-    forked workers' shared pages once per process)."""
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
 def tree_pss(pid: int) -> int:
+    """The tree's summed PSS (crawler/concurrency.py `pss`): what it occupies, each shared page
+    once (summed RSS counts Chromium's and the forked workers' shared pages once per process)."""
+    from crawler.concurrency import pss
+
     kids, total, todo = _children(), 0, [pid]
     while todo:
         p = todo.pop()
         todo.extend(kids.get(p, []))
-        total += _pss(p)
+        total += pss(p) or 0
     return total
 
 

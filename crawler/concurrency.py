@@ -24,17 +24,23 @@ from twisted.internet import task
 logger = logging.getLogger(__name__)
 
 
-def _pss(process: psutil.Process) -> int:
-    """Proportional set size (a page shared by n processes counts 1/n to each), from
-    /proc/PID/smaps_rollup; resident bytes where the kernel has no such file."""
+def pss(pid: int) -> int | None:
+    """Proportional set size in bytes (a page shared by n processes counts 1/n to each, so a
+    sum over processes is what they occupy), from /proc/PID/smaps_rollup; None without it."""
     try:
-        with open(f"/proc/{process.pid}/smaps_rollup", "rb") as rollup:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as rollup:
             for line in rollup:
                 if line.startswith(b"Pss:"):
                     return int(line.split()[1]) * 1024
     except OSError:
         pass
-    return process.memory_info().rss
+    return None
+
+
+def _pss(process: psutil.Process) -> int:
+    """PSS; resident bytes where the kernel has no smaps_rollup."""
+    value = pss(process.pid)
+    return process.memory_info().rss if value is None else value
 
 
 def _is_browser(process: psutil.Process) -> bool:
