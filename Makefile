@@ -7,8 +7,10 @@ BIN       := $(VENV)/bin
 ARCHIVE_DB ?= archive.db
 SEEDS     ?= seeds/demo.yml
 PORT      ?= 8001
-# Debian's Chromium; on a machine without it `make chromium` falls back to Playwright's own build.
-CHROMIUM_PATH ?= /usr/bin/chromium
+# Debian's Chromium headless shell (chromium-headless-shell: the browser without its window
+# UI — a third of the memory and CPU a page costs in the full browser, which preloads an omnibox
+# WebUI renderer for every context); without apt, Playwright's own build (system below).
+CHROMIUM_PATH ?= /usr/bin/chromium-headless-shell
 export CHROMIUM_PATH
 
 .PHONY: install system demo archive crawl reextract serve replica test fuzz bench clean \
@@ -29,7 +31,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 # (needs internet) and office files are reported unread.
 system:
 	@missing=""; \
-	[ -x "$(CHROMIUM_PATH)" ] || missing="$$missing chromium fonts-noto-cjk"; \
+	[ -x "$(CHROMIUM_PATH)" ] || missing="$$missing chromium-headless-shell fonts-noto-cjk"; \
 	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui libreoffice-calc-nogui"; \
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	if [ -z "$$missing" ]; then echo "system packages: present"; \

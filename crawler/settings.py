@@ -129,7 +129,9 @@ DOWNLOAD_HANDLERS = {
     "https": "crawler.browser.LazyPlaywrightDownloadHandler",
 }
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
-_chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Debian's headless shell: no window UI, so no omnibox WebUI renderer beside every page (a page
+# cost ~1/3 of the memory and CPU of the full browser's new headless mode, bench part 7).
+_chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium-headless-shell")
 # Chromium reaches no address by itself: every name and address it would connect to resolves
 # to nothing (--host-resolver-rules), so its speculative connections — the preconnect it opens
 # when a page starts a navigation, before any request is routed; <link rel=preconnect> and
@@ -160,7 +162,7 @@ PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
 # their host's, and are not counted against CONCURRENT_REQUESTS (crawler/browser_slot.py).
 BROWSER_PAGES = 0
 BROWSER_MEMORY_MB = 300
-BROWSER_PAGE_MB = 130  # a column page took ~75 MB (PSS, bench part 7); 3 pages at once passed 1 GB for the tree
+BROWSER_PAGE_MB = 75  # headless shell: 4 pages, the 100-host polite bench's tree 600 MB PSS (full browser, 3: 898 MB)
 BROWSER_PAGE_SECONDS = 300  # a page still open this long after it was created is closed
 DOWNLOADER = "crawler.browser_slot.Downloader"
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 1

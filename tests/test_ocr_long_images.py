@@ -21,7 +21,7 @@ from .conftest import FILES, label
 from .layouts import to_html
 from .test_corpus import compare
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium-headless-shell")
 REPORTS = sorted(p.stem for p in (FILES / "labels").iterdir() if label(p.stem)["format"] in ("2021", "2019"))
 VOUCHED = ("applications", "review_litigation")
 # by default one case: #5, a 760 px wide 长图 of 3,561 px (five strips; about a minute)

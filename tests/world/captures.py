@@ -394,7 +394,7 @@ def print_pdf(html_text: str, folder, name: str) -> bytes:
     src = folder / f"{name}.html"
     out = folder / f"{name}.pdf"
     src.write_text(html_text, encoding="utf-8")
-    chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium-headless-shell")
     subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
                     f"--user-data-dir={folder / 'profile'}", f"--print-to-pdf={out}", src.as_uri()],
                    capture_output=True, timeout=120, check=True)

@@ -287,7 +287,7 @@ def chromium_bytes(html_text: str, how: str, folder, name: str) -> bytes:
     src = folder / f"{name}.html"
     out = folder / f"{name}.{'pdf' if how == 'pdf' else 'png'}"
     src.write_text(html_text, encoding="utf-8")
-    chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium-headless-shell")
     height = 4200 if how == "png-long" else 2000
     what = [f"--print-to-pdf={out}", "--no-pdf-header-footer"] if how == "pdf" else [
         f"--screenshot={out}", f"--window-size=1000,{height}", "--hide-scrollbars"]
