@@ -123,3 +123,48 @@ def test_damaged_zip_is_one_problem(data):
     bundle = read_bundle(data)
     assert bundle.members == []
     assert bundle.problem is None if data.startswith(b"PK\x05\x06") else bundle.problem.startswith("the zip does not open")
+
+
+def test_a_zip_members_report_is_reextracted_from_the_zip_capture(tmp_path):
+    """`python -m archive.reextract` reads a zip member's report from the zip's capture."""
+    import copy
+    import subprocess
+    import sys
+
+    import sqlite_utils
+
+    from archive.ingest import ingest_report
+    from archive.records import ReportPage
+    from archive.schema import open_archive
+    from archive.warc import WarcCapture
+
+    from .conftest import ROOT, label
+    from .world.captures import docx
+
+    lab = copy.deepcopy(label("nanhu-2023"))
+    lab["agency"], lab["report_year"] = "武义县教育局", 2023
+    name = "各部门/武义县教育局2023年政府信息公开工作年度报告.docx"
+    data = _zip_bundle([("说明.txt", b"x"), (name, docx(lab, random.Random(0))[0])], gbk_names=True)
+    db = open_archive(tmp_path / "archive.db")
+    capture = WarcCapture(db, tmp_path / "warcs", "run1", base=tmp_path)
+    zip_url = "http://127.0.0.1:1/bm/P0201.zip"
+    capture_id, _ = capture.store(zip_url, data, content_type="application/zip")
+    capture.close()
+    member = read_bundle(data).members[0]
+    url = member_url(zip_url, member.name)
+    page = ReportPage(portal=None, url=url, final_url=url, list_title=member.title, fetched_at="2024-01-10T00:00:00+00:00",
+                      capture_id=capture_id, capture_new=True, status=200, content_type=member.content_type,
+                      body=member.data)
+    assert ingest_report(db, page).kind == "new"
+    db.execute("PRAGMA journal_mode=DELETE")
+    db.conn.close()
+    proc = subprocess.run([sys.executable, "-m", "archive.reextract", str(tmp_path / "archive.db")], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "re-extracted 1 reports" in proc.stdout
+    db = sqlite_utils.Database(tmp_path / "archive.db")
+    cells = {}
+    for row in db["applications"].rows:
+        cells.setdefault(row["row_key"], {})[row["column_key"]] = row["value"]
+    assert cells == lab["applications"]
+    assert [r["organ"] for r in db["reports"].rows] == ["武义县教育局"]
