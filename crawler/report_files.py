@@ -123,7 +123,9 @@ def shown_files(html: str, url: str) -> list[tuple[str, str]]:
     return out
 
 
-_VIEWER_HINT = re.compile(r"viewer\.html?|onlinepreview|picturespreview|preview|pdfview|showpdf", re.I)
+# a viewer's URL with its query somewhere in the page: only then are its links parsed for one
+_VIEWER_HINT = re.compile(r"(viewer\.html?|onlinepreview|picturespreview|preview|pdfview|pdfviewer|showpdf)(\.\w+)?\?",
+                          re.I)
 
 
 def report_files(html: str, url: str) -> list[tuple[str, str]]:

@@ -5,8 +5,13 @@ scripts received, captured — is the report; what it came from (those answers) 
 remembered, and a re-crawl revalidates each conditionally, so an edit behind a script is
 seen and an unchanged one costs a few 304s. A shell that stays empty is never stored
 without a recorded error. A file is read by its bytes (extract/sniff.py), whatever its URL
-or Content-Type: a Word file behind a download handler is an attachment like any other."""
+or Content-Type: a Word file behind a download handler is an attachment like any other.
+A page that shows a file (an embed, a viewer, a script sending the reader on) leads to that
+file (crawler/report_files.py); a zip of reports is read member by member (bundles.py); a
+更正说明 is no report, the corrected report it links is (archive/corrections.py)."""
 from __future__ import annotations
+
+import re
 
 import scrapy
 
@@ -62,7 +67,7 @@ class ReportPages:
             yield from self.bundle_reports(response)  # a zip of reports: each member a report
             return
         if response.status == 200 and html and corrections.is_correction_notice(
-                response.meta.get("list_title") or discover.page_selector(response.text).css("title::text").get()):
+                response.meta.get("list_title") or _title(response.text)):
             yield from self.correction_notice(response)  # not a report: the corrected one it links is
             return
         attachments, bundles = [], []
@@ -281,6 +286,15 @@ class ReportPages:
             label=response.meta.get("label"), fetched_at=now(), capture_id=response.meta.get("capture_id"),
             status=response.status, content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
             body=response.body)
+
+
+_TITLE = re.compile(r"<title[^>]*>([^<]{1,300})</title>", re.I)
+
+
+def _title(html: str) -> str | None:
+    """The page's <title>, by a scan of its head (no parse of the whole page)."""
+    found = _TITLE.search(html[:20000])
+    return found.group(1).strip() if found else None
 
 
 def _also_noting_files(catch, documents: list):
