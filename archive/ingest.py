@@ -30,6 +30,7 @@ from extract.validate import InvalidReport, validate
 
 from . import store
 from .clock import now
+from .corrections import is_superseded
 # (record_moves and merge_moved are used by the crawl and the loader as ingest's)
 from .moves import follow_redirect, merge_moved, record_moves, redirect_target, report_of_url, same_report, settle
 from .records import AttachmentFile, ReportGone, ReportPage
@@ -141,8 +142,7 @@ def ingest_report(db, page: ReportPage, *, run: str | None = None, extracted: di
         if known:
             with db.atomic():
                 db["reports"].update(known["id"], {
-                    "last_checked_at": page.fetched_at, "last_run": run,
-                    "status": "pending" if known["status"] == "pending" else "current"})
+                    "last_checked_at": page.fetched_at, "last_run": run, "status": _status_seen_again(db, known)})
         return Outcome("unchanged", known["id"] if known else None)
     result, failure = _extract(page.body, page.final_url, page.content_type, extracted)
     if failure:
@@ -168,7 +168,7 @@ def _save_report_page(db, page: ReportPage, known: dict | None, result: dict, di
             # Only the page around the report changed: keep the new capture, no change.
             db["reports"].update(known["id"], {
                 "capture_id": page.capture_id, "last_checked_at": page.fetched_at, "last_run": run,
-                "content_digest": digest, "status": "pending" if known["status"] == "pending" else "current"})
+                "content_digest": digest, "status": _status_seen_again(db, known)})
             return Outcome("unchanged", known["id"])
         report_id, new = store.save_report(
             db, result, url=page.url, final_url=page.final_url, portal=page.portal,
@@ -183,6 +183,14 @@ def _save_report_page(db, page: ReportPage, known: dict | None, result: dict, di
                             new_capture_id=page.capture_id, diff=diff,
                             note=_change_note(known, result, diff))
     return Outcome("changed", report_id)
+
+
+def _status_seen_again(db, known: dict) -> str:
+    """A known report seen again unchanged: current (pending while its files are to be
+    read); one its corrected report superseded stays removed (archive/corrections.py)."""
+    if known["status"] == "removed" and is_superseded(db, known["id"]):
+        return "removed"
+    return "pending" if known["status"] == "pending" else "current"
 
 
 def _await_attachments(db, report_id: int, result: dict, attachments: list[str]) -> None:

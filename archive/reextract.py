@@ -14,6 +14,8 @@ from collections import deque
 from pathlib import Path
 
 from extract.bounded import Pool
+from extract.bundles import member_of
+from extract.sniff import file_kind
 from warcio.exceptions import ArchiveLoadFailed
 from extract.validate import InvalidReport
 
@@ -78,12 +80,16 @@ def _read(db, report: dict, base: Path):
     """(page bytes, content type, attachment or None) from the WARC files, or the error."""
     try:
         capture, body = read_capture(db, report["capture_id"], base)
+        content_type = capture["content_type"] or ""
+        member = member_of(body, report["url"]) if file_kind(body) == "zip" else None
+        if member is not None:  # a report of a zip of reports: its capture is the zip
+            body, content_type = member.data, member.content_type
         attachment = next(db["attachments"].rows_where(
             "report_id = ? and used_for_figures = 1", [report["id"]]), None)
         if attachment is not None:
             a_capture, a_body = read_capture(db, attachment["capture_id"], base)
             attachment = (attachment, a_body, a_capture["content_type"] or "")
-        return body, capture["content_type"] or "", attachment
+        return body, content_type, attachment
     except Exception as exc:  # reported with its cause when its turn comes
         return exc
 

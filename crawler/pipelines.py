@@ -13,7 +13,7 @@ import asyncio
 
 from scrapy.exceptions import DropItem
 
-from archive import ingest
+from archive import corrections, ingest
 from extract.bounded import Pool, unreadable
 
 from .capture import stop_if_disk_full
@@ -93,4 +93,6 @@ class ArchivePipeline(UsesSession):
         if self.session.storage_error:
             return
         new = ingest.record_moves(self.session.db, self.removed_ids, self.new_ids, run=self.session.run)
-        ingest.merge_duplicates(self.session.db, new)
+        merged = ingest.merge_duplicates(self.session.db, new)
+        # a （更正版） new in this run supersedes the organ's earlier report of that year
+        corrections.supersede_corrected(self.session.db, [i for i in new if i not in merged], run=self.session.run)

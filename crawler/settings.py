@@ -48,6 +48,13 @@ DOWNLOAD_TIMEOUT = 60
 # (Limits of the extraction itself: extract/limits.py, EXTRACT_* variables.)
 DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
+# A zip of reports (extract/bundles.py): fetched within DOWNLOAD_MAXSIZE, then at most this
+# many report files read from it, each inflated to at most BUNDLE_MEMBER_MAXSIZE bytes and all
+# together to BUNDLE_TOTAL_MAXSIZE (what a header declares is not trusted); a limit hit is an
+# error of stage `limit`.
+BUNDLE_MEMBERS_MAX = 200
+BUNDLE_MEMBER_MAXSIZE = 64 * 1024 * 1024
+BUNDLE_TOTAL_MAXSIZE = 512 * 1024 * 1024
 # Smaller caps for what is parsed whole: robots.txt (as major crawlers do) and the
 # navigation and list pages (a real list page is far below it; a report and its files get
 # DOWNLOAD_MAXSIZE).

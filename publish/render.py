@@ -22,7 +22,8 @@ from markupsafe import Markup
 from . import report_page, site
 
 
-CHANGE_KINDS = {"changed": "修改 changed", "removed": "删除 removed", "moved": "换址 moved"}
+CHANGE_KINDS = {"changed": "修改 changed", "removed": "删除 removed", "moved": "换址 moved",
+                "superseded": "更正替代 superseded"}
 
 
 def report_path(database: str, report_id) -> str:

@@ -5,14 +5,21 @@ scripts received, captured — is the report; what it came from (those answers) 
 remembered, and a re-crawl revalidates each conditionally, so an edit behind a script is
 seen and an unchanged one costs a few 304s. A shell that stays empty is never stored
 without a recorded error. A file is read by its bytes (extract/sniff.py), whatever its URL
-or Content-Type: a Word file behind a download handler is an attachment like any other."""
+or Content-Type: a Word file behind a download handler is an attachment like any other.
+A page that shows a file (an embed, a viewer, a script sending the reader on) leads to that
+file (crawler/report_files.py); a zip of reports is read member by member (bundles.py); a
+更正说明 is no report, the corrected report it links is (archive/corrections.py)."""
 from __future__ import annotations
+
+import re
 
 import scrapy
 
+from archive import corrections
 from archive.clock import now
+from extract.sniff import file_kind
 
-from .. import discover, report_parts
+from .. import discover, report_files, report_parts
 from ..items import AttachmentFile, ReportGone, ReportPage
 from ..seeds import in_scope
 from .lists import is_html
@@ -56,19 +63,31 @@ class ReportPages:
             # Its text came from these answers: unchanged only if each of them is.
             yield from self.check_sources(response.meta, first_url)
             return
-        attachments = []
+        if response.status == 200 and not html and file_kind(response.body) == "zip":
+            yield from self.bundle_reports(response)  # a zip of reports: each member a report
+            return
+        if response.status == 200 and html and corrections.is_correction_notice(
+                response.meta.get("list_title") or _title(response.text)):
+            yield from self.correction_notice(response)  # not a report: the corrected one it links is
+            return
+        attachments, bundles = [], []
         following = report_parts.next_part(response.text, response.url) if response.status == 200 and html else None
         if following:  # a report split over several pages: read them all, then store it as one
             yield from self.part_request(response.meta, first_url, following, [response.text], [])
             return
         if response.status == 200 and html:
-            for href, label in discover.attachment_links(response.text, response.url):
+            for href, label in report_files.report_files(response.text, response.url):
                 request = self._admit(scrapy.Request(href, callback=self.parse_attachment, errback=self.on_error,
                                                      meta={"portal": portal_id, "report_url": first_url,
                                                            "label": label}), "reports")
                 if request is not None:
                     attachments.append(request)
+            zips = report_files.bundle_links(response.text, response.url)
+            bundles = [r for r in (self.bundle_request(response.meta, href, label) for href, label in zips) if r]
             if not attachments and _small_text(response.body) and discover.is_shell(response.text):
+                if zips:  # a notice of a zip of reports holds none itself: the zip's members are the reports
+                    yield from bundles
+                    return
                 request = self.render_report_request(response.meta, first_url)
                 if request is not None:
                     yield request
@@ -76,8 +95,18 @@ class ReportPages:
         # The report first (stored `pending` while its files are still to be read), then its files.
         yield self.report_item(response, first_url, [request.url for request in attachments],
                                redirected_by=self.redirect_of(response, first_url))
-        for request in attachments:  # one that fails leaves the report pending for the next run
+        for request in attachments + bundles:  # one that fails leaves the report pending for the next run
             yield request
+
+    def correction_notice(self, response):
+        """A 更正说明 (…原报告同时废止, 附件: the corrected report): the reports and files it
+        links are read as reports (a （更正版） supersedes its original: archive/corrections.py)."""
+        portal_id = response.meta["portal"]
+        links = [(h, label) for h, label in discover.links(response.text, response.url) if discover.is_report_link(label)]
+        for href, label in links + report_files.report_files(response.text, response.url):
+            request = self.report_request(portal_id, href, label or response.meta.get("list_title"))
+            if request is not None:
+                yield request
 
     def redirect_of(self, response, first_url: str) -> str | None:
         """How the report's URL sent it on ("HTTP 301", "meta refresh"), None when it answered
@@ -107,12 +136,15 @@ class ReportPages:
         portal_id = meta["portal"]
         if not self._browser_budget(portal_id, url):
             return None
-        answers, sources = [], []
+        answers, sources, documents = [], [], []
         keep = {k: meta[k] for k in ("portal", "list_title", "known") if k in meta}
+        browser = self.browser_meta(portal_id, answers, sources)
+        handlers = browser["playwright_page_event_handlers"]
+        handlers["response"] = _also_noting_files(handlers["response"], documents)
         return scrapy.Request(url, callback=self.parse_rendered_report, errback=self.on_render_error,
                               dont_filter=True,
                               meta={**keep, "cookiejar": portal_id, "answers": answers, "sources": sources,
-                                    **self.browser_meta(portal_id, answers, sources)})
+                                    "documents": documents, **browser})
 
     async def parse_rendered_report(self, response):
         """A shell's report as the browser shows it: the page's DOM with its same-portal
@@ -132,14 +164,28 @@ class ReportPages:
             body = inner.split("<body", 1)[-1].split(">", 1)[-1].rsplit("</body>", 1)[0]
             html = html.replace("</body>", body + "</body>", 1) if "</body>" in html else html + body
         url = response.request.url
-        if discover.is_shell(html) and "<img" not in html.lower():
+        went = response.url.split("#")[0]
+        if went != url.split("#")[0] and (went in response.meta.get("documents", ()) or report_files.is_file_url(went)):
+            # its script sent the reader on to a file (location.replace): that file is the
+            # report, as after a redirect (the page's URL is the link, the file its source)
+            request = self._admit(scrapy.Request(
+                went, callback=self.parse_report, errback=self.on_error,
+                meta={k: response.meta[k] for k in ("portal", "list_title", "known") if k in response.meta}
+                | {"redirect_urls": [url], "redirect_reasons": ["script navigation"]}), "reports")
+            if request is not None:
+                yield request
+            return
+        # what the reader sees when the page shows a file: that file
+        shown = [(u, "") for u in response.meta.get("documents", ()) if u != url]
+        shown += [f for u, h in frames for f in report_files.shown_files(h, u)]
+        if discover.is_shell(html) and "<img" not in html.lower() and not shown:
             self.session.error(portal_id, url, "shell",
                                "report page holds no report, even rendered in the browser; not archived")
             return
-        for out in self.assembled_report(response, url, html, response.meta["sources"]):
+        for out in self.assembled_report(response, url, html, response.meta["sources"], shown):
             yield out  # (an async generator cannot `yield from`)
 
-    def assembled_report(self, response, url: str, html: str, sources: list):
+    def assembled_report(self, response, url: str, html: str, sources: list, shown=()):
         """A report the crawler put together (rendered, or joined from its pages): kept as
         one more capture of its URL, what it came from remembered, then its files."""
         portal_id = response.meta["portal"]
@@ -148,8 +194,8 @@ class ReportPages:
                                                      rendered=True)
         self.session.count(portal_id, "captures_new", int(new))
         self.session.remember_sources(url, sources)
-        attachments = []
-        for href, label in discover.attachment_links(html, url):
+        attachments, files = [], report_files.report_files(html, url)
+        for href, label in files + [f for f in shown if f[0] not in {h for h, _ in files}]:
             request = self._admit(scrapy.Request(href, callback=self.parse_attachment, errback=self.on_error,
                                                  meta={"portal": portal_id, "report_url": url, "label": label}),
                                   "reports")
@@ -240,6 +286,33 @@ class ReportPages:
             label=response.meta.get("label"), fetched_at=now(), capture_id=response.meta.get("capture_id"),
             status=response.status, content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
             body=response.body)
+
+
+_TITLE = re.compile(r"<title[^>]*>([^<]{1,300})</title>", re.I)
+
+
+def _title(html: str) -> str | None:
+    """The page's <title>, by a scan of its head (no parse of the whole page)."""
+    found = _TITLE.search(html[:20000])
+    return found.group(1).strip() if found else None
+
+
+def _also_noting_files(catch, documents: list):
+    """The answer catcher, also noting each report file the page loaded as a document, a
+    frame or an embedded object (PDFObject, location.replace): what the reader sees."""
+    async def handler(response):
+        try:
+            kind = response.request.resource_type
+            content_type = (response.headers.get("content-type") or "").split(";")[0].strip().lower()
+            if kind in ("document", "object", "other") and 200 <= response.status < 300 and (
+                    discover.rules()["embedded_file"]["types"].search(content_type)
+                    or (kind != "document" and report_files.is_file_url(response.url))):
+                if response.url not in documents:
+                    documents.append(response.url.split("#")[0])
+        except Exception:  # a closed page: what it showed is still read
+            pass
+        await catch(response)
+    return handler
 
 
 SHELL_MAX_BYTES = 512 * 1024  # a shell is a small page: a larger one holds what it holds

@@ -22,7 +22,8 @@ from scrapy.exceptions import DownloadCancelledError
 from archive import runs
 from archive.store import save_portal
 
-from .. import report_parts
+from .. import report_files, report_parts
+from ..gate import scope_of
 from ..challenge import ChallengeNotPassed
 from ..retry import UNREACHABLE_OR_SILENT as UNREACHABLE
 from ..routes import RouteLog
@@ -31,11 +32,12 @@ from ..seeds import in_scope, load_seeds, select
 from ..session import CrawlSession
 from .lists import MAX_HOPS, ListReading
 from .rendering import BrowserReference
+from .bundles import ReportBundles
 from .report_pages import ReportPages
 
 
 
-class ReportsSpider(ListReading, BrowserReference, ReportPages, scrapy.Spider):
+class ReportsSpider(ListReading, BrowserReference, ReportPages, ReportBundles, scrapy.Spider):
     name = "reports"
 
     def __init__(self, seeds: str | None = None, *args, **kwargs):
@@ -198,7 +200,16 @@ class ReportsSpider(ListReading, BrowserReference, ReportPages, scrapy.Spider):
                                           dont_filter=dont_filter, meta=meta, **post))
 
     def report_request(self, portal_id, url, title):
-        return self._admit(scrapy.Request(url.split("#")[0], callback=self.parse_report, errback=self.on_error,
+        """The report a list links; a viewer's link (pdf.js, kkFileView) is its file's."""
+        url = url.split("#")[0]
+        viewed = report_files.viewed_file(url)
+        if viewed is not None:
+            refusal = scope_of(self.portals[portal_id]).refusal(viewed)
+            if refusal is not None:  # the file a viewer shows is put to the scope as any link
+                self.session.refuse(portal_id, viewed, f"report file behind a viewer: {refusal}")
+                return None
+            url = viewed
+        return self._admit(scrapy.Request(url, callback=self.parse_report, errback=self.on_error,
                                           meta={"portal": portal_id, "list_title": title}), "reports")
 
     # --- errors and the end --------------------------------------------------------------

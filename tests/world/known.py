@@ -28,12 +28,9 @@ KNOWN = {
     "attack3": set(),  # the browser paced and its answers through Scrapy: fixed (b3)
     # round 4 (tests/world/portals4.py, captures4.py, attacks4.py), main @ dd9768a;
     # XHTML pages with an encoding declaration fixed (x1: extract/markup.py)
-    "portals4": {"pdfjs-viewer/plain", "pdfjs-viewer/encoded", "pdfjs-viewer/full-url", "pdfjs-viewer/kkfileview",
-                 "shadow-dom/open", "shadow-dom/closed", "year-tabs/inline", "year-tabs/api",
-                 "feed-only/rss", "feed-only/sitemap", "correction/copy/distractor", "correction/copy/superseded",
-                 "embedded-pdf/iframe", "embedded-pdf/embed",
-                 "embedded-pdf/object", "embedded-pdf/pdfobject", "embedded-pdf/script-location",
-                 "page-images/png/cells", "page-images/jpeg/cells", "zip-bundle/gbk-names", "zip-bundle/utf8-names",
+    "portals4": {"shadow-dom/open", "shadow-dom/closed", "year-tabs/inline", "year-tabs/api",
+                 "feed-only/rss", "feed-only/sitemap",
+                 "page-images/png/cells", "page-images/jpeg/cells",
                  "title-variants/phrased"},
     "capture4": {"div-grid", "div-flex", "pdf-permuted-digits", "pdf-two-columns",
                  "scan-rotated", "scan-skewed", "html-table-images"},
