@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 
-from . import deskew, ocr_lines
+from . import deskew, ocr_columns, ocr_lines
 from .limits import LimitExceeded, current
 from .source import Document, UnreadableDocument, find_fields, title_from_lines
 
@@ -78,7 +78,7 @@ def upright(image):
 
 def lines_of(image) -> list[tuple[str, float]]:
     """(text, confidence) for each printed line of a PIL image, top to bottom."""
-    return ocr_lines.lines(boxes_of(image))
+    return ocr_columns.lines(boxes_of(image))
 
 
 def _check(image) -> None:
