@@ -41,11 +41,18 @@ def as_shown(data: bytes, source: str, out: Report) -> Report:
     the text layer kept when the rendered pages show its digits, read through a lying
     font's digit map when one is proven, else the pages read by OCR (shown.py)."""
     from . import shown
-    from .limits import current
+    from .limits import LimitExceeded, current
     from .ocr import load_scanned_pdf
     from .pdf import load_pdf
 
-    verdict = shown.verdict(data, current().pages)
+    try:
+        verdict = shown.verdict(data, current().pages)
+    except (LimitExceeded, MemoryError):
+        raise
+    except Exception as exc:  # pdfium and pdfminer raise many kinds on damaged files
+        out.errors.append(f"the PDF's digits could not be compared with its rendered pages "
+                          f"({type(exc).__name__}: {exc}); read from its text layer")
+        return out
     if verdict.kind in ("honest", "unread"):
         return out
     if verdict.kind == "remap":

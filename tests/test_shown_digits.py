@@ -71,3 +71,4 @@ def test_a_digit_map_needs_every_printed_digit_seen_and_one_to_one():
     assert shown._font_map(pairs, {"1", "2", "5"}) is None  # 5 is printed, never seen
     assert shown._font_map([("12", "33"), ("1", "3"), ("2", "3")], {"1", "2"}) is None  # not one to one
     assert shown._font_map([("12", "34"), ("12", "56"), ("12", "78")], {"1", "2"}) is None  # no map fits
+
