@@ -4,7 +4,8 @@ downloaded) into positioned lines, then read like any text by the alignment read
 
 The lines are ordered top to bottom, the words of one printed row (boxes overlapping in
 height) joined left to right. Each line keeps its OCR confidence. OCR cells are stored only
-where an identity vouches for them (readings.py, `layout = ocr`). Bounded: at most
+where an identity vouches for them (readings.py, `layout = ocr`). A page turned a quarter is
+turned upright and a crooked one levelled before it is read (deskew.py). Bounded: at most
 `EXTRACT_OCR_PAGES` pages and `EXTRACT_OCR_PIXELS` megapixels a page (limits.py; a long
 image's strips are read one at a time, so the engine's memory is a strip's), inside the
 worker's time and memory limits like every extraction.
@@ -14,7 +15,7 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 
-from . import ocr_lines
+from . import deskew, ocr_columns, ocr_lines
 from .limits import LimitExceeded, current
 from .source import Document, UnreadableDocument, find_fields, title_from_lines
 
@@ -39,15 +40,45 @@ def boxes_of(image) -> list[ocr_lines.Box]:
     windows = ocr_lines.strips(image.height)  # the image's pixels are bounded (_check)
     per_strip = []
     for top, bottom in windows:
-        result = engine()(pixels[top:bottom])
+        result = engine()(pixels[top:bottom], use_det=True, use_cls=True, use_rec=True)
         found = [] if result is None or result.boxes is None else zip(result.boxes, result.txts, result.scores)
         per_strip.append([ocr_lines.box_of(points, text, score, dy=top) for points, text, score in found])
     return ocr_lines.join_strips(per_strip, windows)
 
 
+PROBE = 400  # px: the band of a quarter-turned page read both ways up
+
+
+def _reads(pixels) -> float:
+    """How much text a band shows this way up: characters × confidence, with the classifier
+    that turns an upside-down line off (it would read either way)."""
+    result = engine()(pixels, use_det=True, use_cls=False, use_rec=True)
+    if result is None or result.txts is None:
+        return 0.0
+    return sum(len(text) * score for text, score in zip(result.txts, result.scores))
+
+
+def upright(image):
+    """The page image as it is read: a quarter-turned page turned the way its text reads
+    (the densest band of ink read as it is and upside down), then levelled."""
+    import numpy
+
+    if deskew.quarter_turned(image):
+        turned = image.convert("RGB").rotate(90, expand=True)
+        pixels = numpy.asarray(turned)
+        ink = (pixels.min(axis=2) < deskew.DARK).sum(axis=1)
+        band = numpy.convolve(ink, numpy.ones(PROBE), "valid") if len(ink) > PROBE else ink[:1]
+        top = int(band.argmax())
+        strip = pixels[top:top + PROBE]
+        if _reads(strip[::-1, ::-1].copy()) > _reads(strip):
+            turned = turned.rotate(180)
+        image = turned
+    return deskew.level(image)[0]
+
+
 def lines_of(image) -> list[tuple[str, float]]:
     """(text, confidence) for each printed line of a PIL image, top to bottom."""
-    return ocr_lines.lines(boxes_of(image))
+    return ocr_columns.lines(boxes_of(image))
 
 
 def _check(image) -> None:
@@ -77,7 +108,7 @@ def document(images, source: str) -> Document:
     lines, scores = [], []
     for image in images:
         _check(image)
-        for text, score in lines_of(image):
+        for text, score in lines_of(upright(image)):
             lines.append(text)
             scores.append(score)
     # a ruled line read as 一 is not text: a page of a report holds hundreds of characters

@@ -97,23 +97,27 @@ def _band(row: list[Box]) -> tuple[float, float]:
     return tops[len(row) // 2], bottoms[len(row) // 2]
 
 
-def lines(boxes: list[Box]) -> list[tuple[str, float]]:
-    """(text, confidence) for each printed line, top to bottom, its boxes left to right: a box
+def rows(boxes: list[Box]) -> list[list[Box]]:
+    """The boxes of each printed line, top to bottom, each line's boxes left to right: a box
     (taken by the height of its centre) joins the line above when its centre is within the
-    line's height or the line's centre within the box's; the line's confidence is its least
-    confident box's. A row's label and its figures share a line even when a cell spanning
-    several rows (三、本年度办理结果, （四）无法提供) stands beside them at another height."""
-    rows: list[list[Box]] = []
+    line's height or the line's centre within the box's. A row's label and its figures share
+    a line even when a cell spanning several rows (三、本年度办理结果, （四）无法提供) stands
+    beside them at another height."""
+    out: list[list[Box]] = []
     for box in sorted(boxes, key=lambda b: (b.top + b.bottom, b.left)):
-        if rows:
-            top, bottom = _band(rows[-1])
+        if out:
+            top, bottom = _band(out[-1])
             centre = (box.top + box.bottom) / 2
             if top <= centre <= bottom or box.top <= (top + bottom) / 2 <= box.bottom:
-                rows[-1].append(box)
+                out[-1].append(box)
                 continue
-        rows.append([box])
-    out = []
-    for row in rows:
+        out.append([box])
+    for row in out:
         row.sort(key=lambda b: b.left)
-        out.append((" ".join(b.text for b in row), min(b.score for b in row)))
     return out
+
+
+def lines(boxes: list[Box]) -> list[tuple[str, float]]:
+    """(text, confidence) for each printed line (`rows`), its boxes left to right; the line's
+    confidence is its least confident box's."""
+    return [(" ".join(b.text for b in row), min(b.score for b in row)) for row in rows(boxes)]

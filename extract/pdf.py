@@ -19,7 +19,9 @@ MIN_TEXT = 40  # characters: less than this on every page is a scan
 RULED_KEYWORDS = ("第二十条", "本年新收", "结果维持")  # a ruled table holding one is a report table
 
 
-def load_pdf(data: bytes, source: str):
+def load_pdf(data: bytes, source: str, digit_maps: dict | None = None):
+    """The Document of a PDF's text layer; `digit_maps` (fontname -> str.maketrans, from
+    shown.py) reads a lying font's digits as its pages show them."""
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
 
@@ -31,6 +33,7 @@ def load_pdf(data: bytes, source: str):
         with pdf:
             metadata = dict(pdf.metadata or {})
             for page in pdf.pages:
+                _remap(page, digit_maps)
                 pages_text.append(page.extract_text() or "")
                 tables += [[[re.sub(r"\s+", " ", c).strip() for c in row if c is not None] for row in table]
                            for table in page.extract_tables(_closing_rules(page))]
@@ -58,6 +61,17 @@ def load_pdf(data: bytes, source: str):
     doc.title = pdf_title(lines, metadata)
     doc.fields = find_fields(lines[:40])
     return doc
+
+
+def _remap(page, digit_maps: dict | None) -> None:
+    """Each character of a lying font given the digit its glyph shows (before anything is
+    read from the page: the words, tables and text are all made of these characters)."""
+    if not digit_maps:
+        return
+    for char in page.chars:
+        table = digit_maps.get(char["fontname"])
+        if table:
+            char["text"] = char["text"].translate(table)
 
 
 def _closing_rules(page) -> dict:

@@ -9,7 +9,7 @@ from . import align, checks, formats, glued, narrative, readings, tables
 from .document import Document, UnreadableDocument, load, page_spec
 from .grid import ROW_END, Text, Where, rows_of
 from .model import Report
-from .values import classify, fold
+from .values import Cell, classify, fold
 
 
 def extract_file(path: str | Path) -> Report:
@@ -30,7 +30,44 @@ def extract_bytes(data: bytes, source: str, content_type: str = "") -> Report:
         doc = load(data, source, content_type)
     except UnreadableDocument as exc:
         return failed(source, str(exc))
-    return extract_document(doc)
+    out = extract_document(doc)
+    if doc.kind == "pdf" and out.check_status == "has_failures":
+        out = as_shown(data, source, out)
+    return out
+
+
+def as_shown(data: bytes, source: str, out: Report) -> Report:
+    """A PDF whose text layer's figures fail the cross-checks, read as its pages show it:
+    the text layer kept when the rendered pages show its digits, read through a lying
+    font's digit map when one is proven, else the pages read by OCR (shown.py)."""
+    from . import shown
+    from .limits import LimitExceeded, current
+    from .ocr import load_scanned_pdf
+    from .pdf import load_pdf
+
+    try:
+        verdict = shown.verdict(data, current().pages)
+    except (LimitExceeded, MemoryError):
+        raise
+    except Exception as exc:  # pdfium and pdfminer raise many kinds on damaged files
+        out.errors.append(f"the PDF's digits could not be compared with its rendered pages "
+                          f"({type(exc).__name__}: {exc}); read from its text layer")
+        return out
+    if verdict.kind in ("honest", "unread"):
+        return out
+    if verdict.kind == "remap":
+        doc = load_pdf(data, source, verdict.maps)
+        note = f"the PDF's fonts map digit glyphs to other digits ({verdict.detail}); read as the pages show them"
+    else:
+        note = f"the PDF's text layer does not print the digits its pages show ({verdict.detail})"
+        try:
+            doc = load_scanned_pdf(data, source)
+        except UnreadableDocument as exc:
+            return unvouched(out, f"{note}; its pages do not read by OCR either ({exc}): no figure stored")
+        note += "; its pages read by OCR instead"
+    shown_out = extract_document(doc)
+    shown_out.errors.insert(0, note)
+    return shown_out
 
 
 def extract_document(doc: Document) -> Report:
@@ -70,6 +107,21 @@ def extract_document(doc: Document) -> Report:
     out.checks = checks.run(out) + narrative.check(out.as_dict(), narrative_text(doc, fmt))
     out.check_status = checks.status_of(out.checks)
     out.body_text = doc.body_text
+    return out
+
+
+def unvouched(out: Report, why: str) -> Report:
+    """The report with no figure stored: each cell undetermined, for `why`."""
+    for section in ("active", "applications", "review_litigation"):
+        table = getattr(out, section)
+        for key, value in table.items():
+            if isinstance(value, dict):
+                table[key] = {c: Cell(raw="", match=why, reading="undetermined") for c in value}
+            else:
+                table[key] = Cell(raw="", match=why, reading="undetermined")
+    out.errors.insert(0, why)
+    out.checks = checks.run(out)
+    out.check_status = checks.status_of(out.checks)
     return out
 
 
