@@ -71,7 +71,7 @@ class WatchdogMiddleware:
                 if portal not in expired:
                     continue
                 if portal not in self.cut:
-                    self._cut_off(portal, request.url)
+                    self._cut_off(portal, request.url, "while it waited for its host")
                 left_downloader(self.crawler, request)
                 deferred.errback(Failure(PortalCutOff(
                     f"{request.url}: portal {portal} cut off while waiting for its host (PORTAL_TIME_LIMIT)")))
@@ -91,7 +91,7 @@ class WatchdogMiddleware:
             raise PortalCutOff(f"{request.url}: portal {portal} cut off (PORTAL_TIME_LIMIT)")
         return None
 
-    def _cut_off(self, portal: str, url: str) -> None:
+    def _cut_off(self, portal: str, url: str, when: str = "") -> None:
         from .session import CrawlSession
 
         self.cut.add(portal)
@@ -100,7 +100,8 @@ class WatchdogMiddleware:
         if isinstance(limits, dict):
             limits.setdefault(portal, reason)
         CrawlSession.of(self.crawler).error(
-            portal, url, "limit", f"{reason}; the portal held the crawl too long, the rest of it was not read")
+            portal, url, "limit", f"{reason}{' ' + when if when else ''}; the portal held the crawl too long, "
+                                  "the rest of it was not read")
 
 
 def remaining(request, default: float) -> float:
