@@ -1,11 +1,18 @@
 """The watchdog, crawled for real: a hostile portal that would hold the crawl is cut off at
 PORTAL_TIME_LIMIT and recorded `incomplete` with the reason, while another portal of the
-same crawl finishes and the archive is published."""
+same crawl finishes and the archive is published; a request waiting out a robots.txt
+Crawl-delay (capped at MAX_CRAWL_DELAY, recorded) is cut at the limit too."""
+import subprocess
 import time
+import urllib.parse
 
 import sqlite_utils
+import yaml
 
-from .servers import crawl, free_port, replica, seeds_file
+from .servers import BIN, ROOT, crawl, free_port, replica, seeds_file
+from .world import attacks4 as a4
+from .world.portals import page
+from .world.server import Answer, Site
 
 
 def test_a_portal_holding_the_crawl_is_cut_off_and_the_others_are_published(tmp_path):
@@ -36,17 +43,6 @@ def test_a_portal_holding_the_crawl_is_cut_off_and_the_others_are_published(tmp_
 # --- a robots.txt asking a day between requests (crawler/politeness.py, crawler/watchdog.py) ---
 
 def _delay_crawl(tmp_path, robots: bytes, *extra: str):
-    import urllib.parse
-
-    import yaml
-
-    from .servers import BIN, ROOT
-    from .world import attacks4 as a4
-    from .world.portals import page
-    from .world.server import Answer, Site
-
-    import subprocess
-
     portal = a4.portal(0, "healthy", "武义县人民政府")
     routes = dict(portal.routes)
     routes["/about.html"] = Answer(200, page("本站概况", "<p>概况</p>").encode())
@@ -86,8 +82,6 @@ def test_a_long_crawl_delay_is_honoured_up_to_the_cap_and_the_portal_read(tmp_pa
     proc, db, asked, portal = _delay_crawl(tmp_path, b"User-agent: *\nCrawl-delay: 86400\nAllow: /\n",
                                            "-s", "MAX_CRAWL_DELAY=0.5")
     assert "Traceback" not in proc.stderr and proc.returncode == 0, proc.stderr[-3000:]
-    import urllib.parse
-
     got = {urllib.parse.urlsplit(r["url"]).path for r in db["reports"].rows}
     assert set(portal.reports) <= got, (got, asked)
     (run,) = db["crawl_runs"].rows
