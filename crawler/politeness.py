@@ -5,8 +5,8 @@ Scrapy keys a download slot by host name (which the scheduler's DownloaderAwareP
 needs) and jitters its delay by ±50 %; here the slot of each host is a `PoliteSlot`:
 - the delay is never shorter than DOWNLOAD_DELAY, AutoThrottle's delay or the host's
   robots.txt Crawl-delay (honoured up to MAX_CRAWL_DELAY: a robots.txt asking a day between
-  requests would hold the crawl for days; the cap is recorded, stage `limit`), and its jitter only lengthens it (POLITENESS_JITTER, a fraction,
-  plus POLITENESS_MARGIN seconds);
+  requests would hold the crawl for days; the cap is recorded, stage `limit`), and its
+  jitter only lengthens it (POLITENESS_JITTER, a fraction, plus POLITENESS_MARGIN seconds);
 - it counts from the later of the previous request's start and its answer's arrival, one
   request at a time while there is a delay: the host got the previous request before its
   answer came back, so however late a busy reactor sent it, the next one is a full delay

@@ -119,7 +119,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
         raise HostGone(f"{request.url}: {host} {why}; not requested")
 
     async def process_response(self, request, response, spider=None):
-        self.answered.add(urlparse_cached(request).netloc)
+        host = urlparse_cached(request).netloc
+        self.answered.add(host)
+        self.dead.pop(host, None)  # an answer in flight when it was given up: it lives
         asked = retry_after_seconds(response) if response.status in RETRY_AFTER_STATUSES else None
         if asked is not None and asked > self.retry_after_max and not request.meta.get("dont_retry"):
             # Come back in a day: not within this crawl. Asking again now would be rude and useless.

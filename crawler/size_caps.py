@@ -21,8 +21,13 @@ class SizeCapExceeded(IgnoreRequest):
 
 
 def setting_of(request) -> str:
-    """The setting that caps this request's answer: pages parsed whole carry their cap in meta."""
-    return "LIST_PAGE_MAXSIZE" if "download_maxsize" in request.meta else "DOWNLOAD_MAXSIZE"
+    """The setting that caps this request's answer: what is parsed whole carries its cap in meta
+    (robots.txt its own, crawler/scope.py)."""
+    if "download_maxsize" not in request.meta:
+        return "DOWNLOAD_MAXSIZE"
+    if request.meta.get("dont_obey_robotstxt") and request.url.endswith("/robots.txt"):
+        return "ROBOTSTXT_MAXSIZE"
+    return "LIST_PAGE_MAXSIZE"
 
 
 def cap_of(request, settings) -> int:
@@ -31,7 +36,10 @@ def cap_of(request, settings) -> int:
 
 def is_cut(failure_or_exc) -> bool:
     exc = getattr(failure_or_exc, "value", failure_or_exc)
-    return isinstance(exc, (SizeCapExceeded, DownloadCancelledError))
+    if isinstance(exc, SizeCapExceeded):
+        return True
+    # the handler's cancel at the cap says "larger than download max size" (older Scrapy: nothing)
+    return isinstance(exc, DownloadCancelledError) and (not str(exc) or "max size" in str(exc))
 
 
 def cut_message(request, settings, exc) -> str:

@@ -100,3 +100,18 @@ def test_every_cut_is_one_limit_row_naming_its_setting_and_the_reports_archived(
         assert rows[0][0] == "limit" and setting in rows[0][1], (path, rows)
     got = {urllib.parse.urlsplit(r["url"]).path for r in db["reports"].rows_where("portal = ?", [f"caps-{name}"])}
     assert set(p.reports) <= got, (p.reports, got)
+
+
+def test_which_setting_cut_an_answer():
+    from scrapy import Request
+    from scrapy.exceptions import DownloadCancelledError
+
+    from crawler.size_caps import SizeCapExceeded, is_cut, setting_of
+
+    assert setting_of(Request("http://127.0.6.1/r.pdf")) == "DOWNLOAD_MAXSIZE"
+    assert setting_of(Request("http://127.0.6.1/list.html", meta={"download_maxsize": 1})) == "LIST_PAGE_MAXSIZE"
+    assert setting_of(Request("http://127.0.6.1/robots.txt",
+                              meta={"download_maxsize": 1, "dont_obey_robotstxt": True})) == "ROBOTSTXT_MAXSIZE"
+    assert is_cut(SizeCapExceeded("decoded past it", 1000))
+    assert is_cut(DownloadCancelledError("Received 9 bytes which is larger than download max size (8) in request"))
+    assert not is_cut(DownloadCancelledError("the crawl is closing"))
