@@ -148,7 +148,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
                                       reason=type(exception).__name__, max_retry_times=self.unreachable_times)
             if retry is None and never_answered:
                 attempts = request.meta.get("retry_times", 0) + 1
-                self.dead[host] = (f"did not answer ({type(exception).__name__} on {urlparse_cached(request).path}"
+                self.dead[host] = (f"could not be reached ({type(exception).__name__} on {urlparse_cached(request).path}"
                                    f", {attempts} attempt{'s' if attempts > 1 else ''})")
             return retry
         return await self._backoff(super().process_exception(request, exception))
