@@ -30,6 +30,7 @@ from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from twisted.internet.defer import CancelledError
 
 from .gate import portal_for
+from .size_caps import SizeCapExceeded
 
 logger = logging.getLogger(__name__)
 # Request headers Scrapy sets itself (its own compression: Chromium's list names zstd)
@@ -99,6 +100,10 @@ class ScrapyFetch:
         portal_id = request.meta["portal"]
         try:
             response = await self.crawler.engine.download_async(request)
+        except SizeCapExceeded:  # a compressed answer that decodes past the cap (a gzip bomb)
+            self._record_cut(portal_id, request.url)
+            await route.abort("failed")
+            return None
         except IgnoreRequest as exc:  # the gate, robots.txt: recorded where it was refused
             logger.debug("browser request not sent: %s", exc)
             await route.abort("blockedbyclient")
@@ -121,4 +126,5 @@ class ScrapyFetch:
 
         CrawlSession.of(self.crawler).error(
             portal_id, url, "limit", f"a browser request's answer larger than LIST_PAGE_MAXSIZE "
-                                     f"({self.maxsize / 2**20:.0f} MB): not loaded (recorded once per portal)")
+                                     f"({self.maxsize / 2**20:.0f} MB), on the wire or decoded: not loaded "
+                                     "(recorded once per portal)")

@@ -4,8 +4,9 @@ host's download slot a clock and a transfer set shared by all hosts on the same 
 Scrapy keys a download slot by host name (which the scheduler's DownloaderAwarePriorityQueue
 needs) and jitters its delay by ±50 %; here the slot of each host is a `PoliteSlot`:
 - the delay is never shorter than DOWNLOAD_DELAY, AutoThrottle's delay or the host's
-  robots.txt Crawl-delay, and its jitter only lengthens it (POLITENESS_JITTER, a fraction,
-  plus POLITENESS_MARGIN seconds);
+  robots.txt Crawl-delay (honoured up to MAX_CRAWL_DELAY: a robots.txt asking a day between
+  requests would hold the crawl for days; the cap is recorded, stage `limit`), and its
+  jitter only lengthens it (POLITENESS_JITTER, a fraction, plus POLITENESS_MARGIN seconds);
 - it counts from the later of the previous request's start and its answer's arrival, one
   request at a time while there is a delay: the host got the previous request before its
   answer came back, so however late a busy reactor sent it, the next one is a full delay
@@ -117,6 +118,7 @@ class PolitenessMiddleware:
         self.margin = settings.getfloat("POLITENESS_MARGIN", 0.1)
         self.per_host = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
         self.user_agent = settings.get("USER_AGENT")
+        self.max_crawl_delay = settings.getfloat("MAX_CRAWL_DELAY", 60.0)
         self.address_of: dict[str, str] = {}  # host name -> IP address
         self.clocks: dict[str, AddressClock] = {}  # IP address -> its clock
         crawler.signals.connect(self.on_robots, signal=signals.response_downloaded)
@@ -171,9 +173,21 @@ class PolitenessMiddleware:
         except Exception:  # noqa: BLE001 — an unreadable robots.txt has no Crawl-delay
             return
         if delay:
+            delay = float(delay)
+            if delay > self.max_crawl_delay:
+                self._record_capped(request, delay)
+                delay = self.max_crawl_delay
             host = urlparse_cached(request).hostname or ""
             address = self.address_of.get(host, host)
             if address not in self.clocks:
                 self.clocks[address] = self.make_clock(address)
-            self.clocks[address].crawl_delay = float(delay)
+            self.clocks[address].crawl_delay = delay
+
+    def _record_capped(self, request, asked: float) -> None:
+        from .session import CrawlSession
+
+        CrawlSession.of(self.crawler).error(
+            request.meta.get("portal"), request.url, "limit",
+            f"robots.txt asks Crawl-delay: {asked:g} s; honoured up to MAX_CRAWL_DELAY "
+            f"({self.max_crawl_delay:g} s): the host is asked at most once every {self.max_crawl_delay:g} s")
 

@@ -42,10 +42,13 @@ class Progress:
     def scheduled(self, request, spider=None):
         if request.meta.get("portal"):
             self.pending[request.meta["portal"]] += 1
+            request.meta["progress_pending"] = True
 
     def unscheduled(self, request, spider=None):
+        # Only what was scheduled: robots.txt (sent past the scheduler, given its portal by the
+        # gate) leaving the downloader must not make a portal whose homepage waits for it `done`.
         portal = request.meta.get("portal")
-        if portal and self.pending[portal] > 0:
+        if portal and request.meta.pop("progress_pending", False) and self.pending[portal] > 0:
             self.pending[portal] -= 1
 
     def scraped(self, item, response=None, spider=None):
@@ -99,3 +102,10 @@ class Progress:
                 session.publish_progress(line)
         except Exception:  # noqa: BLE001 — progress must never stop the crawl
             logger.exception("progress line failed")
+
+
+def left_downloader(crawler, request) -> None:
+    """A request dropped before it was sent (a portal cut off, a host unreachable): it leaves
+    the downloader as a downloaded one does, so its portal can be counted done."""
+    crawler.signals.send_catch_log(signal=signals.request_left_downloader, request=request,
+                                   spider=crawler.spider)

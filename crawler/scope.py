@@ -12,6 +12,7 @@ from scrapy.exceptions import IgnoreRequest
 
 from .gate import NO_PORTAL, portal_for, portal_of, scope_of
 from .gate_resolver import refusal_of, trust
+from .progress import left_downloader
 
 
 class OffScope(IgnoreRequest):
@@ -26,10 +27,12 @@ class ScopeMiddleware:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def _refuse(self, portal_id, url: str, reason: str):
+    def _refuse(self, portal_id, url: str, reason: str, request=None):
         from .session import CrawlSession
 
         CrawlSession.of(self.crawler).refuse(portal_id, url, reason)
+        if request is not None:  # not sent: its portal may be done (crawler/progress.py)
+            left_downloader(self.crawler, request)
         raise OffScope(f"{url}: {reason}; not requested")
 
     def process_request(self, request, spider=None):
@@ -39,7 +42,7 @@ class ScopeMiddleware:
         if portal is None:  # robots.txt, or anything else sent without a portal
             portal_id = portal_for(portals, request.url)
             if portal_id is None:
-                self._refuse(None, request.url, NO_PORTAL)
+                self._refuse(None, request.url, NO_PORTAL, request)
             request.meta["portal"] = portal_id
             trust(scope_of(portals[portal_id]).trusted)
             if request.meta.get("dont_obey_robotstxt"):  # Scrapy's robots.txt request: capped
@@ -50,7 +53,7 @@ class ScopeMiddleware:
         if reason is not None:
             came_from = request.meta.get("redirect_urls", [None])[0]
             self._refuse(portal_id, request.url + (f" (redirected from {came_from})" if came_from else ""),
-                         reason + (" (by a redirect)" if came_from else ""))
+                         reason + (" (by a redirect)" if came_from else ""), request)
         return None
 
     def process_exception(self, request, exception, spider=None):

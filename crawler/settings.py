@@ -16,6 +16,9 @@ WARC_DIR = None  # default: <folder of ARCHIVE_DB>/warcs
 USER_AGENT = ("gov-report-archive/0.1 (open archive of 政府信息公开工作年度报告; "
               "polite crawler, obeys robots.txt)")
 ROBOTSTXT_OBEY = True
+# A robots.txt Crawl-delay is honoured up to this many seconds (a portal asking for more is
+# crawled at this interval, and that is recorded: errors row, stage `limit`).
+MAX_CRAWL_DELAY = 60.0
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 2.0
 # Politeness per host is exact (crawler/politeness.py): never two requests to one host (or
@@ -71,6 +74,11 @@ RETRY_BACKOFF_MAX = 60.0
 # An unreachable host (refused, no DNS, no route) is tried once more, at once: it must not
 # hold the crawl for minutes.
 RETRY_UNREACHABLE_TIMES = 1
+# ... and so is a host that has never answered in this crawl and times out (a blackhole): after
+# that, a portal's first request to it fails at once and the rest (sitemap.xml …) are not sent.
+# A 429/503 asking to come back later (Retry-After, seconds or an HTTP date) is waited for up
+# to this many seconds; a longer one is not asked again in the crawl (one errors row, `limit`).
+RETRY_AFTER_MAX = 60.0
 REDIRECT_MAX_TIMES = 5
 # No depth limit: pagination is not depth. Navigation is bounded by MAX_HOPS (the spider)
 # and every portal by its page budget below.
@@ -99,6 +107,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.politeness.PolitenessMiddleware": 60,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.BackoffRetryMiddleware": 550,
+    # Content-Encoding decoded as Scrapy does; a bomb cut at its size cap is told apart (stage `limit`).
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.size_caps.CappedHttpCompressionMiddleware": 590,
     "crawler.redirect_loops.RedirectLoopMiddleware": 650,  # sees a redirect before Scrapy follows it
     # A page with a delayed or refused meta refresh is still read (crawler/refresh.py).
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,

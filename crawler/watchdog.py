@@ -5,12 +5,23 @@ requests is sent any more (queued ones are dropped), the limit is recorded once 
 `limit`) and the portal ends `incomplete` with the reason, while the other portals finish
 and are published. Each URL's attempts together (retries of a slow answer included) get
 URL_TIME_LIMIT seconds: a retry is not made past it, and the last attempt's timeout is
-what remains (crawler/retry.py reads `url_deadline`)."""
+what remains (crawler/retry.py reads `url_deadline`).
+
+A request already past this middleware may wait in its host's polite slot (a long Crawl-delay,
+a slow host's backlog): every few seconds the queues are swept, and the waiting requests of a
+portal past its limit are dropped too (the limit recorded once, as above)."""
 from __future__ import annotations
 
 import time
 
+from scrapy import signals
+from twisted.internet import task
+from twisted.python.failure import Failure
+
+from .progress import left_downloader
 from .scope import OffScope
+
+SWEEP_SECONDS = 5.0  # how often the hosts' queues are looked through for portals past their limit
 
 
 class PortalCutOff(OffScope):
@@ -25,10 +36,45 @@ class WatchdogMiddleware:
         self.url_limit = crawler.settings.getfloat("URL_TIME_LIMIT")
         self.started: dict[str, float] = {}
         self.cut: set[str] = set()
+        self.sweeper = None
+        if self.portal_limit:
+            crawler.signals.connect(self.opened, signal=signals.spider_opened)
+            crawler.signals.connect(self.closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
+
+    def opened(self, spider=None):
+        self.sweeper = task.LoopingCall(self.sweep)
+        self.sweeper.start(min(SWEEP_SECONDS, max(0.5, self.portal_limit / 4)), now=False)
+
+    def closed(self, spider=None, reason=None):
+        if self.sweeper is not None and self.sweeper.running:
+            self.sweeper.stop()
+
+    def sweep(self) -> None:
+        """Drop the requests waiting in a download slot whose portal is past PORTAL_TIME_LIMIT."""
+        now = time.time()
+        expired = {p for p, t in self.started.items() if now - t > self.portal_limit}
+        if not expired:
+            return
+        downloader = getattr(self.crawler.engine, "downloader", None)
+        for slot in list(getattr(downloader, "slots", {}).values()):
+            if not any(entry[0].meta.get("portal") in expired for entry in slot.queue):
+                continue
+            waiting = list(slot.queue)
+            slot.queue.clear()
+            slot.queue.extend(e for e in waiting if e[0].meta.get("portal") not in expired)
+            for request, deferred in waiting:
+                portal = request.meta.get("portal")
+                if portal not in expired:
+                    continue
+                if portal not in self.cut:
+                    self._cut_off(portal, request.url, "while it waited for its host")
+                left_downloader(self.crawler, request)
+                deferred.errback(Failure(PortalCutOff(
+                    f"{request.url}: portal {portal} cut off while waiting for its host (PORTAL_TIME_LIMIT)")))
 
     def process_request(self, request, spider=None):
         now = time.time()
@@ -41,10 +87,11 @@ class WatchdogMiddleware:
         if portal in self.cut or now - started > self.portal_limit:
             if portal not in self.cut:
                 self._cut_off(portal, request.url)
+            left_downloader(self.crawler, request)
             raise PortalCutOff(f"{request.url}: portal {portal} cut off (PORTAL_TIME_LIMIT)")
         return None
 
-    def _cut_off(self, portal: str, url: str) -> None:
+    def _cut_off(self, portal: str, url: str, when: str = "") -> None:
         from .session import CrawlSession
 
         self.cut.add(portal)
@@ -53,7 +100,8 @@ class WatchdogMiddleware:
         if isinstance(limits, dict):
             limits.setdefault(portal, reason)
         CrawlSession.of(self.crawler).error(
-            portal, url, "limit", f"{reason}; the portal held the crawl too long, the rest of it was not read")
+            portal, url, "limit", f"{reason}{' ' + when if when else ''}; the portal held the crawl too long, "
+                                  "the rest of it was not read")
 
 
 def remaining(request, default: float) -> float:

@@ -27,7 +27,7 @@ PARTLY_READ = {"/zfxxgknb/malformed.html": "table 3", "/zfxxgknb/cells.html": "t
 # case -> (stage, words of the recorded reason) in `errors`
 RECORDED = {
     "/zfxxgknb/big.html": ("extract", "EXTRACT_PAGE_MB"),
-    "/zfxxgknb/endless.html": ("fetch", "DOWNLOAD_MAXSIZE"),
+    "/zfxxgknb/endless.html": ("limit", "DOWNLOAD_MAXSIZE"),
     "/zfxxgknb/binary.html": ("extract", "binary data"),
     "/files/report-2023.docx": ("extract", "EXTRACT_INFLATED_MB"),
     "/files/encrypted.pdf": ("extract", "encrypted PDF"),

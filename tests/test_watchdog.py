@@ -1,19 +1,31 @@
 """The watchdog, crawled for real: a hostile portal that would hold the crawl is cut off at
 PORTAL_TIME_LIMIT and recorded `incomplete` with the reason, while another portal of the
-same crawl finishes and the archive is published."""
+same crawl finishes and the archive is published; a request waiting out a robots.txt
+Crawl-delay (capped at MAX_CRAWL_DELAY, recorded) is cut at the limit too."""
+import subprocess
 import time
+import urllib.parse
 
 import sqlite_utils
+import yaml
 
-from .servers import crawl, free_port, replica, seeds_file
+from .servers import BIN, ROOT, crawl, free_port, replica, seeds_file
+from .world import attacks4 as a4
+from .world.portals import page
+from .world.server import Answer, Site
 
 
 def test_a_portal_holding_the_crawl_is_cut_off_and_the_others_are_published(tmp_path):
-    with replica({"hostile": free_port(), "trs": free_port()}) as sites:
+    # The waiting requests of a portal past its limit are cut too, so the healthy portal must
+    # not queue behind the hostile one's: it gets an address of its own (two hosts on one
+    # address share one turn, crawler/politeness.py), and no reference render (renders wait
+    # in the one browser slot, behind the hostile portal's).
+    with replica({"hostile": free_port(), "trs": f"127.0.0.3:{free_port()}"}) as sites:
         seeds = seeds_file(tmp_path / "seeds.yml", sites)
         started = time.monotonic()
         proc = crawl(seeds, tmp_path / "archive.db", "-s", "PORTAL_TIME_LIMIT=12", "-s", "DOWNLOAD_TIMEOUT=5",
-                     "-s", "RETRY_BACKOFF_BASE=0.2", "-s", "PORTAL_PAGE_BUDGET=100000")
+                     "-s", "RETRY_BACKOFF_BASE=0.2", "-s", "PORTAL_PAGE_BUDGET=100000",
+                     "-s", "BROWSER_REFERENCE=False")
         took = time.monotonic() - started
     assert "Traceback" not in proc.stderr and proc.returncode == 1, proc.stderr[-3000:]
     last = proc.stderr.strip().splitlines()[-1]  # after every log line, one saying why
@@ -26,3 +38,53 @@ def test_a_portal_holding_the_crawl_is_cut_off_and_the_others_are_published(tmp_
     limits = list(db["errors"].rows_where("stage = 'limit' and portal = 'replica-hostile'"))
     assert len([e for e in limits if "PORTAL_TIME_LIMIT" in e["message"]]) == 1
     assert took < 120, took
+
+
+# --- a robots.txt asking a day between requests (crawler/politeness.py, crawler/watchdog.py) ---
+
+def _delay_crawl(tmp_path, robots: bytes, *extra: str):
+    portal = a4.portal(0, "healthy", "武义县人民政府")
+    routes = dict(portal.routes)
+    routes["/about.html"] = Answer(200, page("本站概况", "<p>概况</p>").encode())
+    routes["/robots.txt"] = Answer(200, robots, content_type="text/plain")
+    site = Site(routes, host="127.0.6.20").start()
+    netloc = urllib.parse.urlsplit(site.base).netloc
+    seeds = tmp_path / "seeds.yml"
+    seeds.write_text(yaml.safe_dump([{"id": "slow", "name": portal.organ, "url": site.base + "/", "region": "浙江省",
+                                      "level": "county", "allowed_hosts": [netloc]}], allow_unicode=True),
+                     encoding="utf-8")
+    try:
+        proc = subprocess.run([str(BIN / "scrapy"), "crawl", "reports", "-a", f"seeds={seeds}",
+                               "-s", f"ARCHIVE_DB={tmp_path / 'archive.db'}", "-s", "DOWNLOAD_DELAY=0",
+                               "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "BROWSER_REFERENCE=False", *extra],
+                              cwd=ROOT, capture_output=True, text=True, timeout=300)
+    finally:
+        site.stop()
+    return proc, sqlite_utils.Database(tmp_path / "archive.db"), [path for _, path, _ in site.log], portal
+
+
+def test_a_request_waiting_out_a_long_crawl_delay_is_cut_at_the_portal_limit(tmp_path):
+    """Crawl-delay: 86400, capped at MAX_CRAWL_DELAY (60 s): the homepage waits in the host's
+    slot past PORTAL_TIME_LIMIT (8 s) and is dropped there; both bounds are recorded."""
+    proc, db, asked, _ = _delay_crawl(tmp_path, b"User-agent: *\nCrawl-delay: 86400\nAllow: /\n",
+                                      "-s", "PORTAL_TIME_LIMIT=8")
+    assert "Traceback" not in proc.stderr and proc.returncode == 1, proc.stderr[-3000:]
+    assert asked == ["/robots.txt"], asked  # the homepage never left its slot
+    (run,) = db["crawl_runs"].rows
+    assert run["status"] == "incomplete" and "PORTAL_TIME_LIMIT" in run["note"], run
+    errors = [(e["stage"], e["message"]) for e in db["errors"].rows]
+    assert [m for s, m in errors if s == "limit" and "PORTAL_TIME_LIMIT" in m], errors
+    capped = [m for s, m in errors if s == "limit" and "MAX_CRAWL_DELAY" in m]
+    assert len(capped) == 1 and "86400" in capped[0] and "60 s" in capped[0], errors
+
+
+def test_a_long_crawl_delay_is_honoured_up_to_the_cap_and_the_portal_read(tmp_path):
+    proc, db, asked, portal = _delay_crawl(tmp_path, b"User-agent: *\nCrawl-delay: 86400\nAllow: /\n",
+                                           "-s", "MAX_CRAWL_DELAY=0.5")
+    assert "Traceback" not in proc.stderr and proc.returncode == 0, proc.stderr[-3000:]
+    got = {urllib.parse.urlsplit(r["url"]).path for r in db["reports"].rows}
+    assert set(portal.reports) <= got, (got, asked)
+    (run,) = db["crawl_runs"].rows
+    assert run["status"] == "ok_with_errors", run  # read whole; the cap is its one errors row
+    (error,) = db["errors"].rows
+    assert error["stage"] == "limit" and "MAX_CRAWL_DELAY (0.5 s)" in error["message"], error

@@ -17,15 +17,16 @@ from urllib.parse import urljoin
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import DownloadCancelledError
+from scrapy.spidermiddlewares.httperror import HttpError
 
 from archive import runs
 from archive.store import save_portal
 
-from .. import report_files, report_parts
+from .. import report_files, report_parts, size_caps
 from ..gate import scope_of
 from ..challenge import ChallengeNotPassed
 from ..retry import UNREACHABLE_OR_SILENT as UNREACHABLE
+from ..retry import first_contact, http_error_record
 from ..routes import RouteLog
 from ..scope import OffScope
 from ..seeds import in_scope, load_seeds, select
@@ -219,17 +220,16 @@ class ReportsSpider(ListReading, BrowserReference, ReportPages, ReportBundles, s
             return  # recorded where it was dropped
         request = failure.request
         portal_id = request.meta.get("portal")
-        reason = failure.getErrorMessage()
-        if failure.check(DownloadCancelledError) and not reason:  # the size cap, while streaming
-            setting = "LIST_PAGE_MAXSIZE" if "download_maxsize" in request.meta else "DOWNLOAD_MAXSIZE"
-            cap = request.meta.get("download_maxsize") or self.settings.getint("DOWNLOAD_MAXSIZE")
-            reason = f"download stopped: larger than {setting} ({cap / 2**20:.0f} MB)"
-        message = f"{failure.type.__name__}: {reason}"
-        self.session.error(portal_id, request.url, "fetch", message)
-        # The portal's first contact: its homepage, or on a re-run the remembered columns
-        # (the homepage is then not asked for), so a dead host is `unreachable` in every run.
-        first_contact = request.meta.get("hops") == 0 or request.meta.get("from_memory")
-        if portal_id and first_contact and failure.check(*UNREACHABLE):
+        if size_caps.is_cut(failure):  # a bound that stopped work: stage `limit`, naming the setting
+            self.session.error(portal_id, request.url, "limit",
+                               size_caps.cut_message(request, self.settings, failure.value))
+            return
+        stage, message = "fetch", f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        if failure.check(HttpError):  # the status, and when the server asked us to come back
+            stage, message = http_error_record(failure.value.response)
+        self.session.error(portal_id, request.url, stage, message)
+        # The portal's first contact decides, so a dead host is `unreachable` in every run.
+        if portal_id and first_contact(request) and failure.check(*UNREACHABLE):
             self.unreachable[portal_id] = f"homepage unreachable ({message})"
             self.logger.warning("portal %s: homepage %s unreachable: %s", portal_id, request.url, message)
 
