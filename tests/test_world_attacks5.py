@@ -94,3 +94,77 @@ def test_report_a_person_reaches_archived(seeded, row):
     status = db.execute("select status, route from crawl_runs where portal = ? order by rowid desc limit 1",
                         [f"seed5-{row}"]).fetchone()
     assert len(got) == 1, f"{row}: reports {got}; status {status}; errors {errors[:4]}"
+
+
+# --- the public site over hostile archive rows ----------------------------------------------
+
+import re  # noqa: E402
+import urllib.error  # noqa: E402
+import urllib.request  # noqa: E402
+
+from .servers import datasette  # noqa: E402
+
+
+def _get(url: str):
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:
+            return r.status, r.headers.get("Content-Type", ""), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers.get("Content-Type", ""), e.read()
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("world-site5")
+    ids = a5.hostile_archive(tmp / "archive.db")
+    answers = {}
+    with datasette(tmp / "archive.db", startup_seconds=60) as base:
+        paths = ["/", "/archive", "/archive/reports", "/archive/reports.json?_shape=array&_size=max",
+                 "/archive/reports.csv?_stream=on", "/archive/organs"]
+        paths += [f"/archive/reports/{i}" for i in ids.values()]
+        home = _get(base + "/")[2].decode("utf-8", "replace")
+        paths += sorted({h for h in re.findall(r'href="(/[^"#]*)"', home) if not h.startswith("/-/static")})[:30]
+        for path in dict.fromkeys(paths):
+            start = time.monotonic()
+            status, ctype, body = _get(base + path)
+            answers[path] = (status, ctype, body, time.monotonic() - start)
+    return {"ids": ids, "answers": answers}
+
+
+@pytest.mark.parametrize("_", params("site5", ["never-500"]))
+def test_site_over_hostile_rows_never_500(hostile_site, _):
+    bad = [(p, s) for p, (s, _, _, _) in hostile_site["answers"].items() if s >= 500]
+    assert not bad, bad
+
+
+@pytest.mark.parametrize("_", params("site5", ["parse-bounded"]))
+def test_site_answers_parse_and_stay_bounded(hostile_site, _):
+    """JSON parses; the CSV has one line per report (control characters quoted, not rows
+    broken); no HTML page carries the 1 MB title or 18 MB text whole (cells truncated)."""
+    import csv
+    import io
+
+    answers = hostile_site["answers"]
+    rows = json.loads(answers["/archive/reports.json?_shape=array&_size=max"][2])
+    assert len(rows) == len(a5.HOSTILE_ROWS)
+    records = list(csv.reader(io.StringIO(answers["/archive/reports.csv?_stream=on"][2].decode("utf-8"))))
+    assert len(records) == 1 + len(a5.HOSTILE_ROWS), len(records)
+    big = [(p, len(b)) for p, (s, ct, b, _) in answers.items() if "html" in ct and len(b) > 2_000_000]
+    assert not big, f"HTML pages over 2 MB: {big}"
+
+
+@pytest.mark.parametrize("_", params("site5", ["rtl-isolated"]))
+def test_rtl_override_in_an_organ_cannot_reorder_the_page(hostile_site, _):
+    """An organ name carrying U+202E (RIGHT-TO-LEFT OVERRIDE) is shown without it, or
+    isolated (<bdi>, dir=auto): it must not reverse the text after it on the page."""
+    leaks = []
+    for path, (status, ctype, body, _) in hostile_site["answers"].items():
+        if "html" not in ctype:
+            continue
+        text = body.decode("utf-8", "replace")
+        for m in re.finditer("\u202e", text):
+            before = text[max(0, m.start() - 200):m.start()]
+            if "<bdi" not in before and 'dir="auto"' not in before:
+                leaks.append((path, text[max(0, m.start() - 40):m.start() + 20]))
+                break
+    assert not leaks, f"{len(leaks)} pages carry a raw U+202E: {leaks[:4]}"
