@@ -1,5 +1,5 @@
 """Round 5 of the world's portals (tests/world/portals5.py): real host names through the
-crawl's resolver (tests/dns_map.py), HTTPS and HTTP on ports 443/80 of 127.0.5.x, seeds as
+crawl's resolver (tests/dns_map.py), HTTPS and HTTP on ports 443/80 of 127.0.6.x, seeds as
 seeds/china writes them. Every report a person could find is found, filed under its organ
 and year, read with its cells, archived once.
 
@@ -52,7 +52,7 @@ def _addresses():
         if p.case.cls == "twins" and any(q.case.cls == "twins" for q in out):
             out[p] = next(a for q, a in out.items() if q.case.cls == "twins")
             continue
-        out[p] = f"127.0.5.{20 + n}"
+        out[p] = f"127.0.6.{20 + n}"
         n += 1
     return out
 
