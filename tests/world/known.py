@@ -1,4 +1,4 @@
-"""Cases that broke on main @ 70b90e4 (round 3: main @ 0b30680; round 4: main @ dd9768a;
+"""Cases that broke on main @ 70b90e4 (round 3: main @ 0b30680; round 4: main @ dd9768a; round 5: main @ 0c58174;
 tests/world/FINDINGS.md),
 marked xfail (not strict): the suite stays green while they are open, and a fix shows as
 XPASS — then remove the entry.
@@ -41,6 +41,21 @@ KNOWN = {
     "dead4-recorded": set(),
     "delay4": set(),
     "dead4-limit": set(),
+    # round 5 (tests/world/captures5.py, portals5.py, attacks5.py), main @ 0c58174
+    "capture5": {"docx-tracked", "docx-del-inside",  # deleted (tracked) figures read: WRONG cells
+                 "numerals-daxie",  # 大写 counts (壹佰零伍) not read: 70% exact, no wrong
+                 "doc-is-mht"},  # Word MHT under .doc: quoted-printable not decoded, ValueError (rowspan=3D2) raised
+    "attack5": {"port-row"},
+    # an 11.5 MB body_text over the site's SQLITE_LIMIT_LENGTH (10 MiB): /archive/reports, its JSON,
+    # CSV, row pages and the Atom feeds answer 500; an organ's U+202E reaches 8 pages raw
+    # host names sharing one address (4 spellings of one host; two counties' vhosts): the crawl
+    # never ends, its downloads held ("2 in the downloader, 2 waiting for their host") — the
+    # twins only sometimes (held in one all-cases run, hung in another: twins/b 0 reports)
+    "portals5": {"host-spellings/mixed", "finishes/shared-address", "twins/a", "twins/b",
+                 "dept-subsite/xxgk-host", "dept-subsite/dept-host",  # a department's subsite: refused silently
+                 "trs-pager/countpage",  # pages past 5 asked as index_N.html, not .shtml: 404, reports lost
+                 "invisible-chars/zwsp", "invisible-chars/bom", "invisible-chars/rtl", "invisible-chars/ctrl"},
+    "site5": {"never-500", "parse-bounded", "rtl-isolated"},  # a seed on :8443 whose pages link the host without the port: report lost
 }
 
 
