@@ -17,6 +17,7 @@ import scrapy
 from .. import discover
 from ..browser_fetch import fulfill_headers
 from ..seeds import in_scope
+from .composed import OPEN_SHADOW_ROOTS, composed_html
 
 # Finds the element a person would click for the next page (or more records), marks it,
 # and says what kind of pager it is. Run in each frame.
@@ -52,7 +53,9 @@ async def keep_what_it_shows(page, request) -> None:
     """A rendered list page keeps what it showed: once its document has loaded, a top-level
     navigation the page starts by itself (location.href, a timed redirect) is answered 204
     No Content, which leaves the page as it is — only the pager's clicks (`page._gra_clicking`)
-    navigate it. Other requests go on to the gate and scrapy-playwright."""
+    navigate it. Other requests go on to the gate and scrapy-playwright.
+    Every shadow root the page attaches is open (crawler/spiders/composed.py): read as shown."""
+    await page.add_init_script(OPEN_SHADOW_ROOTS)
     page._gra_loaded = False
     page._gra_clicking = False
     page.on("load", lambda *_: setattr(page, "_gra_loaded", True))
@@ -158,13 +161,14 @@ class BrowserReference:
         return catch
 
     async def frames_html(self, page) -> list[tuple[str, str]]:
-        """(URL, DOM) of the page and of every frame in it that belongs to the portal."""
+        """(URL, DOM) of the page and of every frame in it that belongs to the portal; the DOM
+        as composed on the screen (shadow roots' content inside their hosts)."""
         out = []
         for frame in page.frames:  # all frames, nested ones included
             if frame is not page.main_frame and not frame.url.startswith("http"):
                 continue
             try:
-                out.append((frame.url, await frame.content()))
+                out.append((frame.url, await composed_html(frame)))
             except Exception:  # a frame navigating away
                 continue
         return out
