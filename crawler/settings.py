@@ -78,6 +78,8 @@ PORTAL_PAGE_BUDGET = 300
 PORTAL_REPORT_BUDGET = 5000
 # Pages of a JavaScript-built list clicked through in the browser, per list.
 BROWSER_LIST_PAGES = 30
+# Year tabs (2023 | 2022 | …, switched by script) clicked in the browser, per list page.
+BROWSER_TAB_CLICKS = 20
 
 # The gate after DNS: a name resolving to an internal address is never connected to.
 TWISTED_DNS_RESOLVER = "crawler.gate_resolver.GateResolver"

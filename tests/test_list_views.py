@@ -96,3 +96,95 @@ def test_page_without_shadow_roots_reads_as_its_content():
     finally:
         site.stop()
     assert found == [(site.base + "/a.html", "某县2023年政府信息公开工作年度报告")]
+
+
+# year tabs (crawler/spiders/tabs.py): the control, its words, where the year's list comes from
+TAB_CONTROLS = {
+    "span-onclick": '<span class="tab" onclick="show({y})">{w}</span>',
+    "li-onclick": '<li onclick="show({y})">{w}</li>',
+    "hash-link": '<a href="#" onclick="show({y});return false">{w}</a>',
+    "javascript-link": '<a href="javascript:show({y})">{w}</a>',
+    "button": '<button type="button" onclick="show({y})">{w}</button>',
+    "listener": '<em data-y="{y}">{w}</em>',
+}
+TAB_WORDS = ["{y}", "{y}年", "{y}年度", "{y}年报", " {y} 年 "]
+# each control with two of the words, its list from inline data and from an API
+TAB_CASES = [(c, TAB_WORDS[(2 * i + j) % len(TAB_WORDS)], source) for i, c in enumerate(TAB_CONTROLS)
+             for j, source in enumerate(["inline", "api"])]
+
+
+def year_tabs_page(control: str, words: str, source: str, years, rows: dict) -> tuple[bytes, dict]:
+    """A list page showing the first year's list; the other years by clicking their tab."""
+    tabs = "".join(TAB_CONTROLS[control].format(y=y, w=words.format(y=y)) for y in years)
+    draw = ('function draw(l){document.getElementById("list").innerHTML=l.map(function(r){'
+            'return "<li><a href=\\""+r[0]+"\\">"+r[1]+"</a></li>";}).join("");}')
+    routes = {}
+    if source == "inline":
+        data = "{" + ",".join(f"{y}:[[{_pieces(p)},{json.dumps(t, ensure_ascii=False)}]]" for y, (p, t) in rows.items()) + "}"
+        show = f"var data={data};function show(y){{draw(data[y]);}}"
+    else:
+        for y, r in rows.items():
+            routes[f"api/list?year={y}"] = Answer(200, json.dumps({"list": [list(r)]}).encode(),
+                                                   content_type="application/json")
+        show = 'function show(y){fetch("api/list?year="+y).then(function(r){return r.json();}).then(function(d){draw(d.list);});}'
+    listen = ('document.querySelectorAll("em[data-y]").forEach(function(e){e.addEventListener("click",function(){'
+              'show(+e.dataset.y);});});' if control == "listener" else "")
+    body = (f'<ul class="tabs">{tabs}</ul>' if control == "li-onclick" else f'<div class="tabs">{tabs}</div>')
+    body += f'<ul id="list"></ul><script>{draw}{show}{listen}show({years[0]});</script>'
+    return _page(body), routes
+
+
+async def _read_tabs(urls: list[str]) -> list[tuple[list, set]]:
+    """For each page, in one browser: its year tabs' labels and the links seen after
+    clicking each in turn."""
+    from playwright.async_api import async_playwright
+
+    from crawler.spiders.tabs import click_tab, find_tabs
+
+    out = []
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(**PLAYWRIGHT_LAUNCH_OPTIONS)
+        try:
+            for url in urls:
+                context = await browser.new_context()
+                await context.route("**/*", lambda route: _through(route))
+                page = await context.new_page()
+                await keep_what_it_shows(page, None)
+                await page.goto(url, wait_until="networkidle")
+                labels = await find_tabs(page.main_frame)
+                seen = set(discover.links(await composed_html(page.main_frame), page.url))
+                for i in range(len(labels)):
+                    assert await click_tab(page.main_frame, i)
+                    await page.wait_for_load_state("networkidle")
+                    await page.wait_for_timeout(100)
+                    seen |= set(discover.links(await composed_html(page.main_frame), page.url))
+                out.append((labels, seen))
+                await context.close()
+        finally:
+            await browser.close()
+    return out
+
+
+def test_each_year_tab_clicked_and_its_list_read():
+    """Every control × words × source spelling (TAB_CASES), one page each, one browser."""
+    organ, years = "永康市人民政府", [2024, 2023, 2022]
+    routes, expected = {}, {}
+    for n, (control, words, source) in enumerate(TAB_CASES):
+        rows = {y: (f"/c{n}/ndbg/{y}/art_{8800 + k}.html", TITLE.format(o=organ, y=y)) for k, y in enumerate(years)}
+        body, api = year_tabs_page(control, words, source, years, rows)
+        # a link to another page labelled with a year is navigation, followed as a link: not a tab
+        body = body.replace(b"</body>", f'<p><a href="/c{n}/ndbg/2019/">2019</a></p></body>'.encode())
+        routes[f"/c{n}/ndbg/"] = Answer(200, body)
+        routes.update({f"/c{n}/ndbg/{k}": v for k, v in api.items()})  # the page's API, relative
+        expected[f"/c{n}/ndbg/"] = rows
+    site = Site(routes, host="127.0.0.61").start()
+    try:
+        got = asyncio.run(_read_tabs([site.base + p for p in expected]))
+    finally:
+        site.stop()
+    bad = []
+    for case, (path, rows), (labels, seen) in zip(TAB_CASES, expected.items(), got):
+        missing = {(site.base + p, t) for p, t in rows.values()} - seen
+        if len(labels) != len(years) or missing:
+            bad.append((case, labels, sorted(missing)))
+    assert not bad, bad

@@ -2,7 +2,8 @@
 Chromium as a person sees it — the DOM of every same-portal frame (frames of frames too),
 the XHR/fetch/JSONP answers its scripts receive (captured to WARC, read for report links),
 and its pager followed to the end whatever it is (links, `javascript:` hrefs, buttons, form
-posts, 加载更多), clicked as a person would, at most BROWSER_LIST_PAGES pages.
+posts, 加载更多), clicked as a person would, at most BROWSER_LIST_PAGES pages; then each
+year tab a script switches (crawler/spiders/tabs.py), at most BROWSER_TAB_CLICKS.
 
 At each full discovery every column is rendered once; when the crawl ends the links the
 browser saw are compared with the static routes' (spider on_closed → routes.py), and a
@@ -18,6 +19,7 @@ from .. import discover
 from ..browser_fetch import fulfill_headers
 from ..seeds import in_scope
 from .composed import OPEN_SHADOW_ROOTS, composed_html
+from .tabs import read_year_tabs
 
 # Finds the element a person would click for the next page (or more records), marks it,
 # and says what kind of pager it is. Run in each frame.
@@ -231,6 +233,9 @@ class BrowserReference:
                 if not changed:
                     break
                 self.routes.note(portal_id, column, "browser", f"page {n + 2} by {how}")
+            # one year's list at a time: each year tab clicked (crawler/spiders/tabs.py)
+            async for request in read_year_tabs(self, page, portal, response, meta, answers):
+                yield request
         except Exception as exc:
             if response.meta.get("reference"):  # only the check stopped: the static routes read the list
                 self.routes.note(portal_id, column, "browser", f"stopped: {type(exc).__name__}: {str(exc)[:120]}")
