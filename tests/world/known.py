@@ -29,7 +29,7 @@ KNOWN = {
     # round 4 (tests/world/portals4.py, captures4.py, attacks4.py), main @ dd9768a;
     # XHTML pages with an encoding declaration fixed (x1: extract/markup.py)
     "portals4": {"pdfjs-viewer/plain", "pdfjs-viewer/encoded", "pdfjs-viewer/full-url", "pdfjs-viewer/kkfileview",
-                 "feed-only/rss", "feed-only/sitemap", "correction/copy/distractor", "correction/copy/superseded",
+                 "correction/copy/distractor", "correction/copy/superseded",
                  "embedded-pdf/iframe", "embedded-pdf/embed",
                  "embedded-pdf/object", "embedded-pdf/pdfobject", "embedded-pdf/script-location",
                  "page-images/png/cells", "page-images/jpeg/cells", "zip-bundle/gbk-names", "zip-bundle/utf8-names"},
