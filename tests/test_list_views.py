@@ -174,6 +174,9 @@ def test_each_year_tab_clicked_and_its_list_read():
         body, api = year_tabs_page(control, words, source, years, rows)
         # a link to another page labelled with a year is navigation, followed as a link: not a tab
         body = body.replace(b"</body>", f'<p><a href="/c{n}/ndbg/2019/">2019</a></p></body>'.encode())
+        # a column of dates reading a year is not one tab per row: each year is clicked once
+        dates = "".join(f"<tr><td>通知{k}</td><td>{y}</td></tr>" for k, y in enumerate([2024, 2023, 2024, 2022]))
+        body = body.replace(b"</body>", f"<table>{dates}</table></body>".encode())
         routes[f"/c{n}/ndbg/"] = Answer(200, body)
         routes.update({f"/c{n}/ndbg/{k}": v for k, v in api.items()})  # the page's API, relative
         expected[f"/c{n}/ndbg/"] = rows

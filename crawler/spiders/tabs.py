@@ -9,12 +9,12 @@ from __future__ import annotations
 from .. import discover
 from ..seeds import in_scope
 
-# Marks each year tab (innermost element with the year as its own words), in page order;
-# returns their labels.
+# Marks each year tab (innermost element with the year as its own words), in page order,
+# one per year (a column of dates reading 2023 is not twenty tabs); returns their labels.
 _FIND_TABS = """(pattern) => {
   const rx = new RegExp(pattern);
   const words = (e) => (e.textContent || '').replace(/\\s+/g, '');
-  const out = [];
+  const out = [], years = new Set();
   document.querySelectorAll('[data-gra-tab]').forEach((e) => e.removeAttribute('data-gra-tab'));
   const els = document.querySelectorAll('a, button, span, li, div, em, td, th, label, b, strong, p, dd, dt');
   for (const e of els) {
@@ -27,6 +27,9 @@ _FIND_TABS = """(pattern) => {
     }
     const style = getComputedStyle(e);
     if (style.display === 'none' || style.visibility === 'hidden' || !e.getClientRects().length) continue;
+    const year = text.match(/(19|20)\\d{2}/)[0];
+    if (years.has(year)) continue;
+    years.add(year);
     e.setAttribute('data-gra-tab', String(out.length));
     out.push(text);
   }
