@@ -52,50 +52,90 @@ async def _through(route):
     await route.fulfill(response=await route.fetch())
 
 
-async def _read(url: str) -> list[tuple[str, str]]:
+async def _read(urls: list[str], click_next: bool = False) -> list[list[tuple[str, str]]]:
+    """The links of each page as composed on the screen, in one browser; `click_next`: then
+    the pager's next control found as rendering.py finds it (_FIND_NEXT) clicked, and the
+    links read again."""
     from playwright.async_api import async_playwright
 
+    from crawler.spiders.rendering import _FIND_NEXT, NEXT_TEXT
+
+    out = []
     async with async_playwright() as p:
         browser = await p.chromium.launch(**PLAYWRIGHT_LAUNCH_OPTIONS)
         try:
-            context = await browser.new_context()
-            # the crawl's browser has no network of its own (its requests go through Scrapy):
-            # here Playwright's driver fetches them
-            await context.route("**/*", lambda route: _through(route))
-            page = await context.new_page()
-            await keep_what_it_shows(page, None)  # the list pages' init callback
-            await page.goto(url, wait_until="networkidle")
-            return discover.links(await composed_html(page.main_frame), page.url)
+            for url in urls:
+                context = await browser.new_context()
+                # the crawl's browser has no network of its own (its requests go through Scrapy):
+                # here Playwright's driver fetches them
+                await context.route("**/*", lambda route: _through(route))
+                page = await context.new_page()
+                await keep_what_it_shows(page, None)  # the list pages' init callback
+                await page.goto(url, wait_until="networkidle")
+                links = discover.links(await composed_html(page.main_frame), page.url)
+                if click_next:
+                    assert await page.main_frame.evaluate(_FIND_NEXT, NEXT_TEXT)
+                    await page.locator("[data-gra-next]").first.click(timeout=5000)
+                    await page.wait_for_timeout(200)
+                    links += discover.links(await composed_html(page.main_frame), page.url)
+                out.append(links)
+                await context.close()
         finally:
             await browser.close()
+    return out
 
 
 SHADOW_CASES = list(itertools.product(["open", "closed"], ["flat", "nested", "slotted"]))
 
 
-@pytest.mark.parametrize("mode,shape", SHADOW_CASES, ids=[f"{m}-{s}" for m, s in SHADOW_CASES])
-def test_list_in_shadow_roots_is_read(mode, shape):
+def test_list_in_shadow_roots_is_read():
+    """Every mode × shape (SHADOW_CASES), one page each, one browser."""
     organ = "武义县人民政府"
-    rows = [(f"/zwgk/xxgknb/{y + 1}02/t{y + 1}0201_{60 + k}.html", TITLE.format(o=organ, y=y))
-            for k, y in enumerate((2023, 2022, 2021))]
-    site = Site({"/zwgk/xxgknb/": Answer(200, _page(shadow_list(mode, shape, rows)))}, host="127.0.0.61").start()
+    routes, expected = {}, {}
+    for n, (mode, shape) in enumerate(SHADOW_CASES):
+        rows = [(f"/s{n}/xxgknb/{y + 1}02/t{y + 1}0201_{60 + k}.html", TITLE.format(o=organ, y=y))
+                for k, y in enumerate((2023, 2022, 2021))]
+        routes[f"/s{n}/xxgknb/"] = Answer(200, _page(shadow_list(mode, shape, rows)))
+        expected[f"/s{n}/xxgknb/"] = rows
+    site = Site(routes, host="127.0.0.61").start()
     try:
-        found = dict(asyncio.run(_read(site.base + "/zwgk/xxgknb/")))
+        got = asyncio.run(_read([site.base + p for p in expected]))
     finally:
         site.stop()
-    want = {site.base + p: t for p, t in rows}
-    assert {u: found.get(u) for u in want} == want
-    assert all(discover.is_report_link(t, True) for t in want.values())
+    bad = []
+    for case, rows, links in zip(SHADOW_CASES, expected.values(), got):
+        found, want = dict(links), {site.base + p: t for p, t in rows}
+        if {u: found.get(u) for u in want} != want:
+            bad.append((case, links))
+    assert not bad, bad
 
 
 def test_page_without_shadow_roots_reads_as_its_content():
     body = '<ul><li><a href="/a.html">某县2023年政府信息公开工作年度报告</a></li></ul>'
     site = Site({"/": Answer(200, _page(body))}, host="127.0.0.61").start()
     try:
-        found = asyncio.run(_read(site.base + "/"))
+        [found] = asyncio.run(_read([site.base + "/"]))
     finally:
         site.stop()
     assert found == [(site.base + "/a.html", "某县2023年政府信息公开工作年度报告")]
+
+
+@pytest.mark.parametrize("mode", ["open", "closed"])
+def test_pager_inside_a_shadow_root_is_clicked(mode):
+    """The list and its 下一页 both drawn in a closed or open shadow root."""
+    pages = [[(f"/nb/{y}.html", TITLE.format(o="某县人民政府", y=y)) for y in ys] for ys in ((2024, 2023), (2022, 2021))]
+    data = json.dumps(pages, ensure_ascii=False)
+    body = ('<gov-list></gov-list><script>var pages=' + data + ';customElements.define("gov-list",class extends '
+            'HTMLElement{constructor(){super();var root=this.attachShadow({mode:"' + mode + '"});var n=0;'
+            'function draw(){root.innerHTML="<ul>"+pages[n].map(function(r){return "<li><a href=\\""+r[0]+"\\">"+r[1]'
+            '+"</a></li>";}).join("")+"</ul><div class=pager><span class=next>下一页</span></div>";'
+            'root.querySelector(".next").addEventListener("click",function(){n=1;draw();});}draw();}});</script>')
+    site = Site({"/nb/": Answer(200, _page(body))}, host="127.0.0.61").start()
+    try:
+        [found] = asyncio.run(_read([site.base + "/nb/"], click_next=True))
+    finally:
+        site.stop()
+    assert {u for u, _ in found} >= {site.base + p for rows in pages for p, _ in rows}, found
 
 
 # year tabs (crawler/spiders/tabs.py): the control, its words, where the year's list comes from

@@ -17,6 +17,21 @@ OPEN_SHADOW_ROOTS = """(() => {
   Element.prototype.attachShadow = open;
 })();"""
 
+# A JavaScript function `deep(selector)`: the elements matching it in the document and in
+# every shadow root, in the order they are drawn (a shadow root's after its host). Pasted at
+# the head of scripts that look for what a person clicks (rendering.py, tabs.py).
+DEEP_QUERY = """const deep = (selector) => {
+  const out = [];
+  const walk = (root) => {
+    for (const e of root.querySelectorAll('*')) {
+      if (e.matches(selector)) out.push(e);
+      if (e.shadowRoot) walk(e.shadowRoot);
+    }
+  };
+  walk(document);
+  return out;
+};"""
+
 # null when the document has no shadow root; else the composed document's HTML
 _COMPOSE = """() => {
   const hosts = (root) => Array.from(root.querySelectorAll('*')).filter((e) => e.shadowRoot);

@@ -18,18 +18,20 @@ import scrapy
 from .. import discover
 from ..browser_fetch import fulfill_headers
 from ..seeds import in_scope
-from .composed import OPEN_SHADOW_ROOTS, composed_html
+from .composed import DEEP_QUERY, OPEN_SHADOW_ROOTS, composed_html
 from .tabs import read_year_tabs
 
 # Finds the element a person would click for the next page (or more records), marks it,
-# and says what kind of pager it is. Run in each frame.
+# and says what kind of pager it is. Run in each frame; shadow roots searched too.
 _FIND_NEXT = """(pattern) => {
+  """ + DEEP_QUERY + """
   const rx = new RegExp(pattern);
-  const els = document.querySelectorAll('a, button, input[type=button], input[type=submit], span, li, div, em');
+  const els = deep('a, button, input[type=button], input[type=submit], span, li, div, em');
   for (const e of els) {
     const text = ((e.tagName === 'INPUT' ? e.value : e.textContent) || '').trim();
     if (!rx.test(text)) continue;
     if (!['A', 'BUTTON', 'INPUT'].includes(e.tagName) && e.querySelector('a, button, input')) continue;
+    if (Array.from(e.children).some((c) => rx.test((c.textContent || '').trim()))) continue;  // the innermost one
     const style = getComputedStyle(e);
     if (style.display === 'none' || style.visibility === 'hidden') continue;
     if (e.disabled || /disabled/.test(e.className) || e.getAttribute('aria-disabled') === 'true') return {disabled: true};
@@ -41,7 +43,7 @@ _FIND_NEXT = """(pattern) => {
     else if (e.tagName !== 'A') how = 'button';
     if (form && (form.getAttribute('method') || '').toLowerCase() === 'post') how = 'form post';
     if (/加载更多|查看更多|点击加载/.test(text)) how = 'load more';
-    document.querySelectorAll('[data-gra-next]').forEach((old) => old.removeAttribute('data-gra-next'));
+    deep('[data-gra-next]').forEach((old) => old.removeAttribute('data-gra-next'));
     e.setAttribute('data-gra-next', '1');
     return {how: how, disabled: false};
   }

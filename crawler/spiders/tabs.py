@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from .. import discover
 from ..seeds import in_scope
+from .composed import DEEP_QUERY
 
 # Marks each year tab (innermost element with the year as its own words), in page order,
 # one per year (a column of dates reading 2023 is not twenty tabs); returns their labels.
 _FIND_TABS = """(pattern) => {
+  """ + DEEP_QUERY + """
   const rx = new RegExp(pattern);
   const words = (e) => (e.textContent || '').replace(/\\s+/g, '');
   const out = [], years = new Set();
-  document.querySelectorAll('[data-gra-tab]').forEach((e) => e.removeAttribute('data-gra-tab'));
-  const els = document.querySelectorAll('a, button, span, li, div, em, td, th, label, b, strong, p, dd, dt');
+  deep('[data-gra-tab]').forEach((e) => e.removeAttribute('data-gra-tab'));
+  const els = deep('a, button, span, li, div, em, td, th, label, b, strong, p, dd, dt');
   for (const e of els) {
     const text = words(e);
     if (!rx.test(text)) continue;
