@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode, urljoin, urlsplit
@@ -257,11 +258,14 @@ def _json_links(data, base_url: str) -> list[tuple[str, str]]:
 
 
 def is_report_title(label: str, needs_year: bool | None = None) -> bool:
+    """The label names an annual report (rules.yml report_title), read as a person reads it:
+    full-width letters and digits as their plain forms, white space ignored."""
     r = rules()["report_title"]
+    label = _squash(unicodedata.normalize("NFKC", label or ""))
     if not r["include"].search(label) or r["exclude"].search(label):
         return False
     needs_year = r["needs_year"] if needs_year is None else needs_year
-    return not needs_year or re.search(r"(19|20)\d{2}", label) is not None
+    return not needs_year or r["year"].search(label) is not None
 
 
 def is_report_notice(label: str) -> bool:

@@ -93,6 +93,14 @@ PORTAL_PAGE_BUDGET = 300
 PORTAL_REPORT_BUDGET = 5000
 # Pages of a JavaScript-built list clicked through in the browser, per list.
 BROWSER_LIST_PAGES = 30
+# Year tabs (2023 | 2022 | …, switched by script) clicked in the browser, per list page.
+BROWSER_TAB_CLICKS = 20
+# A column's feeds and the portal's sitemaps read as lists (crawler/spiders/feeds.py).
+FEEDS_PER_COLUMN = 3
+FEED_MAX_ENTRIES = 500
+SITEMAPS_PER_PORTAL = 10
+SITEMAP_MAX_ENTRIES = 5000
+SITEMAP_PROBES = 100  # sitemap entries under a report column asked for their title, per portal
 
 # The gate after DNS: a name resolving to an internal address is never connected to.
 TWISTED_DNS_RESOLVER = "crawler.gate_resolver.GateResolver"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from parsel import Selector
 from scrapy.exceptions import DontCloseSpider
 
 from .. import discover, site_search
@@ -40,7 +39,7 @@ def _where(url: str) -> str:
 
 
 class ListReading:
-    """Spider component: parse_page, the family list answers, the sitemap."""
+    """Spider component: parse_page, the family list answers."""
 
     def parse_page(self, response):
         portal_id = response.meta["portal"]
@@ -69,6 +68,10 @@ class ListReading:
                                             page_url=response.url, list_ended=ended)
         if not response.meta.get("column") or ended or response.meta.get("search"):
             return
+        if not response.meta.get("frame_of") and not response.meta.get("continues_list"):
+            # the column's feed and the sitemap's entries under it: the rest of its list
+            yield from self.feed_requests(html, response)
+            yield from self.sitemap_probes(portal_id, response.meta.get("column_url", response.url))
         # The rest of the list, by the fallback chain: the list APIs of the page's publishing
         # system; static links and pagination; the browser when neither gives a list.
         listed = any(discover.is_report_link(label, True) for _, label in page_links)
@@ -253,18 +256,6 @@ class ListReading:
         request = self.render_request(meta, meta.get("list_page") or meta["column_url"].split("#")[0])
         if request is not None:
             yield request
-
-    def parse_sitemap(self, response):
-        """A sitemap can point straight at the report column."""
-        if response.status != 200:
-            return
-        portal_id = response.meta["portal"]
-        for loc in Selector(text=response.text, type="xml").xpath("//*[local-name()='loc']/text()").getall():
-            loc = loc.strip()
-            if discover.is_report_column("", loc) and not discover.is_trap(loc):
-                request = self.page_request(portal_id, loc, hops=MAX_HOPS - 1, column=True)
-                if request is not None:
-                    yield request
 
     def requests_from_links(self, links, meta: dict, route: str | None = None, page_url: str | None = None,
                             list_ended: bool = False):

@@ -2,7 +2,8 @@
 Chromium as a person sees it — the DOM of every same-portal frame (frames of frames too),
 the XHR/fetch/JSONP answers its scripts receive (captured to WARC, read for report links),
 and its pager followed to the end whatever it is (links, `javascript:` hrefs, buttons, form
-posts, 加载更多), clicked as a person would, at most BROWSER_LIST_PAGES pages.
+posts, 加载更多), clicked as a person would, at most BROWSER_LIST_PAGES pages; then each
+year tab a script switches (crawler/spiders/tabs.py), at most BROWSER_TAB_CLICKS.
 
 At each full discovery every column is rendered once; when the crawl ends the links the
 browser saw are compared with the static routes' (spider on_closed → routes.py), and a
@@ -17,16 +18,20 @@ import scrapy
 from .. import discover
 from ..browser_fetch import fulfill_headers
 from ..seeds import in_scope
+from .composed import DEEP_QUERY, OPEN_SHADOW_ROOTS, composed_html
+from .tabs import read_year_tabs
 
 # Finds the element a person would click for the next page (or more records), marks it,
-# and says what kind of pager it is. Run in each frame.
+# and says what kind of pager it is. Run in each frame; shadow roots searched too.
 _FIND_NEXT = """(pattern) => {
+  """ + DEEP_QUERY + """
   const rx = new RegExp(pattern);
-  const els = document.querySelectorAll('a, button, input[type=button], input[type=submit], span, li, div, em');
+  const els = deep('a, button, input[type=button], input[type=submit], span, li, div, em');
   for (const e of els) {
     const text = ((e.tagName === 'INPUT' ? e.value : e.textContent) || '').trim();
     if (!rx.test(text)) continue;
     if (!['A', 'BUTTON', 'INPUT'].includes(e.tagName) && e.querySelector('a, button, input')) continue;
+    if (Array.from(e.children).some((c) => rx.test((c.textContent || '').trim()))) continue;  // the innermost one
     const style = getComputedStyle(e);
     if (style.display === 'none' || style.visibility === 'hidden') continue;
     if (e.disabled || /disabled/.test(e.className) || e.getAttribute('aria-disabled') === 'true') return {disabled: true};
@@ -38,7 +43,7 @@ _FIND_NEXT = """(pattern) => {
     else if (e.tagName !== 'A') how = 'button';
     if (form && (form.getAttribute('method') || '').toLowerCase() === 'post') how = 'form post';
     if (/加载更多|查看更多|点击加载/.test(text)) how = 'load more';
-    document.querySelectorAll('[data-gra-next]').forEach((old) => old.removeAttribute('data-gra-next'));
+    deep('[data-gra-next]').forEach((old) => old.removeAttribute('data-gra-next'));
     e.setAttribute('data-gra-next', '1');
     return {how: how, disabled: false};
   }
@@ -52,7 +57,9 @@ async def keep_what_it_shows(page, request) -> None:
     """A rendered list page keeps what it showed: once its document has loaded, a top-level
     navigation the page starts by itself (location.href, a timed redirect) is answered 204
     No Content, which leaves the page as it is — only the pager's clicks (`page._gra_clicking`)
-    navigate it. Other requests go on to the gate and scrapy-playwright."""
+    navigate it. Other requests go on to the gate and scrapy-playwright.
+    Every shadow root the page attaches is open (crawler/spiders/composed.py): read as shown."""
+    await page.add_init_script(OPEN_SHADOW_ROOTS)
     page._gra_loaded = False
     page._gra_clicking = False
     page.on("load", lambda *_: setattr(page, "_gra_loaded", True))
@@ -158,13 +165,14 @@ class BrowserReference:
         return catch
 
     async def frames_html(self, page) -> list[tuple[str, str]]:
-        """(URL, DOM) of the page and of every frame in it that belongs to the portal."""
+        """(URL, DOM) of the page and of every frame in it that belongs to the portal; the DOM
+        as composed on the screen (shadow roots' content inside their hosts)."""
         out = []
         for frame in page.frames:  # all frames, nested ones included
             if frame is not page.main_frame and not frame.url.startswith("http"):
                 continue
             try:
-                out.append((frame.url, await frame.content()))
+                out.append((frame.url, await composed_html(frame)))
             except Exception:  # a frame navigating away
                 continue
         return out
@@ -227,6 +235,9 @@ class BrowserReference:
                 if not changed:
                     break
                 self.routes.note(portal_id, column, "browser", f"page {n + 2} by {how}")
+            # one year's list at a time: each year tab clicked (crawler/spiders/tabs.py)
+            async for request in read_year_tabs(self, page, portal, response, meta, answers):
+                yield request
         except Exception as exc:
             if response.meta.get("reference"):  # only the check stopped: the static routes read the list
                 self.routes.note(portal_id, column, "browser", f"stopped: {type(exc).__name__}: {str(exc)[:120]}")

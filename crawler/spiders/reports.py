@@ -31,6 +31,7 @@ from ..routes import RouteLog
 from ..scope import OffScope
 from ..seeds import in_scope, load_seeds, select
 from ..session import CrawlSession
+from .feeds import FeedsAndSitemaps
 from .lists import MAX_HOPS, ListReading
 from .rendering import BrowserReference
 from .bundles import ReportBundles
@@ -38,7 +39,7 @@ from .report_pages import ReportPages
 
 
 
-class ReportsSpider(ListReading, BrowserReference, ReportPages, ReportBundles, scrapy.Spider):
+class ReportsSpider(ListReading, FeedsAndSitemaps, BrowserReference, ReportPages, ReportBundles, scrapy.Spider):
     name = "reports"
 
     def __init__(self, seeds: str | None = None, *args, **kwargs):
@@ -63,6 +64,7 @@ class ReportsSpider(ListReading, BrowserReference, ReportPages, ReportBundles, s
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.on_closed, signal=signals.spider_closed)
         crawler.signals.connect(spider.ask_searches_left, signal=signals.spider_idle)
+        crawler.signals.connect(spider.robots_sitemap_requests, signal=signals.response_downloaded)
         return spider
 
     def load_portals(self, seeds: str) -> dict:
@@ -102,7 +104,8 @@ class ReportsSpider(ListReading, BrowserReference, ReportPages, ReportBundles, s
                 yield request
 
     def discovery_requests(self, portal: dict):
-        """The seeds' 年报 columns, the homepage and the sitemap: where a full discovery starts."""
+        """The seeds' 年报 columns, the homepage and the sitemap (and those robots.txt names:
+        crawler/spiders/feeds.py): where a full discovery starts."""
         for url in portal.get("columns") or []:
             request = self.page_request(portal["id"], url, hops=MAX_HOPS - 1, column=True)
             if request is not None:
@@ -111,8 +114,7 @@ class ReportsSpider(ListReading, BrowserReference, ReportPages, ReportBundles, s
         if request is not None:
             yield request
         sitemap = urljoin(portal["url"], "/sitemap.xml")
-        request = self._admit(scrapy.Request(sitemap, callback=self.parse_sitemap, errback=self.on_error,
-                                             meta={"portal": portal["id"], "handle_httpstatus_list": [404, 410]}))
+        request = self.sitemap_request(portal["id"], sitemap)
         if request is not None:
             yield request
 

@@ -28,10 +28,8 @@ KNOWN = {
     "attack3": set(),  # the browser paced and its answers through Scrapy: fixed (b3)
     # round 4 (tests/world/portals4.py, captures4.py, attacks4.py), main @ dd9768a;
     # XHTML pages with an encoding declaration fixed (x1: extract/markup.py)
-    "portals4": {"shadow-dom/open", "shadow-dom/closed", "year-tabs/inline", "year-tabs/api",
-                 "feed-only/rss", "feed-only/sitemap",
-                 "page-images/png/cells", "page-images/jpeg/cells",
-                 "title-variants/phrased"},
+    # shadow roots, year tabs, feeds, titles fixed (d6b); viewers, embedded files, zips, corrections (d6a)
+    "portals4": {"page-images/png/cells", "page-images/jpeg/cells"},
     # scans turned / skewed and the lying digit font fixed (r6a: extract/deskew.py, shown.py)
     "capture4": {"div-grid", "div-flex", "pdf-two-columns", "html-table-images"},
     "reader4": set(),
