@@ -35,7 +35,7 @@ KNOWN = {
                  "embedded-pdf/object", "embedded-pdf/pdfobject", "embedded-pdf/script-location",
                  "page-images/png/cells", "page-images/jpeg/cells", "zip-bundle/gbk-names", "zip-bundle/utf8-names",
                  "title-variants/phrased"},
-    "capture4": {"pdf-permuted-digits", "pdf-two-columns",
+    "capture4": {"pdf-permuted-digits",
                  "scan-rotated", "scan-skewed", "html-table-images"},
     "reader4": set(),
     "dead4": set(),
