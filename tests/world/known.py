@@ -36,7 +36,7 @@ KNOWN = {
                  "page-images/png/cells", "page-images/jpeg/cells", "zip-bundle/gbk-names", "zip-bundle/utf8-names",
                  "title-variants/phrased"},
     "capture4": {"pdf-permuted-digits",
-                 "scan-rotated", "scan-skewed", "html-table-images"},
+                 "scan-rotated", "scan-skewed"},
     "reader4": set(),
     "dead4": set(),
     "dead4-recorded": {"browser-api-bomb"},  # the browser's API call cut at LIST_PAGE_MAXSIZE: no errors row
