@@ -33,7 +33,7 @@ KNOWN = {
                  "feed-only/rss", "feed-only/sitemap", "correction/copy/distractor", "correction/copy/superseded",
                  "embedded-pdf/iframe", "embedded-pdf/embed",
                  "embedded-pdf/object", "embedded-pdf/pdfobject", "embedded-pdf/script-location",
-                 "page-images/png/cells", "page-images/jpeg/cells", "zip-bundle/gbk-names", "zip-bundle/utf8-names",
+                 "zip-bundle/gbk-names", "zip-bundle/utf8-names",
                  "title-variants/phrased"},
     "capture4": {"pdf-permuted-digits",
                  "scan-rotated", "scan-skewed"},
