@@ -77,9 +77,23 @@ def split(page, words: list[dict], hint: float | None = None) -> tuple[float, fl
     return None
 
 
+def _may_have_columns(page) -> bool:
+    """A cheap look first (the page's characters, already parsed): below the top third of its
+    text some x in the middle no character covers. Most pages are one column and end here."""
+    height = float(page.height)
+    body = [c for c in page.chars if MARGINS[0] * height <= c["top"] <= MARGINS[1] * height]
+    if not body:
+        return False
+    top, bottom = min(c["top"] for c in body), max(c["bottom"] for c in body)
+    low = [c for c in body if c["top"] >= top + TOP_BAND * (bottom - top)]  # below a title band
+    return _gutter(low, float(page.width)) is not None
+
+
 def parts(page, words: list[dict] | None = None, hint: float | None = None) -> tuple[list, float | None]:
     """The page's parts in reading order — the page itself, or (a top band,) the left column,
     the right column (pdfplumber crops, in the page's coordinates) — and its gutter."""
+    if words is None and not _may_have_columns(page):
+        return [page], None
     found = split(page, page.extract_words() if words is None else words, hint)
     if found is None:
         return [page], None
