@@ -27,7 +27,8 @@ KNOWN = {
     "capture3": set(),  # transposed, numerals, extra column: fixed (r4); OCR screenshots (r5)
     "attack3": set(),  # the browser paced and its answers through Scrapy: fixed (b3)
     # round 4 (tests/world/portals4.py, captures4.py, attacks4.py), main @ dd9768a;
-    # XHTML pages with an encoding declaration fixed (x1: extract/markup.py)
+    # XHTML pages with an encoding declaration fixed (x1: extract/markup.py); div tables, two columns,
+    # table images, page images fixed (r6b: css_tables.py, pdf_columns.py, html_images.py, report_images.py)
     "portals4": {"pdfjs-viewer/plain", "pdfjs-viewer/encoded", "pdfjs-viewer/full-url", "pdfjs-viewer/kkfileview",
                  "shadow-dom/open", "shadow-dom/closed", "year-tabs/inline", "year-tabs/api",
                  "feed-only/rss", "feed-only/sitemap", "correction/copy/distractor", "correction/copy/superseded",
