@@ -18,6 +18,7 @@ from pathlib import Path
 import lxml.html
 from w3lib.encoding import html_to_unicode
 
+from . import css_tables, html_images
 from .grid import ROW_END, Text, Where
 from .limits import check_cells
 from .markup import parsable
@@ -196,9 +197,19 @@ def _load_html(data: bytes, source: str, content_type: str) -> Document:
         check_cells(len(container.xpath(".//td|.//th")))
     doc.layout = layout
     doc.tables = [table_stream(t, i, layout) for i, t in enumerate(data_tables(container), 1)]
+    if not _has_report_table(container) and (divs := css_tables.blocks(container, _report_words)):
+        doc.layout = css_tables.LAYOUT  # tables drawn with CSS <div>s: their cells, as a table's
+        doc.tables += [css_tables.stream(b, i) for i, b in enumerate(divs, len(doc.tables) + 1)]
     doc.images = len(container.xpath(".//img"))
+    body_scores = None
+    if not doc.tables and "政府信息公开" in fold(container.text_content()) \
+            and (read := html_images.read_into(container)) is not None:
+        body_scores, doc.errors = read  # the tables posted as pictures: their OCR lines in their place
+        doc.layout = "ocr"
     doc.body_text = clean_body(container)
     doc.lines = [line.strip() for line in doc.body_text.split("\n")]
+    if body_scores is not None:
+        doc.line_scores = [body_scores.get(line, 1.0) for line in doc.lines]
     doc.title = _html_title(root, doc.meta, spec)
     if not (doc.title and spec["title_re"].search(doc.title)):
         # a spreadsheet or a converted document: the title is in the first lines or cells
@@ -278,9 +289,12 @@ _JS_STRING = re.compile(r'"((?:[^"\\\n]|\\.){100,})"|\'((?:[^\'\\\n]|\\.){100,})
 _ESCAPED_TABLE = re.compile(r"<\s*table|\\u003c\s*table|&lt;\s*table|\\x3c\s*table", re.I)
 
 
+def _report_words(text: str) -> bool:
+    return any(w in fold(text) for w in REPORT_TABLE_WORDS)
+
+
 def _has_report_table(container) -> bool:
-    text = fold(" ".join(t.text_content() for t in container.xpath(".//table")))
-    return any(w in text for w in REPORT_TABLE_WORDS)
+    return _report_words(" ".join(t.text_content() for t in container.xpath(".//table")))
 
 
 def embedded_html(text: str) -> str:

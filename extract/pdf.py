@@ -11,7 +11,7 @@ import io
 import itertools
 import re
 
-from . import formats, layout
+from . import formats, layout, pdf_columns
 from .grid import ROW_END, Text, Where
 from .values import classify, fold
 
@@ -34,6 +34,9 @@ def load_pdf(data: bytes, source: str, digit_maps: dict | None = None):
             metadata = dict(pdf.metadata or {})
             for page in pdf.pages:
                 _remap(page, digit_maps)
+            # a page printed in two columns is read column by column (pdf_columns.py)
+            parts = pdf_columns.reading_order(pdf.pages)
+            for page in parts:
                 pages_text.append(page.extract_text() or "")
                 tables += [[[re.sub(r"\s+", " ", c).strip() for c in row if c is not None] for row in table]
                            for table in page.extract_tables(_closing_rules(page))]
@@ -42,7 +45,7 @@ def load_pdf(data: bytes, source: str, digit_maps: dict | None = None):
                        for i, table in enumerate(_join_page_breaks(tables), 1)]
             if not any(k in fold("".join(c for c in s if c)) for s in streams for k in RULED_KEYWORDS):
                 # the report's tables have no ruling lines: rebuilt from where the words stand
-                pages_words = [(float(page.height), page.extract_words(return_chars=True)) for page in pdf.pages]
+                pages_words = [(float(part.root_page.height), part.extract_words(return_chars=True)) for part in parts]
     except (PDFSyntaxError, ValueError, KeyError, TypeError, AssertionError) as exc:
         raise UnreadableDocument(f"PDF does not parse: {type(exc).__name__}: {exc}") from exc
     except Exception as exc:  # pdfminer raises many kinds on truncated files

@@ -71,7 +71,7 @@ def as_shown(data: bytes, source: str, out: Report) -> Report:
 
 
 def extract_document(doc: Document) -> Report:
-    errors: list[str] = [doc.stray_bytes] if doc.stray_bytes else []
+    errors: list[str] = ([doc.stray_bytes] if doc.stray_bytes else []) + list(doc.errors)
     (organ, organ_from), (year, year_from) = organ_and_year_of(doc)
     agency = organ or doc.fields.get("publisher") or doc.fields.get("meta_publisher")
     if agency and not organ:

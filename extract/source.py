@@ -43,6 +43,7 @@ class Document:
     line_scores: list | None = None  # OCR: the confidence of each line
     layout: str = "text"  # how its tables are laid out: html, html-in-script, office, pdf, markdown, text
     stray_bytes: str | None = None  # a text read with replaced bytes: which (an error of the report)
+    errors: list = field(default_factory=list)  # what the loader could not read (a limit, a bad picture)
 
 
 def title_from_lines(lines: list[str], limit: int = 30) -> str | None:

@@ -14,12 +14,13 @@ from __future__ import annotations
 import re
 
 import scrapy
+from scrapy.http import HtmlResponse
 
 from archive import corrections
 from archive.clock import now
 from extract.sniff import file_kind
 
-from .. import discover, report_files, report_parts
+from .. import discover, report_files, report_images, report_parts
 from ..items import AttachmentFile, ReportGone, ReportPage
 from ..seeds import in_scope
 from .lists import is_html
@@ -182,8 +183,57 @@ class ReportPages:
             self.session.error(portal_id, url, "shell",
                                "report page holds no report, even rendered in the browser; not archived")
             return
+        pictures = report_images.pictures(html, url) if discover.is_shell(html) and not shown else []
+        if pictures:  # the report as page images: they are the report (report_images.py)
+            cap = self.settings.getint("REPORT_PAGES_MAX", 20)
+            if len(pictures) > cap:
+                self.session.error(portal_id, url, "limit", f"report of {len(pictures)} page images: "
+                                                            f"the first {cap} read (REPORT_PAGES_MAX)")
+            keep = {k: response.meta[k] for k in ("portal", "list_title", "known") if k in response.meta}
+            meta = {**keep, "report_url": url, "html": html, "pictures": pictures[:cap], "fetched": {},
+                    "sources": list(response.meta["sources"])}
+            for out in self.next_picture(meta):
+                yield out
+            return
         for out in self.assembled_report(response, url, html, response.meta["sources"], shown):
             yield out  # (an async generator cannot `yield from`)
+
+    def next_picture(self, meta: dict) -> list:
+        """The report's next page image, asked like any file of the report (archived as a
+        capture); after the last, the report with its pictures inside, as one capture."""
+        fetched = meta["fetched"]
+        for picture in meta["pictures"]:
+            if picture in fetched:
+                continue
+            request = self._admit(scrapy.Request(
+                picture, callback=self.parse_report_picture, errback=self.on_picture_error, dont_filter=True,
+                meta={**meta, "read_again": True}), "reports")
+            if request is not None:
+                return [request]
+            if not in_scope(self.portals[meta["portal"]], picture):  # (over budget: recorded by _admit)
+                self.session.error(meta["portal"], picture, "scope", "a page image of the report off the portal; not read")
+            fetched[picture] = b""
+        url = meta["report_url"]
+        keep = {k: meta[k] for k in ("portal", "list_title", "known") if k in meta}
+        page = HtmlResponse(url, body=b"", encoding="utf-8", request=scrapy.Request(url, meta=keep))
+        html = report_images.embedded(meta["html"], url, fetched)
+        return list(self.assembled_report(page, url, html, meta["sources"] + meta["pictures"]))
+
+    def parse_report_picture(self, response):
+        meta = response.meta
+        self.session.count(meta["portal"], "pages")
+        body = response.body if response.status in (200, 304) else b""  # (304: the archived copy, if any)
+        if body and report_images.media_type(body) is None:
+            self.session.error(meta["portal"], response.url, "extract", "a page image of the report is no picture; not read")
+            body = b""
+        keep = {k: v for k, v in meta.items() if k in PICTURE_META}
+        return self.next_picture({**keep, "fetched": {**meta["fetched"], response.request.url: body}})
+
+    def on_picture_error(self, failure):
+        self.on_error(failure)
+        meta = failure.request.meta
+        keep = {k: v for k, v in meta.items() if k in PICTURE_META}
+        return self.next_picture({**keep, "fetched": {**meta["fetched"], failure.request.url: b""}})
 
     def assembled_report(self, response, url: str, html: str, sources: list, shown=()):
         """A report the crawler put together (rendered, or joined from its pages): kept as
@@ -314,6 +364,8 @@ def _also_noting_files(catch, documents: list):
         await catch(response)
     return handler
 
+
+PICTURE_META = ("portal", "list_title", "known", "report_url", "html", "pictures", "sources")
 
 SHELL_MAX_BYTES = 512 * 1024  # a shell is a small page: a larger one holds what it holds
 

@@ -27,11 +27,12 @@ KNOWN = {
     "capture3": set(),  # transposed, numerals, extra column: fixed (r4); OCR screenshots (r5)
     "attack3": set(),  # the browser paced and its answers through Scrapy: fixed (b3)
     # round 4 (tests/world/portals4.py, captures4.py, attacks4.py), main @ dd9768a;
-    # XHTML pages with an encoding declaration fixed (x1: extract/markup.py)
-    # shadow roots, year tabs, feeds, titles fixed (d6b); viewers, embedded files, zips, corrections (d6a)
-    "portals4": {"page-images/png/cells", "page-images/jpeg/cells"},
+    # XHTML pages with an encoding declaration fixed (x1: extract/markup.py); div tables, two columns,
+    # table images, page images fixed (r6b: css_tables.py, pdf_columns.py, html_images.py, report_images.py);
+    # shadow roots, year tabs, feeds, titles fixed (d6b); viewers, embedded files, zips, corrections (d6a);
     # scans turned / skewed and the lying digit font fixed (r6a: extract/deskew.py, shown.py)
-    "capture4": {"div-grid", "div-flex", "pdf-two-columns", "html-table-images"},
+    "portals4": set(),
+    "capture4": set(),
     "reader4": set(),
     "dead4": set(),
     # dead hosts, Retry-After, Crawl-delay and bombs recorded as `limit`: fixed (h6: crawler/retry.py,
