@@ -7,7 +7,10 @@ relationship with TargetMode="External", an ODT image linked by xlink:href, an X
 external link) are cut from the file before conversion, and LibreOffice runs in a network
 namespace of its own with no interface but a down loopback (`unshare -rn`, or `unshare -n`
 as root) wherever the system allows one, so what cannot be cut (a DOC or RTF field) is not
-fetched either."""
+fetched either.
+
+A DOCX's tracked changes are accepted before conversion (revisions.py): LibreOffice would
+print deleted text as if it were final."""
 from __future__ import annotations
 
 import functools
@@ -18,6 +21,8 @@ import subprocess
 import tempfile
 import zipfile
 from pathlib import Path
+
+from .revisions import accepted
 
 TIMEOUT = 120  # seconds for one conversion
 SUFFIXES = {".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".odt", ".ods", ".rtf"}
@@ -50,7 +55,7 @@ _MEMBER_CAP = 64 * 2**20  # a zip with a larger part is left as it is
 
 def without_external_links(data: bytes) -> bytes:
     """An Office Open XML or ODF zip with every reference to an outside resource emptied
-    (other files: unchanged)."""
+    and a Word document's tracked changes accepted (revisions.py; other files: unchanged)."""
     if data[:4] != b"PK\x03\x04":
         return data
     try:
@@ -67,6 +72,8 @@ def without_external_links(data: bytes) -> bytes:
                     body = _EXTERNAL_RELATIONSHIP_AFTER.sub(rb'\1Target=""', body)
                 elif name.endswith(".xml"):
                     body = _LINKED_HREF.sub(b'xlink:href=""', body)
+                    if name.startswith("word/"):
+                        body = accepted(body, member.filename)
                 target.writestr(member, body)
         return out.getvalue()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError, ValueError):
