@@ -40,8 +40,7 @@ KNOWN = {
     "delay4": {"day"},  # a Crawl-delay of a day: PORTAL_TIME_LIMIT never cuts the waiting portal
     "dead4-limit": {"gzip-bomb-list", "gzip-bomb-report", "brotli-bomb-report", "gzip-gzip-report", "browser-api-bomb"},
     # round 5 (tests/world/captures5.py, portals5.py, attacks5.py), main @ 0c58174
-    "capture5": {"docx-tracked", "docx-del-inside",  # deleted (tracked) figures read: WRONG cells
-                 "numerals-daxie"},  # 大写 counts (壹佰零伍) not read: 70% exact, no wrong
+    "capture5": set(),  # docx-tracked, docx-del-inside, numerals-daxie fixed (c7: revisions.py, values.py)
     "attack5": {"port-row"},
     # an 18 MB body_text over the site's SQLITE_LIMIT_LENGTH (10 MiB): /archive/reports, its JSON,
     # CSV, row pages and the Atom feeds answer 500; an organ's U+202E reaches 8 pages raw
