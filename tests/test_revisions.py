@@ -133,3 +133,69 @@ def test_entities_are_not_expanded():
             f'<w:document xmlns:w="{W}"><w:body><w:p>{dele("1")}<w:r><w:t>&b;</w:t></w:r></w:p></w:body></w:document>').encode()
     out = revisions.accepted(bomb)
     assert b"aaaaaaaaaa" * 8 not in out
+
+
+# --- DOC (WPS), RTF and ODT with tracked changes: through DOCX, accepted there ----------------
+
+FORMATS = ("doc", "rtf", "odt")
+
+
+@pytest.fixture(scope="module")
+def tracked_files(tmp_path_factory):
+    """One report as a DOCX with tracked changes (world round 5's docx-del-inside, figures
+    replaced too), saved by LibreOffice as DOC, RTF and ODT (the revisions kept)."""
+    from extract import office
+
+    from .conftest import label
+    from .test_inputs import soffice_convert
+    from .world import captures5
+
+    if office.soffice() is None:
+        pytest.skip("LibreOffice not installed")
+    tmp = tmp_path_factory.mktemp("tracked")
+    report = "pingtan-2021"
+    data, _ = captures5.RENDERINGS["docx-del-inside"](label(report), captures5.seeded("docx-del-inside", report, 0))
+    (tmp / "report.docx").write_bytes(data)
+    for fmt in FORMATS:
+        soffice_convert(tmp / "report.docx", fmt, tmp)
+    return report, {fmt: (tmp / f"report.{fmt}").read_bytes() for fmt in FORMATS}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_tracked_changes_in_doc_rtf_odt_are_accepted(tracked_files, fmt):
+    from extract import extract_bytes, office
+
+    from .conftest import label
+    from .test_corpus import compare
+
+    report, files = tracked_files
+    assert office.holds_revisions(files[fmt], f".{fmt}")
+    got = extract_bytes(files[fmt], f"{report}.{fmt}")
+    exact, undetermined, wrong = compare(label(report), got, ("active", "applications", "review_litigation"))
+    assert not wrong
+    # LibreOffice's own DOCX → ODT save breaks the merged header cells of tables 3–4 (read
+    # directly, that ODT gives 5 exact of 200): the ODT is held to never wrong only
+    assert exact >= (0.95 if fmt != "odt" else 0.5) * (exact + undetermined)
+
+
+def test_files_without_tracked_changes_take_one_conversion(tmp_path):
+    from extract import office
+
+    from .test_inputs import soffice_convert
+
+    if office.soffice() is None:
+        pytest.skip("LibreOffice not installed")
+    clean = revisions.accepted(doc(dele("7") + run("12")))
+    import zipfile
+    with zipfile.ZipFile(tmp_path / "clean.docx", "w") as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                   '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                   '<Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" '
+                   'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+        z.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                   '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+        z.writestr("word/document.xml", clean)
+    for fmt in FORMATS:
+        soffice_convert(tmp_path / "clean.docx", fmt, tmp_path)
+        assert not office.holds_revisions((tmp_path / f"clean.{fmt}").read_bytes(), f".{fmt}"), fmt
+    assert not office.holds_revisions(b"not an OLE file at all", ".doc")
