@@ -30,7 +30,7 @@ def seeded(tmp_path_factory):
     try:
         for i, row in enumerate(a5.ROWS):
             p, seed = a5.build(row, canary.port)
-            address = f"127.0.5.{120 + i}"
+            address = f"127.0.6.{120 + i}"
             ports = ((80, False), (443, True)) + (((seed["port"], True),) if "port" in seed else ())
             servers.append(VirtualHosts(address, [p], cert, ports=ports).start())
             for name in names_of(p):
