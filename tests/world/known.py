@@ -40,8 +40,9 @@ KNOWN = {
     "delay4": {"day"},  # a Crawl-delay of a day: PORTAL_TIME_LIMIT never cuts the waiting portal
     "dead4-limit": {"gzip-bomb-list", "gzip-bomb-report", "brotli-bomb-report", "gzip-gzip-report", "browser-api-bomb"},
     # round 5 (tests/world/captures5.py, portals5.py, attacks5.py), main @ 0c58174
-    # docx-tracked, docx-del-inside, numerals-daxie fixed (c7: extract/revisions.py, extract/values.py)
-    "capture5": {"doc-is-mht"},  # Word MHT under .doc: quoted-printable not decoded, ValueError (rowspan=3D2) raised
+    # docx-tracked, docx-del-inside, numerals-daxie, doc-is-mht fixed (c7: extract/revisions.py,
+    # extract/values.py, extract/mht.py)
+    "capture5": set(),
     "attack5": {"port-row"},
     # an 11.5 MB body_text over the site's SQLITE_LIMIT_LENGTH (10 MiB): /archive/reports, its JSON,
     # CSV, row pages and the Atom feeds answer 500; an organ's U+202E reaches 8 pages raw
