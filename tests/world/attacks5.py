@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from .portals import Builder, li, page, report_title
 from .portals5 import HostBuilder, Portal
-from .server import Answer
 
 ROWS = ["redirect-commercial", "redirect-other-gov", "refresh-commercial", "port-row", "healthy"]
 
