@@ -23,6 +23,7 @@ from .grid import ROW_END, Text, Where
 from .limits import check_cells
 from .markup import parsable
 from .source import Document, UnreadableDocument, find_fields, page_spec, title_from_lines  # noqa: F401
+from .mht import html_part, is_mht
 from .sniff import file_kind, text_kind
 from .values import fold
 
@@ -114,6 +115,11 @@ def stray_bytes_error(stray: StrayBytes) -> str:
 def load(data: bytes, source: str, content_type: str = "") -> Document:
     if not data.strip():
         raise UnreadableDocument("empty file: nothing to read")
+    if is_mht(data):
+        part = html_part(data)
+        if part is None:
+            raise UnreadableDocument("a web archive (MHT) with no HTML page inside")
+        data, content_type = part
     kind = sniff_kind(data, source, content_type)
     if kind in ("text", "html", "script"):
         # the bytes say what a text file is, not its name: a JS data file saved as .txt
@@ -270,6 +276,12 @@ def _own_cells(table) -> list:
     return list(itertools.islice(own, 2))
 
 
+def _span(value: str | None, most: int) -> int:
+    """A rowspan/colspan as browsers read it: its leading digits (3D2 is 3), else 1, at most `most`."""
+    digits = re.match(r"\s*\+?(\d+)", value or "")
+    return min(max(int(digits.group(1)), 1), most) if digits else 1
+
+
 def table_stream(table, index: int | None = None, layout: str = "html") -> list:
     """A table's cells in reading order, each printed once, ROW_END after each row; each
     cell remembers its table, row, column and span."""
@@ -277,7 +289,7 @@ def table_stream(table, index: int | None = None, layout: str = "html") -> list:
     rows = [row for row in table.iter("tr") if next(row.iterancestors("table")) is table]
     for r, row in enumerate(rows, 1):  # a row of a nested table is read as part of its own cell
         for c, cell in enumerate(row.xpath("./td|./th"), 1):
-            span = (int(cell.get("rowspan") or 1), int(cell.get("colspan") or 1)) \
+            span = (_span(cell.get("rowspan"), 65534), _span(cell.get("colspan"), 1000)) \
                 if cell.get("rowspan") or cell.get("colspan") else None
             stream.append(Text(re.sub(r"\s+", " ", cell.text_content()).strip(), Where(layout, index, r, c, span=span)))
         stream.append(ROW_END)
