@@ -4,6 +4,11 @@ cookies it earns put in the portal's own cookie jar, so the portal's later plain
 carry them (with the Referer Scrapy sends as a browser does). A challenge that cannot be
 passed is recorded as such (stage `challenge`), not as an HTTP error.
 
+The browser's own requests go through the portal's jar (crawler/browser_fetch.py), so a pass
+the check below did not see end in time (a slow page under load, a navigation timeout) may
+still have earned the cookies: the portal's next plain answer without the challenge keeps
+what its request carried, as a pass seen in the browser does (kept for the next runs).
+
 A downloader middleware next to the capture one (the challenge page itself is kept as
 evidence). The browser request goes through the Playwright download handler like any
 other (crawler/browser.py), so what applies to every browser page applies here too.
@@ -15,6 +20,7 @@ import asyncio
 from scrapy.exceptions import IgnoreRequest
 
 from . import discover
+from .cookies import PortalCookiesMiddleware
 from .session import UsesSession
 
 _BROWSER_KEYS = ("playwright", "dont_merge_cookies", "playwright_include_page", "playwright_page", "playwright_page_goto_kwargs",
@@ -45,6 +51,8 @@ class ChallengeMiddleware(UsesSession):
         portal = meta["portal"]  # (a list page's 304 arrives here as its archived copy: no challenge)
         if why is None:
             self._kept_cookies(portal, "reused")
+            if portal in self.passes and portal not in self.cookies:
+                self._keep_sent(request, portal)
             return response
         if meta.get("playwright"):
             return response  # a rendered page still showing it: its callback records it
@@ -71,6 +79,7 @@ class ChallengeMiddleware(UsesSession):
                                              f"{'still shown after a pass' if tries else f'CHALLENGE_PASSES ({limit}) used'}")
         self.passes[portal] = self.passes.get(portal, 0) + 1
         self.passing[portal] = asyncio.Event()
+        self.cookies.pop(portal, None)  # shown the challenge: whatever this run earned is refused
         self.session.count(portal, "challenges")
         self.session.count(portal, "browser_renders")
         # the browser asks for the page whole (a conditional reload would show it nothing), and
@@ -94,7 +103,8 @@ class ChallengeMiddleware(UsesSession):
             return None
         if portal in self.passing:
             self.passing[portal].set()
-        self.session.drop_cookies(portal)
+        if portal not in self.cookies:  # (none earned meanwhile by the browser's requests)
+            self.session.drop_cookies(portal)
         # e.g. a page that reloads for ever: the browser cannot even read it
         self._not_passed(request, f"{request.meta['challenge_of']}: the browser could not load it "
                                   f"({type(exception).__name__}: {str(exception).splitlines()[0][:200]})")
@@ -130,7 +140,8 @@ class ChallengeMiddleware(UsesSession):
             if portal in self.passing:
                 self.passing[portal].set()
         if not passed:
-            self.session.drop_cookies(portal)
+            if portal not in self.cookies:
+                self.session.drop_cookies(portal)
             return self._not_passed(request, f"{why}: still shown after {seconds:.0f} s in the browser")
         self.crawler.spider.routes.portal_note(portal, f"challenge ({why}) passed in the browser: "
                                                        f"{len(cookies)} cookies for the portal's plain requests"
@@ -138,6 +149,18 @@ class ChallengeMiddleware(UsesSession):
                                                           if self.kept.get(portal) == "refused" else
                                                           ", kept for the next runs"))
         return self._plain(request, request.meta["challenge_tries"], cookies=self.cookies[portal])
+
+    def _keep_sent(self, request, portal: str) -> None:
+        """A portal shown the challenge in this run, answered without it and with no pass seen:
+        the cookies its request carried (the browser's requests put them in the jar) passed."""
+        jar = PortalCookiesMiddleware.of(self.crawler)
+        cookies = jar.sent_cookies(request) if jar is not None else []
+        if not cookies:
+            return  # a page the firewall does not guard: nothing earned
+        self.cookies[portal] = [{k: c[k] for k in ("name", "value", "domain", "path") if c.get(k)} for c in cookies]
+        self.session.keep_cookies(portal, cookies)
+        self.crawler.spider.routes.portal_note(portal, f"challenge passed in the browser (seen by the portal's next "
+                                                       f"plain answer): {len(cookies)} cookies, kept for the next runs")
 
     def _kept_cookies(self, portal: str, what: str) -> None:
         """The first answer of a portal whose jar started with cookies kept from an earlier

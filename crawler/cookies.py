@@ -54,6 +54,20 @@ class PortalCookiesMiddleware(scrapy_cookies.CookiesMiddleware):
                                   f"(COOKIE_HEADER_MAXSIZE {self.header_max})")
         return result
 
+    @classmethod
+    def of(cls, crawler) -> "PortalCookiesMiddleware | None":
+        """The crawl's instance (the challenge middleware reads the jar through it)."""
+        return next((m for m in crawler.engine.downloader.middleware.middlewares if isinstance(m, cls)), None)
+
+    def sent_cookies(self, request) -> list[dict]:
+        """The jar's cookies a request was sent with, as a browser context lists them."""
+        sent = dict(part.strip().partition("=")[::2]
+                    for part in (request.headers.get("Cookie") or b"").decode("latin-1").split(";") if part.strip())
+        jar = self.jars.get(request.meta.get("cookiejar"))
+        return [] if jar is None else [
+            {"name": c.name, "value": c.value, "domain": c.domain, "path": c.path,
+             "expires": c.expires or -1, "secure": c.secure} for c in jar.jar if sent.get(c.name) == c.value]
+
     def _start_jar(self, key, portal: str) -> None:
         from .session import CrawlSession
 
