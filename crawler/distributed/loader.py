@@ -14,7 +14,9 @@
 - Writes `<name>.working.db` and publishes `<name>.db` from it atomically
   (archive/snapshot.py) at the end of each run and when it exits, as a single-machine crawl.
 - With --idle-exit N: exits once no message came for N seconds and no worker is alive (nor
-  was in those N seconds, nor a run planned).
+  was in those N seconds, nor a run planned; a planned run's requests untouched in the
+  frontier count as activity for WORKER_START_GRACE seconds: workers start slowly on a busy
+  machine).
 """
 from __future__ import annotations
 
@@ -80,6 +82,10 @@ class PlannerSession:
     def column_bodies(self, portal):
         """The POST bodies of the remembered search columns (the plan asks them again)."""
         return runs.column_bodies(self.db, portal)
+
+
+# Seconds a planned run's untouched requests keep an idle loader waiting for its workers.
+WORKER_START_GRACE = 60.0
 
 
 class Loader:
@@ -351,13 +357,17 @@ class Loader:
             if self.run_state().get("state") == "planning":  # a loader stopped while planning
                 self.server.hset(self.keys.run, "state", "replan")
             last_active = time.monotonic()
-            last_check = 0.0
+            last_check = planned_at = 0.0
             while True:
                 if time.monotonic() - last_check > 1.0:
                     last_check = time.monotonic()
                     self.keep_lock()
                     requeue_dead_workers(self.server, self.keys)
-                    if self.plan_next() or active_workers(self.server, self.keys):
+                    if self.plan_next():
+                        planned_at = last_active = time.monotonic()
+                    elif active_workers(self.server, self.keys) or (
+                            time.monotonic() - planned_at < WORKER_START_GRACE
+                            and self.server.zcard(self.keys.requests)):
                         last_active = time.monotonic()  # workers may take a while to start
                 raw = self.take(timeout=1.0)
                 if raw is not None:
