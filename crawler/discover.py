@@ -13,6 +13,8 @@ from parsel import Selector
 
 from extract.markup import parsable
 
+from .pager_script import trs_pages
+
 RULES_FILE = Path(__file__).with_name("rules.yml")
 
 
@@ -312,12 +314,7 @@ def pagination(html: str, url: str, limit: int = 300) -> list[str]:
     most `limit` of these (the portal's page budget: a page may declare any count)."""
     r = rules()["pagination"]
     pages = [href for href, label in links(html, url) if r["next_text"].search(label)] + next_page_links(html, url)
-    m = r["trs_count"].search(html)
-    if m:
-        count = min(int((m.group(1) or m.group(5))[:9]), limit + 1)
-        stem, ext = (m.group(3) or "index"), (m.group(4) or "html")
-        pages += [urljoin(url, f"{stem}_{n}.{ext}") for n in range(1, count)]
-    return pages
+    return pages + trs_pages(html, url, r["trs_call"], r["trs_count"], limit)
 
 
 _TOKEN = re.compile(r"<[^<>]*>|[^<\s]+|<")  # a tag (never past the next '<'), a run of text, a stray '<'

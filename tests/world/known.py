@@ -46,7 +46,6 @@ KNOWN = {
     # an 18 MB body_text over the site's SQLITE_LIMIT_LENGTH (10 MiB): /archive/reports, its JSON,
     # CSV, row pages and the Atom feeds answer 500; an organ's U+202E reaches 8 pages raw
     "portals5": {"dept-subsite/xxgk-host", "dept-subsite/dept-host",  # a department's subsite: refused silently
-                 "trs-pager/countpage",  # index_5.html asked for index_5.shtml: 404, reports past page 5 lost
                  "invisible-chars/zwsp", "invisible-chars/bom", "invisible-chars/rtl", "invisible-chars/ctrl"},
     "site5": {"never-500", "parse-bounded", "rtl-isolated"},  # a seed on :8443 whose pages link the host without the port: report lost
 }
