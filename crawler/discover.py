@@ -287,6 +287,8 @@ def is_navigation(label: str, url: str) -> bool:
     r = rules()["navigation"]
     if r["avoid"].search(label) or r["avoid"].search(url):
         return False
+    if r["department_label"].search(label) and r["department_slug"].search(url) and not _ARTICLE.search(url):
+        return True
     return bool(r["text"].search(label) or (r["slug"].search(url) and not url.endswith((".htm", ".shtml"))
                                             and not re.search(r"/t\d{8}_", url) and not _ARTICLE.search(url)))
 

@@ -42,11 +42,10 @@ KNOWN = {
     # round 5 (tests/world/captures5.py, portals5.py, attacks5.py), main @ 0c58174
     "capture5": {"docx-tracked", "docx-del-inside",  # deleted (tracked) figures read: WRONG cells
                  "numerals-daxie"},  # 大写 counts (壹佰零伍) not read: 70% exact, no wrong
-    "attack5": {"port-row"},
+    "attack5": set(),  # port-row fixed (p7: crawler/gate.py)
     # an 18 MB body_text over the site's SQLITE_LIMIT_LENGTH (10 MiB): /archive/reports, its JSON,
     # CSV, row pages and the Atom feeds answer 500; an organ's U+202E reaches 8 pages raw
-    "portals5": {"dept-subsite/xxgk-host", "dept-subsite/dept-host",  # a department's subsite: refused silently
-                 "invisible-chars/zwsp", "invisible-chars/bom", "invisible-chars/rtl", "invisible-chars/ctrl"},
+    "portals5": {"invisible-chars/zwsp", "invisible-chars/bom", "invisible-chars/rtl", "invisible-chars/ctrl"},
     "site5": {"never-500", "parse-bounded", "rtl-isolated"},  # a seed on :8443 whose pages link the host without the port: report lost
 }
 
