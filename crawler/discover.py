@@ -12,6 +12,7 @@ import yaml
 from parsel import Selector
 
 from extract.markup import parsable
+from extract.visible import visible
 
 from .pager_script import trs_pages
 
@@ -31,7 +32,8 @@ def rules() -> dict:
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text or "")
+    """A label as matched: what a person sees (no invisible characters), no white space."""
+    return re.sub(r"\s+", "", visible(text))
 
 
 def page_selector(html: str) -> Selector:

@@ -45,7 +45,7 @@ KNOWN = {
     "attack5": set(),  # port-row fixed (p7: crawler/gate.py)
     # an 18 MB body_text over the site's SQLITE_LIMIT_LENGTH (10 MiB): /archive/reports, its JSON,
     # CSV, row pages and the Atom feeds answer 500; an organ's U+202E reaches 8 pages raw
-    "portals5": {"invisible-chars/zwsp", "invisible-chars/bom", "invisible-chars/rtl", "invisible-chars/ctrl"},
+    "portals5": set(),  # dept-subsite, trs-pager, invisible-chars fixed (p7)
     "site5": {"never-500", "parse-bounded", "rtl-isolated"},  # a seed on :8443 whose pages link the host without the port: report lost
 }
 
