@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import time
+import urllib.error
+import urllib.request
 
 import pytest
 import yaml
 
-from .servers import BIN, ROOT, free_port
+from .servers import BIN, ROOT, datasette, free_port
 from .world import attacks5 as a5
 from .world.known import params
 from .world.portals5 import VirtualHosts, names_of, self_signed
@@ -30,7 +33,7 @@ def seeded(tmp_path_factory):
     try:
         for i, row in enumerate(a5.ROWS):
             p, seed = a5.build(row, canary.port)
-            address = f"127.0.5.{120 + i}"
+            address = f"127.0.6.{120 + i}"
             ports = ((80, False), (443, True)) + (((seed["port"], True),) if "port" in seed else ())
             servers.append(VirtualHosts(address, [p], cert, ports=ports).start())
             for name in names_of(p):
@@ -97,13 +100,6 @@ def test_report_a_person_reaches_archived(seeded, row):
 
 
 # --- the public site over hostile archive rows ----------------------------------------------
-
-import re  # noqa: E402
-import urllib.error  # noqa: E402
-import urllib.request  # noqa: E402
-
-from .servers import datasette  # noqa: E402
-
 
 def _get(url: str):
     try:

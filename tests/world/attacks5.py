@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from .portals import Builder, li, page, report_title
 from .portals5 import HostBuilder, Portal
-from .server import Answer
 
 ROWS = ["redirect-commercial", "redirect-other-gov", "refresh-commercial", "port-row", "healthy"]
 
@@ -47,3 +46,45 @@ def build(row: str, canary_port: int) -> tuple[Portal, dict]:
 
 
 OUTSIDE_NAMES = ["www.baidu.com", "www.zjzwfw.gov.cn"]
+
+
+# --- the public site over hostile archive rows ------------------------------------------------
+
+HOSTILE_ROWS = {
+    # name: (organ, title, body_text) — what a page or a file may carry into the archive
+    "rtl-organ": ("平潭县\u202e人民政府", None, None),  # an unterminated right-to-left override
+    "control-title": (None, "平潭县2023年\x00政府信息\x07公开\x1b[31m工作年度报告\x7f", None),
+    "huge-title": (None, "政府信息公开工作年度报告" * 90_000, None),  # ≈ 1 MB in one cell
+    "huge-body": (None, None, "本机关认真贯彻落实条例。" * 320_000),  # ≈ 11.5 MB of text (the site limit: 10 MiB)
+    "zero-width-organ": ("平\u200b潭\u200d县\ufeff人民政府", None, None),
+}
+
+
+def hostile_archive(path) -> dict:
+    """An archive of one labelled report saved once per hostile row (archive/store.py, as a
+    crawl saves it), the row's organ / title / text in place of the real ones."""
+    from archive.schema import open_archive
+    from archive.store import save_portal, save_report
+    from extract import extract_bytes
+
+    from ..conftest import label
+    from ..layouts import to_html
+
+    db = open_archive(path)
+    save_portal(db, {"id": "hostile5", "name": "平潭县人民政府", "url": "https://www.pingtan.gov.cn/",
+                     "region": "福建省平潭县", "level": "county", "allowed_hosts": ["www.pingtan.gov.cn"]})
+    base = extract_bytes(to_html(label("pingtan-2021")).encode("utf-8"), "pingtan-2021.html")
+    ids = {}
+    for k, (name, (organ, title, body)) in enumerate(HOSTILE_ROWS.items()):
+        result = dict(base)
+        if organ:
+            result["agency"] = organ
+        if title:
+            result["title"] = title
+        if body:
+            result["body_text"] = body
+        ids[name], _ = save_report(db, result, url=f"https://www.pingtan.gov.cn/zwgk/nb/{k}.html", portal="hostile5",
+                                   fetched_at="2024-01-20T00:00:00Z", run="hostile5-run")
+    db.conn.commit()
+    db.conn.close()
+    return ids

@@ -262,6 +262,44 @@ def _ofd(mode: str):
     return render
 
 
+# --- files whose name lies about their kind ---------------------------------------------------
+
+def wps_doc(label, rnd):
+    """A Word 97 file (LibreOffice's) published as .wps (WPS Office's name for its OLE documents)."""
+    import tempfile
+    from pathlib import Path
+
+    from ..layouts import to_html
+    from .captures3 import office_bytes
+
+    folder = Path(tempfile.mkdtemp(prefix="w5-wps-"))
+    return office_bytes(to_html(label), "doc:MS Word 97", folder, "report"), "wps"
+
+
+def doc_is_html(label, rnd):
+    """Word's "save as web page" HTML published under a .doc name (Content-Type guessed by
+    the name), GBK as Word writes it for a Chinese document."""
+    from ..layouts import to_html
+
+    page = to_html(label).replace('<meta charset="utf-8">', '<meta http-equiv=Content-Type content="text/html; charset=gb2312">'
+                                  '<meta name=ProgId content=Word.Document><meta name=Generator content="Microsoft Word 15">')
+    return ('<html xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:w="urn:schemas-microsoft-com:office:word">'
+            + page.split("<html>", 1)[1]).encode("gbk"), "doc"
+
+
+def doc_is_mht(label, rnd):
+    """Word's "single file web page" (MHTML, quoted-printable, GBK) under a .doc name."""
+    import quopri
+
+    body = doc_is_html(label, rnd)[0]
+    qp = quopri.encodestring(body).decode("ascii")
+    mht = ("MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"----=_NextPart_01D9\"\r\n\r\n"
+           "此文档为“单个文件网页”，也称为“Web 档案”文件。\r\n\r\n------=_NextPart_01D9\r\n"
+           "Content-Location: file:///C:/report.htm\r\nContent-Transfer-Encoding: quoted-printable\r\n"
+           "Content-Type: text/html; charset=\"gb2312\"\r\n\r\n" + qp + "\r\n------=_NextPart_01D9--\r\n")
+    return mht.encode("gbk"), "doc"
+
+
 RENDERINGS = {
     "docx-tracked": _tracked_docx("replace"),
     "docx-del-inside": _tracked_docx("inside"),
@@ -272,9 +310,12 @@ RENDERINGS = {
     "br-in-cells": br_in_cells,
     "ofd-deltax": _ofd("deltax"),
     "ofd-glyphs": _ofd("glyphs"),
+    "wps-doc": wps_doc,
+    "doc-is-html": doc_is_html,
+    "doc-is-mht": doc_is_mht,
 }
 # renderings whose files go through LibreOffice (seconds each): two reports by default
-OFFICE = {"docx-tracked", "docx-del-inside"}
+OFFICE = {"docx-tracked", "docx-del-inside", "wps-doc"}
 
 
 def seeded(name: str, report: str, seed: int) -> random.Random:

@@ -1,5 +1,5 @@
 """Round 5 of the world's portals: real host names (answered by the crawl's resolver,
-tests/dns_map.py), HTTPS on 443 and HTTP on 80 of one 127.0.5.x address per portal, seeded
+tests/dns_map.py), HTTPS on 443 and HTTP on 80 of one 127.0.6.x address per portal, seeded
 as seeds/china writes them (`https://www.X.gov.cn/`, allowed hosts www.X and X).
 
 - host-spellings: the column links its reports as `http://www.X…` (301 to https),
