@@ -44,14 +44,12 @@ KNOWN = {
                  "numerals-daxie",  # 大写 counts (壹佰零伍) not read: 70% exact, no wrong
                  "doc-is-mht"},  # Word MHT under .doc: quoted-printable not decoded, ValueError (rowspan=3D2) raised
     "attack5": set(),  # port-row fixed (p7: crawler/gate.py)
-    # an 11.5 MB body_text over the site's SQLITE_LIMIT_LENGTH (10 MiB): /archive/reports, its JSON,
-    # CSV, row pages and the Atom feeds answer 500; an organ's U+202E reaches 8 pages raw
     # host names sharing one address (4 spellings of one host; two counties' vhosts): the crawl
     # never ends, its downloads held ("2 in the downloader, 2 waiting for their host") — the
     # twins only sometimes (held in one all-cases run, hung in another: twins/b 0 reports)
     "portals5": {"host-spellings/mixed", "finishes/shared-address", "twins/a", "twins/b",
                  },  # dept-subsite, trs-pager, invisible-chars fixed (p7)
-    "site5": {"never-500", "parse-bounded", "rtl-isolated"},  # a seed on :8443 whose pages link the host without the port: report lost
+    "site5": set(),  # never-500, parse-bounded, rtl-isolated fixed (p7: archive/bounded_text.py, publish/feeds.py)
 }
 
 
