@@ -44,11 +44,9 @@ KNOWN = {
                  "numerals-daxie",  # 大写 counts (壹佰零伍) not read: 70% exact, no wrong
                  "doc-is-mht"},  # Word MHT under .doc: quoted-printable not decoded, ValueError (rowspan=3D2) raised
     "attack5": set(),  # port-row fixed (p7: crawler/gate.py)
-    # host names sharing one address (4 spellings of one host; two counties' vhosts): the crawl
-    # never ends, its downloads held ("2 in the downloader, 2 waiting for their host") — the
-    # twins only sometimes (held in one all-cases run, hung in another: twins/b 0 reports)
-    "portals5": {"host-spellings/mixed", "finishes/shared-address", "twins/a", "twins/b",
-                 },  # dept-subsite, trs-pager, invisible-chars fixed (p7)
+    # all fixed (p7): dept-subsite, trs-pager, invisible-chars; the hosts sharing one address
+    # (host-spellings/mixed, finishes/shared-address, twins) by crawler/politeness.py's wake-up
+    "portals5": set(),
     "site5": set(),  # never-500, parse-bounded, rtl-isolated fixed (p7: archive/bounded_text.py, publish/feeds.py)
 }
 
