@@ -187,7 +187,9 @@ class Scope:
             host = urlsplit(url).hostname
         except ValueError:
             return False
-        return bool(host) and registered_domain(host) in self.domains
+        if not host or address_of(host) is not None or "." not in host.strip("."):
+            return False  # an address or a single-label name (a replica, a test): other ports are other sites
+        return registered_domain(host) in self.domains
 
     def admits(self, url: str, any_path: bool = False) -> bool:
         return self.refusal(url, any_path) is None

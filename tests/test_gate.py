@@ -174,3 +174,11 @@ def test_a_host_seeded_with_its_port_admits_the_default_port_too(port, link, adm
     # an address (or a single-label name) seeded with a port admits that port only
     for host in ("127.0.0.1", "localhost"):
         assert not Scope({"url": f"http://{host}:{port}/", "allowed_hosts": [f"{host}:{port}"]}).admits(f"http://{host}/")
+
+
+def test_own_domain_is_a_registered_domain_of_a_name():
+    scope = Scope({"url": "https://jyj.wuyi.gov.cn/", "allowed_hosts": ["jyj.wuyi.gov.cn"]})
+    assert scope.own_domain("https://www.wuyi.gov.cn/x") and scope.own_domain("https://jyj.wuyi.gov.cn:8080/")
+    assert not scope.own_domain("https://www.pujiang.gov.cn/") and not scope.own_domain("https://www.gov.cn/")
+    local = Scope({"url": "http://127.0.0.1:8101/", "allowed_hosts": ["127.0.0.1:8101"]})
+    assert not local.own_domain("http://127.0.0.1:8102/") and not Scope(PORTAL).own_domain("http://localhost:8102/")
