@@ -25,6 +25,8 @@ from pathlib import Path
 
 import yaml
 
+from extract.visible import organ_name
+
 RULES_FILE = Path(__file__).with_name("organs.yml")
 _PROVINCE = re.compile(r"^(.+?(?:省|自治区|特别行政区)|北京市|天津市|上海市|重庆市)")
 
@@ -42,7 +44,7 @@ def rules() -> dict:
 
 def fold(name: str) -> str:
     """White space out, brackets in one (full-width) form."""
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name or ""))
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", organ_name(name)))
     return text.replace("(", "（").replace(")", "）")
 
 

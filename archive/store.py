@@ -9,6 +9,7 @@ import json
 import re
 
 from . import organs
+from .bounded_text import bounded, bounded_full_text
 from .clock import now
 from .schema import cell_position, totals_sql
 from .search import full_text, index_text
@@ -52,6 +53,10 @@ def save_report(db, result: dict, *, url: str, final_url: str | None = None,
         "status": "current", "last_checked_at": fetched_at, "figures_from": final_url or url,
         "last_run": run, "year_source": result.get("year_source"), "layout": result.get("layout"),
     }
+    whole_body = row["body_text"]
+    cut = bounded(row)  # no cell past the site's string limit; names as read
+    if cut:
+        row["errors"] = json.dumps((result.get("errors") or []) + cut, ensure_ascii=False)
     row["organ_id"] = organs.assign(db, row["organ"], row["region"], row["level"])
     if row["organ"]:  # the level of the organ's own government, not always the portal's
         row["level"] = organs.level_of(organs.canonical(row["organ"], row["region"]), row["region"], row["level"])
@@ -65,7 +70,7 @@ def save_report(db, result: dict, *, url: str, final_url: str | None = None,
             report_id = db.execute(f"insert into reports ({', '.join(f'[{k}]' for k in row)}) "
                                    f"values ({', '.join('?' for _ in row)})", list(row.values())).lastrowid
         _replace_derived(db, report_id, result, fresh=not found)
-        index_report(db, report_id, row, fresh=not found)
+        index_report(db, report_id, dict(row, body_text=whole_body), fresh=not found)  # searched whole
     return report_id, not found
 
 
@@ -75,7 +80,7 @@ def index_report(db, report_id: int, row: dict | None = None, fresh: bool = Fals
     row = row or db["reports"].get(report_id)
     attached = [a["text"] for a in db.query(
         "select text from attachments where report_id = ? and text is not null order by id", [report_id])]
-    body = full_text(row.get("body_text"), attached)
+    body = bounded_full_text(full_text(row.get("body_text"), attached))
     if not fresh:  # a new report has no entry yet
         db.execute("delete from reports_fts where rowid = ?", [report_id])
     db.execute("insert into reports_fts (rowid, title, organ, body_text) values (?, ?, ?, ?)",

@@ -13,6 +13,9 @@ import yaml
 from parsel import Selector
 
 from extract.markup import parsable
+from extract.visible import visible
+
+from .pager_script import trs_pages
 
 RULES_FILE = Path(__file__).with_name("rules.yml")
 
@@ -30,7 +33,8 @@ def rules() -> dict:
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text or "")
+    """A label as matched: what a person sees (no invisible characters), no white space."""
+    return re.sub(r"\s+", "", visible(text))
 
 
 def page_selector(html: str) -> Selector:
@@ -289,6 +293,8 @@ def is_navigation(label: str, url: str) -> bool:
     r = rules()["navigation"]
     if r["avoid"].search(label) or r["avoid"].search(url):
         return False
+    if r["department_label"].search(label) and r["department_slug"].search(url) and not _ARTICLE.search(url):
+        return True
     return bool(r["text"].search(label) or (r["slug"].search(url) and not url.endswith((".htm", ".shtml"))
                                             and not re.search(r"/t\d{8}_", url) and not _ARTICLE.search(url)))
 
@@ -316,12 +322,7 @@ def pagination(html: str, url: str, limit: int = 300) -> list[str]:
     most `limit` of these (the portal's page budget: a page may declare any count)."""
     r = rules()["pagination"]
     pages = [href for href, label in links(html, url) if r["next_text"].search(label)] + next_page_links(html, url)
-    m = r["trs_count"].search(html)
-    if m:
-        count = min(int((m.group(1) or m.group(5))[:9]), limit + 1)
-        stem, ext = (m.group(3) or "index"), (m.group(4) or "html")
-        pages += [urljoin(url, f"{stem}_{n}.{ext}") for n in range(1, count)]
-    return pages
+    return pages + trs_pages(html, url, r["trs_call"], r["trs_count"], limit)
 
 
 _TOKEN = re.compile(r"<[^<>]*>|[^<\s]+|<")  # a tag (never past the next '<'), a run of text, a stray '<'

@@ -6,11 +6,17 @@ A URL passes for a portal when
 - its host is one of the portal's allowed hosts *with the seeded port*: an allowed host
   written without a port admits that scheme's default port and the port of the seed URL
   (`localhost` seeded as http://localhost:8080/ admits :8080 and :80, never :6379);
-  `*.domain` admits the domain and its subdomains the same way;
+  `*.domain` admits the domain and its subdomains the same way; a host name (with a dot, not
+  an address) written with the seed URL's own port admits the default port too (a portal
+  seeded on :8443 whose pages link the host without the port);
+- or it is a subdomain of the government's own gov.cn domain, for a seed on www.X.gov.cn or
+  X.gov.cn (xxgk.X.gov.cn, jyj.X.gov.cn: its departments' 公开目录), on the default port —
+  never wider (`organ_subdomains: false` in the seed turns it off);
 - the address its name resolves to is public: loopback, private, link-local, multicast,
   reserved and unspecified addresses (IPv4, IPv6, IPv4-mapped IPv6, and the decimal, octal
   and hex spellings of IPv4) are refused unless the seed itself names that address or host
-  (a replica on 127.0.0.1, a test). Literal addresses are checked here; names are checked
+  (a replica on 127.0.0.1, a test) — or, for a subdomain of the organ's domain, the address
+  is one that a host the seed names resolved to. Literal addresses are checked here; names are checked
   after DNS, at connection time (crawler/gate_resolver.py for Scrapy, the browser's route
   in crawler/gate_browser.py).
 Pure policy: no I/O here except `resolve_checked`, which asks the system resolver.
@@ -33,6 +39,9 @@ OUTSIDE_PATH = "outside the portal's path"
 MALFORMED = "a malformed URL"
 NO_PORTAL = "no portal's hosts hold it"
 
+# A government's own domain: the seed host www.X.gov.cn or X.gov.cn (a department seeded on
+# jyj.X.gov.cn, or any other domain, is not widened)
+_ORGAN_SEED_HOST = re.compile(r"(?:www\.)?([a-z0-9-]+\.gov\.cn)")
 _NUMERIC_V4 = re.compile(r"(?:0x[0-9a-f]*|\d+)(?:\.(?:0x[0-9a-f]*|\d+)){0,3}\.?", re.I)
 
 
@@ -76,6 +85,22 @@ def is_internal(address) -> bool:
             or address.is_reserved or address.is_unspecified or not address.is_global)
 
 
+def organ_domain(seed_host: str) -> str | None:
+    """X.gov.cn for a seed on www.X.gov.cn or X.gov.cn, else None."""
+    m = _ORGAN_SEED_HOST.fullmatch(canonical_host(seed_host))
+    return m.group(1) if m else None
+
+
+def registered_domain(host: str) -> str:
+    """The domain a host was registered under: X.gov.cn for a.b.X.gov.cn, example.com for
+    www.example.com (enough to tell 'the same organ' from 'another site'; an address is itself)."""
+    host = canonical_host(host)
+    if address_of(host) is not None:
+        return host
+    labels = host.split(".")
+    return ".".join(labels[-3:] if host.endswith(".gov.cn") else labels[-2:])
+
+
 def canonical_host(host: str) -> str:
     """A host as compared: lower case, an address in its one standard spelling."""
     host = (host or "").lower().strip("[]").rstrip(".")
@@ -112,14 +137,20 @@ class Scope:
             host, port = _split_entry(entry)
             wildcard = host.startswith("*.")
             host = host[2:] if wildcard else canonical_host(host)
-            if port is not None:  # written with its port: that port only
-                ports, default_too = frozenset({port}), False
+            if port is not None:  # written with its port: that port only (and, for the seed's
+                # own port on a host name, the scheme's default: the same site linked without it)
+                named = address_of(host) is None and "." in host and not wildcard
+                ports, default_too = frozenset({port}), named and port == seed_port
             else:  # without: the scheme's default port, and the seed URL's port on that host
                 matches_seed = seed_host == host or (wildcard and seed_host.endswith("." + host))
                 ports, default_too = frozenset({seed_port} if matches_seed and seed_port else ()), True
             self.entries.append((host, wildcard, ports, default_too))
             if not wildcard:
                 self.trusted.add(host)
+        self.organ_domain = organ_domain(seed_host) if portal.get("organ_subdomains", True) else None
+        if self.organ_domain:  # not trusted: its names must resolve outward (or as the seed's do)
+            self.entries.append((self.organ_domain, True, frozenset(), True))
+        self.domains = {registered_domain(h) for h, _, _, _ in self.entries}
 
     def refusal(self, url: str, any_path: bool = False) -> str | None:
         """None when the URL passes, else the reason it is refused (before DNS)."""
@@ -148,6 +179,17 @@ class Scope:
         if reason is None and not any_path and not (parts.path or "/").startswith(self.path_prefix):
             return OUTSIDE_PATH
         return reason
+
+    def own_domain(self, url: str) -> bool:
+        """Whether the URL's host is under a domain of the portal's own (a refusal there is a
+        lead the operator should see; one to another site is not)."""
+        try:
+            host = urlsplit(url).hostname
+        except ValueError:
+            return False
+        if not host or address_of(host) is not None or "." not in host.strip("."):
+            return False  # an address or a single-label name (a replica, a test): other ports are other sites
+        return registered_domain(host) in self.domains
 
     def admits(self, url: str, any_path: bool = False) -> bool:
         return self.refusal(url, any_path) is None
@@ -191,11 +233,19 @@ def portal_of(portals: dict, portal_id):
         return None
 
 
-def address_refusal(name: str, address: str, trusted: set[str]) -> str | None:
-    """After DNS: a name that no seed names must not lead to an internal address."""
+def address_refusal(name: str, address: str, trusted: set[str], inward: dict | None = None) -> str | None:
+    """After DNS: a name that no seed names must not lead to an internal address — unless it
+    is under a gov.cn domain whose named host resolved to that very address (`inward`:
+    registered domain -> internal addresses its trusted hosts resolved to): a replica or a
+    test serving the organ's subdomains from the seed's own address, never a new address."""
     if canonical_host(name) in trusted:
         return None
-    return RESOLVES_INWARD if is_internal(address) else None
+    if not is_internal(address):
+        return None
+    domain = registered_domain(name)
+    if inward and domain.endswith(".gov.cn") and address in inward.get(domain, ()):
+        return None
+    return RESOLVES_INWARD
 
 
 def resolve_checked(name: str, trusted: set[str]) -> str | None:

@@ -14,9 +14,10 @@ from urllib.parse import urlsplit
 from scrapy.resolver import CachingThreadedResolver
 from twisted.internet.error import DNSLookupError
 
-from .gate import address_refusal, canonical_host
+from .gate import address_refusal, canonical_host, is_internal, registered_domain
 
 _trusted: set[str] = set()  # hosts some seed of this crawl names: may resolve inward
+_inward: dict[str, set[str]] = {}  # registered domain -> internal addresses its trusted hosts resolved to
 _refused: dict[str, str] = {}  # name -> why it was refused after DNS
 
 
@@ -43,7 +44,9 @@ class GateResolver(CachingThreadedResolver):
         return deferred
 
     def _checked(self, address: str, name: str) -> str:
-        reason = address_refusal(name, address, _trusted)
+        if canonical_host(name) in _trusted and is_internal(address):
+            _inward.setdefault(registered_domain(name), set()).add(address)
+        reason = address_refusal(name, address, _trusted, _inward)
         if reason is not None:
             _refused[canonical_host(name)] = reason
             raise InwardName(f"{name} resolves to {address}: {reason}; not connected to")

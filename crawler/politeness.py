@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import random
 import time
+import weakref
 from collections import deque
 
 from protego import Protego
@@ -30,10 +31,23 @@ from scrapy.utils.httpobj import urlparse_cached
 class AddressClock:
     """What every host on one IP address shares: when its last request left, what is in transfer."""
 
-    def __init__(self):
+    def __init__(self, wake=None):
         self.lastseen = 0.0
         self.transferring: set = _Transfers(self)
         self.crawl_delay = 0.0
+        self.slots: weakref.WeakSet = weakref.WeakSet()  # the slots of the hosts on this address
+        self.wake = wake  # called with a slot whose queue waits: Scrapy wakes only the slot that finished
+
+    def answered(self) -> None:
+        """A transfer ended: the other hosts' queues on this address may go on (Scrapy would
+        wake only the slot whose request finished, and a sibling's queue would wait forever)."""
+        if self.wake is None:
+            return
+        from twisted.internet import reactor
+
+        for slot in list(self.slots):
+            if slot.queue:
+                reactor.callLater(0, self.wake, slot)
 
 
 class _Transfers(set):
@@ -54,6 +68,7 @@ class _Transfers(set):
         # too, the next request is a full delay after this one even if a busy reactor sent it late.
         self.clock.lastseen = max(self.clock.lastseen, time.monotonic())
         super().remove(request)
+        self.clock.answered()
 
 
 class PageFirstQueue(deque):
@@ -78,6 +93,7 @@ class PoliteSlot(Slot):
         super().__init__(concurrency, delay, 0.0)
         self.clock, self.upward_jitter, self.margin, self.floor = clock, jitter, margin, floor
         self.queue = PageFirstQueue()
+        clock.slots.add(self)
 
     # Scrapy's Slot reads and writes these two; here they are the address's.
     @property
@@ -159,7 +175,11 @@ class PolitenessMiddleware:
         return None
 
     def make_clock(self, address: str) -> AddressClock:
-        return AddressClock()
+        return AddressClock(wake=self._wake)
+
+    def _wake(self, slot) -> None:
+        if self.crawler.engine is not None and any(s is slot for s in self.downloader.slots.values()):
+            self.downloader._process_queue(slot)
 
     def make_slot(self, delay: float, clock: AddressClock) -> PoliteSlot:
         return PoliteSlot(self.per_host, delay, clock, self.jitter, self.margin, self.floor)

@@ -16,7 +16,7 @@ import yaml
 from .gate import scope_of
 
 FIELDS = {"id", "name", "url", "region", "level", "allowed_hosts", "path_prefix", "family", "verified", "note",
-          "columns", "division_code", "source"}
+          "columns", "division_code", "source", "organ_subdomains"}
 # zone: a development zone's 管委会 (开发区, 高新区, 新区 …); an office has its government's level.
 LEVELS = {"national", "province", "prefecture", "county", "zone", "township", "department"}
 
@@ -115,6 +115,8 @@ def load_seeds(path: str | Path) -> list[dict]:
             raise SeedsError(f"{where}: columns must be a list of http(s) URLs (the portal's 年报 columns)")
         if entry.get("division_code") is not None and not re.fullmatch(r"\d{6}", str(entry["division_code"])):
             raise SeedsError(f"{where}: division_code {entry['division_code']!r} is not a 6-digit code")
+        if entry.get("organ_subdomains") is not None and not isinstance(entry["organ_subdomains"], bool):
+            raise SeedsError(f"{where}: organ_subdomains must be true or false")
         portal = dict(entry)
         portal.setdefault("id", re.sub(r"[^a-z0-9]+", "-", (parts.netloc + parts.path).lower()).strip("-"))
         portal["allowed_hosts"] = [h.lower() for h in hosts or _both_spellings(parts.netloc.lower())]

@@ -26,6 +26,7 @@ from .source import Document, UnreadableDocument, find_fields, page_spec, title_
 from .mht import html_part, is_mht
 from .sniff import file_kind, text_kind
 from .values import fold
+from .visible import visible
 
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php"}
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
@@ -113,6 +114,16 @@ def stray_bytes_error(stray: StrayBytes) -> str:
 
 
 def load(data: bytes, source: str, content_type: str = "") -> Document:
+    """The document read, its title, <meta> values and metadata fields as a person reads them
+    (extract/visible.py: invisible and control characters out); the body stays as written."""
+    doc = _load_kind(data, source, content_type)
+    doc.title = visible(doc.title) or None if doc.title is not None else None
+    doc.meta = {k: visible(v) if isinstance(v, str) else v for k, v in doc.meta.items()}
+    doc.fields = {k: visible(v) if isinstance(v, str) else v for k, v in doc.fields.items()}
+    return doc
+
+
+def _load_kind(data: bytes, source: str, content_type: str = "") -> Document:
     if not data.strip():
         raise UnreadableDocument("empty file: nothing to read")
     if is_mht(data):

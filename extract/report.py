@@ -10,6 +10,7 @@ from .document import Document, UnreadableDocument, load, page_spec
 from .grid import ROW_END, Text, Where, rows_of
 from .model import Report
 from .values import Cell, classify, fold
+from .visible import organ_name, visible
 
 
 def extract_file(path: str | Path) -> Report:
@@ -73,7 +74,7 @@ def as_shown(data: bytes, source: str, out: Report) -> Report:
 def extract_document(doc: Document) -> Report:
     errors: list[str] = ([doc.stray_bytes] if doc.stray_bytes else []) + list(doc.errors)
     (organ, organ_from), (year, year_from) = organ_and_year_of(doc)
-    agency = organ or doc.fields.get("publisher") or doc.fields.get("meta_publisher")
+    agency = organ_name(organ or doc.fields.get("publisher") or doc.fields.get("meta_publisher")) or None
     if agency and not organ:
         organ_from = "metadata block" if doc.fields.get("publisher") else "meta"
     published = normalise_date(doc.fields.get("meta_published") or doc.fields.get("published"))
@@ -285,10 +286,10 @@ def line_cells(line: str) -> list[str]:
 def organ_and_year(title: str | None):
     if not title:
         return None, None
-    m = page_spec()["title_re"].search(title)
+    m = page_spec()["title_re"].search(visible(title))
     if not m:
         return None, None
-    organ = re.sub(r"^(关于|公开)", "", m.group("organ").strip(" 　:：-—"))
+    organ = re.sub(r"^(关于|公开)", "", organ_name(m.group("organ")).strip(" 　:：-—"))
     return (organ or None), int(m.group("year"))
 
 

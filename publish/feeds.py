@@ -37,3 +37,39 @@ def public_scope(datasette, scope) -> dict:
     headers = [[k, v] for k, v in scope.get("headers") or [] if k.lower() != b"host"]
     headers.append([b"host", base.netloc.encode("ascii", "ignore") if base.netloc else b"localhost"])
     return dict(scope, scheme=base.scheme or "http", headers=headers)
+
+
+def _answer_empty_feeds() -> None:
+    """datasette-atom takes the feed's `updated` from max() of its entries: a feed with no entry
+    (a new archive: no change, no failing check yet) answered 500. Such a feed is answered as a
+    valid Atom feed with no entries, updated now."""
+    import datasette_atom
+
+    original = datasette_atom.render_atom
+    if getattr(original, "answers_empty", False):
+        return
+
+    def render_atom(datasette, request, sql, columns, rows, database, table, query_name, view_name, data):
+        if rows:
+            return original(datasette, request, sql, columns, rows, database, table, query_name, view_name, data)
+        import datetime
+
+        from datasette.utils.asgi import Response
+        from feedgen.feed import FeedGenerator
+
+        fg = FeedGenerator()
+        fg.id(request.url)
+        fg.link(href=request.url, rel="self")
+        fg.updated(datetime.datetime.now(datetime.timezone.utc))
+        try:
+            title = datasette.metadata(database=database)["queries"][query_name]["title"]
+        except (KeyError, TypeError):
+            title = query_name or table or "feed"
+        fg.title(title)
+        return Response(fg.atom_str(pretty=True), content_type="application/xml; charset=utf-8", status=200)
+
+    render_atom.answers_empty = True
+    datasette_atom.render_atom = render_atom  # read by its register_output_renderer when Datasette starts
+
+
+_answer_empty_feeds()

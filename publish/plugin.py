@@ -22,7 +22,7 @@ from datasette import hookimpl
 
 from archive.search import match_query
 
-from . import excel, feeds, limits, render, site
+from . import bidi, excel, feeds, limits, render, site
 
 SNIPPET_WIDTH = 40  # characters shown on each side of a match
 
@@ -87,5 +87,6 @@ def asgi_wrapper(datasette):
             if feeds.is_feed(scope):  # answered as if addressed to the base URL, never the Host header
                 scope = feeds.public_scope(datasette, scope)
             await app(scope, receive, send)
-        return limits.bounded_headers(limits.only_reads(limits.bounded_sql(excel.with_bom(ranked_search))))
+        return bidi.without_direction_controls(
+            limits.bounded_headers(limits.only_reads(limits.bounded_sql(excel.with_bom(ranked_search)))))
     return wrap

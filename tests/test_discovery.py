@@ -184,3 +184,28 @@ def test_a_report_named_without_a_year_is_a_report_link_in_a_list_only():
     assert not discover.is_report_link(label) and discover.is_report_link(label, in_list=True)
     assert not discover.is_report_link("政府信息公开年度报告", in_list=True)  # a column's name
     assert not discover.is_report_link("青田县政府信息公开工作年度报告图解", in_list=True)
+
+
+def _trs_pager_spellings():
+    """TRS pager scripts as sites write them: (script, list page, expected page files)."""
+    base = "http://h/zwgk/nb/"
+    for ext in ("html", "shtml", "htm"):
+        want = [f"{base}index_{n}.{ext}" for n in range(1, 4)]
+        yield f'<script>createPageHTML(4, 0, "index", "{ext}");</script>', f"{base}index.{ext}", want
+        yield (f'<script>var countPage = 4//共多少页\nvar currentPage = 1;'
+               f'createPageHTML(countPage, currentPage, "index", "{ext}");</script>'), f"{base}index_1.{ext}", want
+        yield (f"<script>var currentPage=0; var countPage=4;\ncreatePageHTML( countPage , currentPage ,'index','{ext}' )"
+               "</script>"), f"{base}index.{ext}", want
+        # only the count: the page files spelt as the list page itself
+        yield "<script>var countPage = 4;</script>", f"{base}index.{ext}", want
+
+
+@pytest.mark.parametrize("script,url,want", list(_trs_pager_spellings()))
+def test_trs_pager_script_read_from_its_arguments(script, url, want):
+    assert discover.pagination(f"<ul></ul>{script}", url) == want
+
+
+def test_trs_pager_function_definition_is_not_a_call():
+    js = ("<script>function createPageHTML(_nPageCount,_nCurrIndex,_sPageName,_sPageExt){}\n"
+          'createPageHTML(3, 0, "index", "shtml");</script>')
+    assert discover.pagination(js, "http://h/nb/index.shtml") == ["http://h/nb/index_1.shtml", "http://h/nb/index_2.shtml"]

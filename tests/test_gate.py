@@ -131,3 +131,54 @@ def test_python_m_extract_fetches_nothing_a_document_links(canary, tmp_path):
                           capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert "Traceback" not in proc.stderr
     assert hits == []
+
+
+def _organ_subdomain_spellings():
+    for seed in ("https://www.wuyi.gov.cn/", "http://wuyi.gov.cn/", "https://WWW.WUYI.GOV.CN/"):
+        for host in ("xxgk.wuyi.gov.cn", "jyj.wuyi.gov.cn", "a.b.wuyi.gov.cn", "XXGK.wuyi.gov.cn."):
+            yield seed, f"https://{host}/jyj/gkml/index.html", True
+        for host in ("wuyi.gov.cn.evil.test", "xwuyi.gov.cn", "pujiang.gov.cn", "gov.cn", "www.gov.cn",
+                     "xxgk.wuyi.gov.cn:8080", "127.0.0.1"):
+            yield seed, f"https://{host}/", False
+    # a department's seed, or a seed off gov.cn, is never widened
+    yield "https://jyj.wuyi.gov.cn/", "https://xxgk.wuyi.gov.cn/", False
+    yield "https://www.example.com/", "https://xxgk.example.com/", False
+
+
+@pytest.mark.parametrize("seed,url,admitted", list(_organ_subdomain_spellings()))
+def test_subdomains_of_the_governments_own_gov_cn_domain_are_its_portal(seed, url, admitted):
+    host = seed.split("/")[2].lower()
+    scope = Scope({"url": seed, "allowed_hosts": [host, host.removeprefix("www.")]})
+    assert scope.admits(url, any_path=True) is admitted, scope.refusal(url, any_path=True)
+    assert Scope({"url": seed, "allowed_hosts": [host], "organ_subdomains": False}).admits(url) is (
+        admitted and url.split("/")[2].lower().rstrip(".") == host)
+
+
+def test_an_organ_subdomain_resolves_inward_only_to_the_seeds_own_address():
+    inward = {"wuyi.gov.cn": {"127.0.5.20"}}
+    trusted = {"www.wuyi.gov.cn"}
+    assert gate.address_refusal("xxgk.wuyi.gov.cn", "127.0.5.20", trusted, inward) is None
+    assert gate.address_refusal("xxgk.wuyi.gov.cn", "127.0.0.1", trusted, inward) == gate.RESOLVES_INWARD
+    assert gate.address_refusal("xxgk.pujiang.gov.cn", "127.0.5.20", trusted, inward) == gate.RESOLVES_INWARD
+    assert gate.address_refusal("xxgk.wuyi.gov.cn", "8.8.8.8", trusted, inward) is None
+
+
+@pytest.mark.parametrize("port,link,admitted", [
+    (8443, "https://www.hs4.gov.cn/zwgk/", True), (8443, "http://www.hs4.gov.cn/zwgk/", True),
+    (8443, "https://www.hs4.gov.cn:8443/zwgk/", True), (8443, "https://www.hs4.gov.cn:6379/", False),
+    (8080, "http://www.hs4.gov.cn/", True), (8080, "http://www.hs4.gov.cn:8081/", False)])
+def test_a_host_seeded_with_its_port_admits_the_default_port_too(port, link, admitted):
+    scope = Scope({"url": f"https://www.hs4.gov.cn:{port}/", "allowed_hosts": [f"www.hs4.gov.cn:{port}"],
+                   "organ_subdomains": False})
+    assert scope.admits(link) is admitted, scope.refusal(link)
+    # an address (or a single-label name) seeded with a port admits that port only
+    for host in ("127.0.0.1", "localhost"):
+        assert not Scope({"url": f"http://{host}:{port}/", "allowed_hosts": [f"{host}:{port}"]}).admits(f"http://{host}/")
+
+
+def test_own_domain_is_a_registered_domain_of_a_name():
+    scope = Scope({"url": "https://jyj.wuyi.gov.cn/", "allowed_hosts": ["jyj.wuyi.gov.cn"]})
+    assert scope.own_domain("https://www.wuyi.gov.cn/x") and scope.own_domain("https://jyj.wuyi.gov.cn:8080/")
+    assert not scope.own_domain("https://www.pujiang.gov.cn/") and not scope.own_domain("https://www.gov.cn/")
+    local = Scope({"url": "http://127.0.0.1:8101/", "allowed_hosts": ["127.0.0.1:8101"]})
+    assert not local.own_domain("http://127.0.0.1:8102/") and not Scope(PORTAL).own_domain("http://localhost:8102/")

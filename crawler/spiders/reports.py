@@ -23,7 +23,7 @@ from archive import runs
 from archive.store import save_portal
 
 from .. import report_files, report_parts, size_caps
-from ..gate import scope_of
+from ..gate import ANOTHER_HOST, ANOTHER_PORT, scope_of
 from ..challenge import ChallengeNotPassed
 from ..retry import UNREACHABLE_OR_SILENT as UNREACHABLE
 from ..retry import first_contact, http_error_record
@@ -155,6 +155,12 @@ class ReportsSpider(ListReading, FeedsAndSitemaps, BrowserReference, ReportPages
         portal uses the portal's own cookie jar (cookies a challenge earned)."""
         portal_id = request.meta["portal"]
         if not in_scope(self.portals[portal_id], request.url, any_path=kind == "api"):
+            scope = scope_of(self.portals[portal_id])
+            refusal = scope.refusal(request.url, any_path=kind == "api")
+            if refusal in (ANOTHER_PORT, ANOTHER_HOST) and scope.own_domain(request.url):
+                # a lead on the portal's own domain (another port, a sibling host): the operator
+                # sees it (one errors row per portal and reason); links to other sites stay quiet
+                self.session.refuse(portal_id, request.url, f"a link on the portal's own domain to {refusal}")
             return None
         key = (self.crawler.request_fingerprinter.fingerprint(request), request.meta.get("fragment"))
         if key in self._seen and not request.meta.get("from_memory") and not request.meta.get("read_again"):
