@@ -12,12 +12,16 @@ needs) and jitters its delay by ±50 %; here the slot of each host is a `PoliteS
   answer came back, so however late a busy reactor sent it, the next one is a full delay
   after it at the host (CONCURRENT_REQUESTS_PER_DOMAIN applies with no delay);
 - the time of the last request and the requests in transfer belong to the host's IP address,
-  so two names of one server share one interval and one concurrency.
+  so two names of one server share one interval and one concurrency; and since Scrapy, when a
+  request ends, looks only at its own host's queue, the other names' queues on the address are
+  looked at too (`wake_siblings`): else a name whose requests queued while another name of the
+  address was in transfer waits for good (the crawl never ends).
 """
 from __future__ import annotations
 
 import random
 import time
+import weakref
 from collections import deque
 
 from protego import Protego
@@ -34,6 +38,7 @@ class AddressClock:
         self.lastseen = 0.0
         self.transferring: set = _Transfers(self)
         self.crawl_delay = 0.0
+        self.slots: weakref.WeakSet = weakref.WeakSet()  # every host's slot on the address
 
 
 class _Transfers(set):
@@ -78,6 +83,7 @@ class PoliteSlot(Slot):
         super().__init__(concurrency, delay, 0.0)
         self.clock, self.upward_jitter, self.margin, self.floor = clock, jitter, margin, floor
         self.queue = PageFirstQueue()
+        clock.slots.add(self)
 
     # Scrapy's Slot reads and writes these two; here they are the address's.
     @property
@@ -122,6 +128,7 @@ class PolitenessMiddleware:
         self.address_of: dict[str, str] = {}  # host name -> IP address
         self.clocks: dict[str, AddressClock] = {}  # IP address -> its clock
         crawler.signals.connect(self.on_robots, signal=signals.response_downloaded)
+        crawler.signals.connect(self.wake_siblings, signal=signals.request_left_downloader)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -157,6 +164,19 @@ class PolitenessMiddleware:
             self.downloader.slots[key] = self.make_slot(delay, self.clocks[address])
             self.downloader._start_slot_gc()
         return None
+
+    def wake_siblings(self, request, spider=None):
+        """A request left its slot: the other names' slots on its address may send now (Scrapy
+        itself looks only at the request's own slot, which frees the address's shared transfers)."""
+        downloader = getattr(self.crawler.engine, "downloader", None)
+        if downloader is None:
+            return
+        slot = downloader.slots.get(downloader.get_slot_key(request))
+        if not isinstance(slot, PoliteSlot):
+            return
+        for sibling in list(slot.clock.slots):
+            if sibling is not slot and sibling.queue and sibling.free_transfer_slots() > 0:
+                downloader._process_queue(sibling)
 
     def make_clock(self, address: str) -> AddressClock:
         return AddressClock()
