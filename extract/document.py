@@ -32,7 +32,7 @@ SCRIPT_SUFFIXES = {".js", ".json"}
 
 def sniff_kind(data: bytes, name: str = "", content_type: str = "") -> str:
     by_bytes = file_kind(data)  # the bytes decide first: names and headers are often wrong
-    if by_bytes in ("pdf", "ole", "rtf", "image"):
+    if by_bytes in ("pdf", "ole", "rtf", "image", "mht"):
         return by_bytes
     if by_bytes in ("ooxml", "ofd", "zip"):
         return "zip"
@@ -114,6 +114,11 @@ def load(data: bytes, source: str, content_type: str = "") -> Document:
     if not data.strip():
         raise UnreadableDocument("empty file: nothing to read")
     kind = sniff_kind(data, source, content_type)
+    if kind == "mht":  # a web archive (Word's "single file web page", often named .doc): its HTML
+        from .mht import html_part
+
+        data, content_type = html_part(data)
+        kind = "html"
     if kind in ("text", "html", "script"):
         # the bytes say what a text file is, not its name: a JS data file saved as .txt
         found = text_kind(data)
@@ -259,6 +264,12 @@ def _own_cells(table) -> list:
     return list(itertools.islice(own, 2))
 
 
+def _span(value: str | None) -> int:
+    """A rowspan/colspan as browsers read it: its leading digits ("2px" is 2), else 1."""
+    digits = re.match(r"\s*(\d+)", value or "")
+    return max(1, int(digits.group(1))) if digits else 1
+
+
 def table_stream(table, index: int | None = None, layout: str = "html") -> list:
     """A table's cells in reading order, each printed once, ROW_END after each row; each
     cell remembers its table, row, column and span."""
@@ -266,7 +277,7 @@ def table_stream(table, index: int | None = None, layout: str = "html") -> list:
     rows = [row for row in table.iter("tr") if next(row.iterancestors("table")) is table]
     for r, row in enumerate(rows, 1):  # a row of a nested table is read as part of its own cell
         for c, cell in enumerate(row.xpath("./td|./th"), 1):
-            span = (int(cell.get("rowspan") or 1), int(cell.get("colspan") or 1)) \
+            span = (_span(cell.get("rowspan")), _span(cell.get("colspan"))) \
                 if cell.get("rowspan") or cell.get("colspan") else None
             stream.append(Text(re.sub(r"\s+", " ", cell.text_content()).strip(), Where(layout, index, r, c, span=span)))
         stream.append(ROW_END)

@@ -43,8 +43,7 @@ KNOWN = {
     "dead4-limit": set(),
     # round 5 (tests/world/captures5.py, portals5.py, attacks5.py), main @ 0c58174
     "capture5": {"docx-tracked", "docx-del-inside",  # deleted (tracked) figures read: WRONG cells
-                 "numerals-daxie",  # 大写 counts (壹佰零伍) not read: 70% exact, no wrong
-                 "doc-is-mht"},  # Word MHT under .doc: quoted-printable not decoded, ValueError (rowspan=3D2) raised
+                 "numerals-daxie"},  # 大写 counts (壹佰零伍) not read: 70% exact, no wrong
     "attack5": {"port-row"},
     # an 11.5 MB body_text over the site's SQLITE_LIMIT_LENGTH (10 MiB): /archive/reports, its JSON,
     # CSV, row pages and the Atom feeds answer 500; an organ's U+202E reaches 8 pages raw
