@@ -9,9 +9,11 @@ what remains (crawler/retry.py reads `url_deadline`).
 
 A request already past this middleware may wait in its host's polite slot (a long Crawl-delay,
 a slow host's backlog): every few seconds the queues are swept, and the waiting requests of a
-portal past its limit are dropped too (the limit recorded once, as above); so is a request
-that waited past its URL_TIME_LIMIT (recorded for that URL, stage `limit`): no request waits
-for good. Once the crawl is closing (an operator's Ctrl-C or SIGTERM), the requests still
+portal past its limit are dropped too (the limit recorded once, as above). A slot that could
+send but is not (a lost wake-up: nothing in transfer for its address, no delay pending) is
+started again; and the requests of a slot whose address has sent nothing for URL_TIME_LIMIT
+while they wait (a stuck slot: a polite one sends at least once every MAX_CRAWL_DELAY) are
+dropped, each recorded (stage `limit`): no request waits for good. Once the crawl is closing (an operator's Ctrl-C or SIGTERM), the requests still
 waiting for their host are dropped at the next sweep: the requests in transfer end within
 DOWNLOAD_TIMEOUT, and the crawl closes and publishes what it archived."""
 from __future__ import annotations
@@ -65,8 +67,9 @@ class WatchdogMiddleware:
 
     def sweep(self) -> None:
         """Drop the requests waiting in a download slot whose portal is past PORTAL_TIME_LIMIT,
-        whose own URL_TIME_LIMIT has passed, or all of them once the crawl is closing."""
-        now = time.time()
+        whose slot sent nothing for URL_TIME_LIMIT, or all of them once the crawl is closing;
+        start a slot again that could send and is not."""
+        now, clock_now = time.time(), time.monotonic()
         expired = {p for p, t in self.started.items() if self.portal_limit and now - t > self.portal_limit}
         engine = self.crawler.engine
         closing = getattr(getattr(engine, "_slot", None), "closing", None) is not None
@@ -75,8 +78,12 @@ class WatchdogMiddleware:
         for slot in list(getattr(downloader, "slots", {}).values()):
             if not slot.queue:
                 continue
-            why = {id(e[0]): self._why_drop(e[0], now, expired, closing) for e in slot.queue}
+            stuck = bool(self.url_limit and slot.lastseen) and clock_now - slot.lastseen > self.url_limit
+            why = {id(e[0]): self._why_drop(e[0], expired, closing, stuck) for e in slot.queue}
             if not any(why.values()):
+                if slot.latercall is None and slot.free_transfer_slots() > 0:
+                    self.crawler.stats.inc_value("watchdog/slot_restarted")  # a lost wake-up
+                    downloader._process_queue(slot)
                 continue
             waiting = list(slot.queue)
             slot.queue.clear()
@@ -96,20 +103,20 @@ class WatchdogMiddleware:
                 portal, first, "limit", f"the crawl was stopped: {n} request(s) waiting for their host not sent "
                                         "(the next run resumes the portal)")
 
-    def _why_drop(self, request, now: float, expired: set, closing: bool):
+    def _why_drop(self, request, expired: set, closing: bool, stuck: bool):
         """The exception a waiting request is dropped with (its cut recorded), or None."""
         portal = request.meta.get("portal")
         if portal in expired:
             if portal not in self.cut:
                 self._cut_off(portal, request.url, "while it waited for its host")
             return PortalCutOff(f"{request.url}: portal {portal} cut off while waiting for its host (PORTAL_TIME_LIMIT)")
-        deadline = request.meta.get("url_deadline")
         if closing:
             return WaitCutOff(f"{request.url}: the crawl was stopped while it waited for its host; not sent")
-        if deadline is not None and now > deadline:
+        if stuck:
             from .session import CrawlSession
 
-            why = f"URL_TIME_LIMIT ({self.url_limit:.0f} s) reached while it waited for its host; not sent"
+            why = (f"URL_TIME_LIMIT ({self.url_limit:.0f} s) reached while it waited for its host, which was sent "
+                   "nothing meanwhile; not sent")
             CrawlSession.of(self.crawler).error(portal, request.url, "limit", why)
             return WaitCutOff(f"{request.url}: {why}")
         return None
