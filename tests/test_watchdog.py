@@ -107,14 +107,15 @@ def test_a_long_crawl_delay_is_honoured_up_to_the_cap_and_the_portal_read(tmp_pa
 
 
 def test_a_request_waiting_past_its_url_time_limit_is_cut_and_recorded(tmp_path):
-    """No request waits for good: the homepage waiting out a 60 s Crawl-delay is dropped at
-    URL_TIME_LIMIT (6 s), recorded (stage `limit`), and the crawl ends."""
+    """No request waits for good: the homepage waiting for a host that is sent nothing for
+    URL_TIME_LIMIT (6 s; here a 60 s Crawl-delay) is dropped, recorded (stage `limit`), and
+    the crawl ends."""
     proc, db, asked, _ = _delay_crawl(tmp_path, b"User-agent: *\nCrawl-delay: 86400\nAllow: /\n",
                                       "-s", "URL_TIME_LIMIT=6")
     assert "Traceback" not in proc.stderr and proc.returncode == 1, proc.stderr[-3000:]
     assert asked == ["/robots.txt"], asked
     errors = [(e["stage"], e["url"], e["message"]) for e in db["errors"].rows]
-    cut = [e for e in errors if e[0] == "limit" and "URL_TIME_LIMIT (6 s) reached while it waited" in e[2]]
+    cut = [e for e in errors if e[0] == "limit" and "URL_TIME_LIMIT (6 s) reached while it waited for its host" in e[2]]
     assert cut and cut[0][1].endswith("/"), errors
 
 

@@ -47,11 +47,7 @@ KNOWN = {
     "attack5": {"port-row"},
     # an 11.5 MB body_text over the site's SQLITE_LIMIT_LENGTH (10 MiB): /archive/reports, its JSON,
     # CSV, row pages and the Atom feeds answer 500; an organ's U+202E reaches 8 pages raw
-    # host names sharing one address (4 spellings of one host; two counties' vhosts): the crawl
-    # never ends, its downloads held ("2 in the downloader, 2 waiting for their host") — the
-    # twins only sometimes (held in one all-cases run, hung in another: twins/b 0 reports)
-    "portals5": {"host-spellings/mixed", "finishes/shared-address", "twins/a", "twins/b",
-                 "dept-subsite/xxgk-host", "dept-subsite/dept-host",  # a department's subsite: refused silently
+    "portals5": {"dept-subsite/xxgk-host", "dept-subsite/dept-host",  # a department's subsite: refused silently
                  "trs-pager/countpage",  # pages past 5 asked as index_N.html, not .shtml: 404, reports lost
                  "invisible-chars/zwsp", "invisible-chars/bom", "invisible-chars/rtl", "invisible-chars/ctrl"},
     "site5": {"never-500", "parse-bounded", "rtl-isolated"},  # a seed on :8443 whose pages link the host without the port: report lost
