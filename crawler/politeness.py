@@ -12,7 +12,10 @@ needs) and jitters its delay by ±50 %; here the slot of each host is a `PoliteS
   answer came back, so however late a busy reactor sent it, the next one is a full delay
   after it at the host (CONCURRENT_REQUESTS_PER_DOMAIN applies with no delay);
 - the time of the last request and the requests in transfer belong to the host's IP address,
-  so two names of one server share one interval and one concurrency.
+  so two names of one server share one interval and one concurrency; and since Scrapy, when a
+  request ends, looks only at its own host's queue, the other names' queues on the address are
+  looked at too (`wake_siblings`): else a name whose requests queued while another name of the
+  address was in transfer waits for good (the crawl never ends).
 """
 from __future__ import annotations
 
@@ -31,23 +34,11 @@ from scrapy.utils.httpobj import urlparse_cached
 class AddressClock:
     """What every host on one IP address shares: when its last request left, what is in transfer."""
 
-    def __init__(self, wake=None):
+    def __init__(self):
         self.lastseen = 0.0
         self.transferring: set = _Transfers(self)
         self.crawl_delay = 0.0
-        self.slots: weakref.WeakSet = weakref.WeakSet()  # the slots of the hosts on this address
-        self.wake = wake  # called with a slot whose queue waits: Scrapy wakes only the slot that finished
-
-    def answered(self) -> None:
-        """A transfer ended: the other hosts' queues on this address may go on (Scrapy would
-        wake only the slot whose request finished, and a sibling's queue would wait forever)."""
-        if self.wake is None:
-            return
-        from twisted.internet import reactor
-
-        for slot in list(self.slots):
-            if slot.queue:
-                reactor.callLater(0, self.wake, slot)
+        self.slots: weakref.WeakSet = weakref.WeakSet()  # every host's slot on the address
 
 
 class _Transfers(set):
@@ -68,7 +59,6 @@ class _Transfers(set):
         # too, the next request is a full delay after this one even if a busy reactor sent it late.
         self.clock.lastseen = max(self.clock.lastseen, time.monotonic())
         super().remove(request)
-        self.clock.answered()
 
 
 class PageFirstQueue(deque):
@@ -138,6 +128,7 @@ class PolitenessMiddleware:
         self.address_of: dict[str, str] = {}  # host name -> IP address
         self.clocks: dict[str, AddressClock] = {}  # IP address -> its clock
         crawler.signals.connect(self.on_robots, signal=signals.response_downloaded)
+        crawler.signals.connect(self.wake_siblings, signal=signals.request_left_downloader)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -174,12 +165,21 @@ class PolitenessMiddleware:
             self.downloader._start_slot_gc()
         return None
 
-    def make_clock(self, address: str) -> AddressClock:
-        return AddressClock(wake=self._wake)
+    def wake_siblings(self, request, spider=None):
+        """A request left its slot: the other names' slots on its address may send now (Scrapy
+        itself looks only at the request's own slot, which frees the address's shared transfers)."""
+        downloader = getattr(self.crawler.engine, "downloader", None)
+        if downloader is None:
+            return
+        slot = downloader.slots.get(downloader.get_slot_key(request))
+        if not isinstance(slot, PoliteSlot):
+            return
+        for sibling in list(slot.clock.slots):
+            if sibling is not slot and sibling.queue and sibling.free_transfer_slots() > 0:
+                downloader._process_queue(sibling)
 
-    def _wake(self, slot) -> None:
-        if self.crawler.engine is not None and any(s is slot for s in self.downloader.slots.values()):
-            self.downloader._process_queue(slot)
+    def make_clock(self, address: str) -> AddressClock:
+        return AddressClock()
 
     def make_slot(self, delay: float, clock: AddressClock) -> PoliteSlot:
         return PoliteSlot(self.per_host, delay, clock, self.jitter, self.margin, self.floor)

@@ -35,7 +35,7 @@ SCRIPT_SUFFIXES = {".js", ".json"}
 
 def sniff_kind(data: bytes, name: str = "", content_type: str = "") -> str:
     by_bytes = file_kind(data)  # the bytes decide first: names and headers are often wrong
-    if by_bytes in ("pdf", "ole", "rtf", "image"):
+    if by_bytes in ("pdf", "ole", "rtf", "image", "mht"):
         return by_bytes
     if by_bytes in ("ooxml", "ofd", "zip"):
         return "zip"
@@ -132,6 +132,11 @@ def _load_kind(data: bytes, source: str, content_type: str = "") -> Document:
             raise UnreadableDocument("a web archive (MHT) with no HTML page inside")
         data, content_type = part
     kind = sniff_kind(data, source, content_type)
+    if kind == "mht":  # sniffed as a web archive whose headers is_mht's scan did not see
+        part = html_part(data)
+        if part is None:
+            raise UnreadableDocument("a web archive (MHT) with no HTML page inside")
+        (data, content_type), kind = part, "html"
     if kind in ("text", "html", "script"):
         # the bytes say what a text file is, not its name: a JS data file saved as .txt
         found = text_kind(data)

@@ -7,6 +7,8 @@ import email
 import email.policy
 import re
 
+# a label's superset: Word writes gb2312 for text with characters only GB18030 has
+_WIDER = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030"}
 _MHT_HEAD = re.compile(rb"^\s*(?:[\w-]+:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*)*?content-type:\s*multipart/related", re.I)
 
 
@@ -22,6 +24,7 @@ def html_part(data: bytes) -> tuple[bytes, str] | None:
         if part.get_content_type() == "text/html":
             body = part.get_payload(decode=True)
             if body:
-                charset = part.get_content_charset()
+                charset = (part.get_content_charset() or "").lower()
+                charset = _WIDER.get(charset, charset)
                 return body, "text/html" + (f"; charset={charset}" if charset else "")
     return None

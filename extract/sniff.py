@@ -3,7 +3,7 @@ Content-Type, which portals get wrong (a Word file behind `DownLoad.aspx?FilePat
 as application/octet-stream, a PDF named `.html`, a JS data file saved as `.txt`).
 
 `file_kind(data)` names binary containers by their signatures (PDF, OLE2, RTF, OOXML, OFD,
-images) and HTML; `text_kind(data)` tells the text kinds apart: an HTML page, a
+images), MIME web archives (MHT: Word's "single file web page", often named `.doc`) and HTML; `text_kind(data)` tells the text kinds apart: an HTML page, a
 JavaScript/JSON file carrying the report's HTML in a string literal, Markdown, plain text.
 Pure: bytes in, a name out.
 """
@@ -23,13 +23,19 @@ _HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<?xml version
                 b"<script", b"<div", b"<table", b"<p>", b"<!--")
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
-BINARY_KINDS = frozenset({"pdf", "ole", "rtf", "ooxml", "ofd", "zip", "image"})
-REPORT_FILE_KINDS = frozenset({"pdf", "ole", "rtf", "ooxml", "ofd"})  # read like an attachment
+# a MIME message's header lines, then one saying it is MIME (MHT files start so)
+_MIME = re.compile(rb"^(?:[\w-]+:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*)*?"
+                   rb"(?:mime-version:|content-type:\s*multipart/)", re.I)
+
+# "mht" is text, but a document, never a page to walk
+BINARY_KINDS = frozenset({"pdf", "ole", "rtf", "ooxml", "ofd", "zip", "image", "mht"})
+REPORT_FILE_KINDS = frozenset({"pdf", "ole", "rtf", "ooxml", "ofd", "mht"})  # read like an attachment
 
 
 def file_kind(data: bytes) -> str:
     """'pdf', 'ole' (DOC/WPS/XLS), 'rtf', 'ooxml' (DOCX/XLSX), 'ofd', 'zip' (another
-    archive), 'image', 'html', or 'unknown' (text or bytes these signatures do not name)."""
+    archive), 'image', 'mht' (a MIME web archive), 'html', or 'unknown' (text or bytes these
+    signatures do not name)."""
     head = data[:4096]
     stripped = head.lstrip(b" \t\r\n\x00")
     for bom in _BOMS:
@@ -49,6 +55,8 @@ def file_kind(data: bytes) -> str:
         if b"[Content_Types].xml" in head or b"word/" in head or b"xl/" in head or b"docProps/" in head:
             return "ooxml"
         return "zip"
+    if _MIME.match(stripped):
+        return "mht"
     lowered = stripped[:256].lower()
     if lowered.startswith(_HTML_STARTS) or (lowered.startswith(b"<") and b"<html" in head.lower()):
         return "html"

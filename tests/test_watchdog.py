@@ -2,6 +2,7 @@
 PORTAL_TIME_LIMIT and recorded `incomplete` with the reason, while another portal of the
 same crawl finishes and the archive is published; a request waiting out a robots.txt
 Crawl-delay (capped at MAX_CRAWL_DELAY, recorded) is cut at the limit too."""
+import signal
 import subprocess
 import time
 import urllib.parse
@@ -42,7 +43,9 @@ def test_a_portal_holding_the_crawl_is_cut_off_and_the_others_are_published(tmp_
 
 # --- a robots.txt asking a day between requests (crawler/politeness.py, crawler/watchdog.py) ---
 
-def _delay_crawl(tmp_path, robots: bytes, *extra: str):
+def _delay_crawl(tmp_path, robots: bytes, *extra: str, interrupt_when_asked: str | None = None):
+    """The crawl of one portal behind `robots`; with `interrupt_when_asked`, one SIGINT (an
+    operator's Ctrl-C) once the host was asked for that path."""
     portal = a4.portal(0, "healthy", "武义县人民政府")
     routes = dict(portal.routes)
     routes["/about.html"] = Answer(200, page("本站概况", "<p>概况</p>").encode())
@@ -54,10 +57,23 @@ def _delay_crawl(tmp_path, robots: bytes, *extra: str):
                                       "level": "county", "allowed_hosts": [netloc]}], allow_unicode=True),
                      encoding="utf-8")
     try:
-        proc = subprocess.run([str(BIN / "scrapy"), "crawl", "reports", "-a", f"seeds={seeds}",
-                               "-s", f"ARCHIVE_DB={tmp_path / 'archive.db'}", "-s", "DOWNLOAD_DELAY=0",
-                               "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "BROWSER_REFERENCE=False", *extra],
-                              cwd=ROOT, capture_output=True, text=True, timeout=300)
+        popen = subprocess.Popen([str(BIN / "scrapy"), "crawl", "reports", "-a", f"seeds={seeds}",
+                                  "-s", f"ARCHIVE_DB={tmp_path / 'archive.db'}", "-s", "DOWNLOAD_DELAY=0",
+                                  "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "BROWSER_REFERENCE=False", *extra],
+                                 cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if interrupt_when_asked:
+            for _ in range(600):  # bounded: 60 s for the crawl to start and ask
+                if any(path == interrupt_when_asked for _, path, _ in site.log) or popen.poll() is not None:
+                    break
+                time.sleep(0.1)
+            time.sleep(1)
+            popen.send_signal(signal.SIGINT)
+        try:
+            out, err = popen.communicate(timeout=300)
+        except subprocess.TimeoutExpired:
+            popen.kill()
+            out, err = popen.communicate()
+        proc = subprocess.CompletedProcess(popen.args, popen.returncode, out, err)
     finally:
         site.stop()
     return proc, sqlite_utils.Database(tmp_path / "archive.db"), [path for _, path, _ in site.log], portal
@@ -88,3 +104,30 @@ def test_a_long_crawl_delay_is_honoured_up_to_the_cap_and_the_portal_read(tmp_pa
     assert run["status"] == "ok_with_errors", run  # read whole; the cap is its one errors row
     (error,) = db["errors"].rows
     assert error["stage"] == "limit" and "MAX_CRAWL_DELAY (0.5 s)" in error["message"], error
+
+
+def test_a_request_waiting_past_its_url_time_limit_is_cut_and_recorded(tmp_path):
+    """No request waits for good: the homepage waiting for a host that is sent nothing for
+    URL_TIME_LIMIT (6 s; here a 60 s Crawl-delay) is dropped, recorded (stage `limit`), and
+    the crawl ends."""
+    proc, db, asked, _ = _delay_crawl(tmp_path, b"User-agent: *\nCrawl-delay: 86400\nAllow: /\n",
+                                      "-s", "URL_TIME_LIMIT=6")
+    assert "Traceback" not in proc.stderr and proc.returncode == 1, proc.stderr[-3000:]
+    assert asked == ["/robots.txt"], asked
+    errors = [(e["stage"], e["url"], e["message"]) for e in db["errors"].rows]
+    cut = [e for e in errors if e[0] == "limit" and "URL_TIME_LIMIT (6 s) reached while it waited for its host" in e[2]]
+    assert cut and cut[0][1].endswith("/"), errors
+
+
+def test_a_first_ctrl_c_stops_the_waiting_requests_and_publishes(tmp_path):
+    """One SIGINT while the homepage waits out a 60 s Crawl-delay: it is not waited out (never
+    asked), the stop is recorded, the run is published and the last line says it was stopped."""
+    proc, db, asked, _ = _delay_crawl(tmp_path, b"User-agent: *\nCrawl-delay: 86400\nAllow: /\n",
+                                      interrupt_when_asked="/robots.txt")
+    assert "Traceback" not in proc.stderr and proc.returncode == 1, proc.stderr[-3000:]
+    assert asked == ["/robots.txt"], asked
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last == "crawl did not finish (shutdown); the next run resumes", last
+    (run,) = db["crawl_runs"].rows  # published: the archive is not empty
+    errors = [(e["stage"], e["message"]) for e in db["errors"].rows]
+    assert [m for s, m in errors if s == "limit" and m.startswith("the crawl was stopped: ")], errors

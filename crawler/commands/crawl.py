@@ -91,6 +91,10 @@ class Command(ScrapyCrawl):
     def _why_not_ok(crawler, spider, session) -> str:
         """The one last line of a crawl that exits 1 (after every log line): why."""
         reason = crawler.stats.get_value("finish_reason") if crawler is not None else None
+        if reason is None and crawler is not None and crawler.stats.get_value("start_time"):
+            # started, but never closed: forced (a second Ctrl-C / SIGTERM) before it could publish
+            return ("crawl did not finish (forced to stop before it closed: this run is not published, "
+                    "its work waits in the working file); the next run resumes")
         if reason != "finished":
             return f"crawl did not finish ({reason or 'it never started'}); the next run resumes"
         failed = list(getattr(spider, "failed_portals", None) or [])

@@ -46,7 +46,7 @@ KNOWN = {
     "capture5": set(),
     "attack5": set(),  # port-row fixed (p7: crawler/gate.py)
     # all fixed (p7): dept-subsite, trs-pager, invisible-chars; the hosts sharing one address
-    # (host-spellings/mixed, finishes/shared-address, twins) by crawler/politeness.py's wake-up
+    # (host-spellings/mixed, finishes/shared-address, twins) by crawler/politeness.py's wake-up (k7)
     "portals5": set(),
     "site5": set(),  # never-500, parse-bounded, rtl-isolated fixed (p7: archive/bounded_text.py, publish/feeds.py)
 }
