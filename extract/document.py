@@ -23,7 +23,7 @@ from .grid import ROW_END, Text, Where
 from .limits import check_cells
 from .markup import parsable
 from .source import Document, UnreadableDocument, find_fields, page_spec, title_from_lines  # noqa: F401
-from .mht import html_part, is_mht
+from .mht import html_part
 from .sniff import file_kind, text_kind
 from .values import fold
 from .visible import visible
@@ -126,13 +126,8 @@ def load(data: bytes, source: str, content_type: str = "") -> Document:
 def _load_kind(data: bytes, source: str, content_type: str = "") -> Document:
     if not data.strip():
         raise UnreadableDocument("empty file: nothing to read")
-    if is_mht(data):
-        part = html_part(data)
-        if part is None:
-            raise UnreadableDocument("a web archive (MHT) with no HTML page inside")
-        data, content_type = part
     kind = sniff_kind(data, source, content_type)
-    if kind == "mht":  # sniffed as a web archive whose headers is_mht's scan did not see
+    if kind == "mht":  # a web archive (Word's "single file web page", often named .doc): its HTML part
         part = html_part(data)
         if part is None:
             raise UnreadableDocument("a web archive (MHT) with no HTML page inside")
